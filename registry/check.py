@@ -1,0 +1,54 @@
+"""``todokede check``: the register's problems as the contract's result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from registry.problems import Problem
+from registry.store import Register, load_register
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Errors and warnings of a register; with ``strict`` warnings are errors."""
+
+    entries: int
+    errors: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "errors": [p.as_json() for p in self.errors],
+            "warnings": [p.as_json() for p in self.warnings],
+        }
+
+    def summary(self) -> str:
+        verdict = "問題ありません" if self.ok else "エラーがあります"
+        return (
+            f"エントリ {self.entries}件を検査しました: エラー {len(self.errors)}件、"
+            f"警告 {len(self.warnings)}件 — {verdict}"
+        )
+
+
+def check_register(register: Register, strict: bool = False) -> CheckResult:
+    errors = register.errors
+    warnings = register.warnings
+    if strict:
+        errors = sorted(
+            [*errors, *(replace(w, severity="error") for w in warnings)],
+            key=lambda p: (p.file, p.line or 0),
+        )
+        warnings = []
+    return CheckResult(register.files_read, errors, warnings)
+
+
+def check_path(root: Path, strict: bool = False) -> CheckResult:
+    return check_register(load_register(root), strict)

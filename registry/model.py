@@ -1,0 +1,313 @@
+"""Pydantic models of ``registry.toml`` and of one entry (業務届出).
+
+Field names are the contract of DESIGN.md. Types are checked strictly: a date
+must be a TOML date (a string such as ``"平成28年3月22日"`` is refused with the ISO
+form to write), a list must be a list. Rules that relate several fields
+(filing order, status, department, catalog) live in :mod:`registry.rules`; an
+:class:`CheckedEntry` enforces them on construction, and
+``rules.check_entry_data`` lists all of them with their places.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from registry.catalog import CATEGORIES, Catalog, CatalogItem, builtin_catalog, fold
+from registry.wareki import GREGORIAN_START, WarekiError, parse_date
+
+ENTRY_ID: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+FilingKind = Literal["start", "change", "abolish"]
+Status = Literal["active", "abolished"]
+
+KIND_LABELS: Final[dict[str, str]] = {"start": "開始", "change": "変更", "abolish": "廃止"}
+STATUS_LABELS: Final[dict[str, str]] = {"active": "届出中", "abolished": "廃止"}
+
+
+def _toml_date(value: object) -> object:
+    """Accept only TOML local dates; explain the ISO form for anything else."""
+    if isinstance(value, datetime):
+        raise PydanticCustomError(
+            "toml_date",
+            "日付に時刻は書けません: {iso} と書いてください",
+            {"iso": value.date().isoformat()},
+        )
+    if isinstance(value, date):
+        if value < GREGORIAN_START:
+            raise PydanticCustomError("toml_date", "明治6年（1873年）より前の日付は扱えません", {})
+        return value
+    if isinstance(value, str):
+        try:
+            iso = parse_date(value).isoformat()
+        except WarekiError:
+            raise PydanticCustomError(
+                "toml_date",
+                "日付は TOML の日付で書いてください（例: 2016-03-22、引用符なし）",
+                {},
+            ) from None
+        raise PydanticCustomError(
+            "toml_date",
+            "日付は TOML の日付で書いてください: 「{text}」ではなく {iso}（引用符なし）",
+            {"text": value, "iso": iso},
+        )
+    raise PydanticCustomError(
+        "toml_date", "日付は TOML の日付で書いてください（例: 2016-03-22）", {}
+    )
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "空にはできません", {})
+    return value
+
+
+def _no_control_chars(value: str) -> str:
+    for char in value:
+        code = ord(char)
+        if (code < 0x20 and char not in "\t\n") or 0x7F <= code < 0xA0:
+            raise PydanticCustomError(
+                "control_char", "制御文字（U+{code}）は使えません", {"code": f"{code:04X}"}
+            )
+        if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            raise PydanticCustomError(
+                "bidi_char",
+                "文字の向きを変える制御文字（U+{code}）は使えません",
+                {"code": f"{code:04X}"},
+            )
+    return value
+
+
+TomlDate = Annotated[date, BeforeValidator(_toml_date)]
+Text = Annotated[str, AfterValidator(_no_control_chars)]
+RequiredText = Annotated[str, AfterValidator(_no_control_chars), AfterValidator(_not_blank)]
+TextList = list[RequiredText]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Outsourcing(_Model):
+    """委託: a contractor handling the personal information."""
+
+    contractor: RequiredText
+    scope: Text = ""
+    since: TomlDate | None = None
+
+
+class Connection(_Model):
+    """外部結合 (オンライン結合): an online link to another organisation."""
+
+    partner: RequiredText
+    purpose: Text = ""
+    since: TomlDate | None = None
+
+
+class Provision(_Model):
+    """目的外利用・外部提供 / 経常的提供先."""
+
+    recipient: RequiredText
+    basis: Text = ""
+
+
+class Filing(_Model):
+    """届出: one line of the legal record of an entry."""
+
+    date: TomlDate
+    kind: FilingKind
+    summary: Text = ""
+    review: bool = False
+    items_added: TextList = Field(default_factory=list)
+    items_removed: TextList = Field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+class Entry(_Model):
+    """One process of the register; each field checked on its own."""
+
+    name: RequiredText
+    department: RequiredText
+    section: Text = ""
+    purpose: RequiredText
+    legal_basis: TextList = Field(default_factory=list)
+    subjects: Annotated[TextList, Field(min_length=1)]
+    record_items: Annotated[TextList, Field(min_length=1)]
+    sources: TextList = Field(default_factory=list)
+    collection_methods: TextList = Field(default_factory=list)
+    computer_processing: bool = True
+    retention: Text = ""
+    status: Status = "active"
+    outsourcing: list[Outsourcing] = Field(default_factory=list)
+    connections: list[Connection] = Field(default_factory=list)
+    provisions: list[Provision] = Field(default_factory=list)
+    filings: list[Filing] = Field(default_factory=list)
+
+    @property
+    def derived_status(self) -> Status:
+        """``abolished`` exactly when the last filing is an abolition."""
+        if self.filings and self.filings[-1].kind == "abolish":
+            return "abolished"
+        return "active"
+
+    @property
+    def is_abolished(self) -> bool:
+        return self.derived_status == "abolished"
+
+    @property
+    def review_basis(self) -> Filing | None:
+        """The latest start filing or filing marked as a review (見直し)."""
+        for filing in reversed(self.filings):
+            if filing.kind == "start" or filing.review:
+                return filing
+        return None
+
+    @property
+    def last_filing(self) -> Filing | None:
+        return self.filings[-1] if self.filings else None
+
+    @property
+    def started_on(self) -> date | None:
+        for filing in self.filings:
+            if filing.kind == "start":
+                return filing.date
+        return None
+
+
+class CheckedEntry(Entry):
+    """An entry whose cross-field rules hold (see :mod:`registry.rules`).
+
+    Department and catalog rules need the register; pass it as validation
+    context ``{"config": RegistryConfig}`` to have them checked too.
+    """
+
+    @model_validator(mode="after")
+    def _rules_hold(self, info: ValidationInfo) -> CheckedEntry:
+        from registry.rules import entry_rule_violations
+
+        context = info.context if isinstance(info.context, dict) else {}
+        config = context.get("config")
+        for violation in entry_rule_violations(self, config):
+            if violation.severity == "error":
+                raise PydanticCustomError(
+                    "entry_rule", "{field}: {message}", violation.as_context()
+                )
+        return self
+
+
+class CatalogAddition(_Model):
+    """A record item that ``registry.toml`` adds to the built-in catalog."""
+
+    name: RequiredText
+    category: RequiredText
+    sensitive: bool = False
+    my_number: bool = False
+    aliases: TextList = Field(default_factory=list)
+
+    def to_item(self) -> CatalogItem:
+        return CatalogItem(
+            fold(self.name),
+            self.category,
+            self.sensitive,
+            self.my_number,
+            tuple(self.aliases),
+        )
+
+
+class CatalogSection(_Model):
+    items: list[CatalogAddition] = Field(default_factory=list)
+
+
+def _known_category(items: list[CatalogAddition]) -> list[CatalogAddition]:
+    for item in items:
+        if item.category not in CATEGORIES:
+            raise PydanticCustomError(
+                "category",
+                "分類「{category}」は使えません（{allowed}）",
+                {"category": item.category, "allowed": "・".join(CATEGORIES)},
+            )
+    return items
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise PydanticCustomError("duplicate", "「{value}」が重複しています", {"value": value})
+        seen.add(value)
+    return values
+
+
+class RegistryConfig(_Model):
+    """``registry.toml``: the register's name, clock and departments."""
+
+    name: RequiredText
+    municipality: RequiredText
+    review_interval_years: Annotated[int, Field(ge=1, le=100)] = 10
+    review_warning_months: Annotated[int, Field(ge=0, le=120)] = 6
+    departments: Annotated[TextList, Field(min_length=1), AfterValidator(_unique)]
+    catalog: CatalogSection = Field(default_factory=CatalogSection)
+
+    @model_validator(mode="after")
+    def _categories_known(self) -> RegistryConfig:
+        _known_category(self.catalog.items)
+        return self
+
+    def department_index(self, department: str) -> int:
+        """Position of a department in the register's order (unknown ones last)."""
+        try:
+            return self.departments.index(department)
+        except ValueError:
+            return len(self.departments)
+
+    def build_catalog(self) -> Catalog:
+        """The built-in catalog extended by this register's items."""
+        return builtin_catalog(item.to_item() for item in self.catalog.items)
+
+
+def entry_id_problem(entry_id: str) -> str | None:
+    """Why a string is not a valid entry id, or None when it is."""
+    if ENTRY_ID.fullmatch(entry_id):
+        return None
+    return (
+        f"ID「{entry_id}」は使えません: 半角英小文字・数字・ハイフンで、"
+        "英小文字か数字で始まる64文字以内にしてください（例: kazei-kojin-juminzei）"
+    )
+
+
+def dump_entry(entry: Entry) -> dict[str, Any]:
+    """An entry as plain TOML data: required fields always, others when set."""
+    data = entry.model_dump(mode="python")
+    defaults = {
+        name: field.get_default(call_default_factory=True)
+        for name, field in Entry.model_fields.items()
+        if not field.is_required()
+    }
+    keep_always = {"status", "computer_processing"}
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in defaults and value == defaults[key] and key not in keep_always:
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = [_drop_defaults(item) for item in value]
+        result[key] = value
+    return result
+
+
+def _drop_defaults(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if v not in ("", None, False, [])}

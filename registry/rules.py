@@ -1,0 +1,172 @@
+"""The rules of a register entry, and the check of one entry file's data.
+
+Field types are checked by the pydantic models; the rules here relate fields
+to each other and to the register: the first filing is a start, dates never go
+backwards, nothing follows an abolition, ``status`` agrees with the filings,
+the department is known, record items are in the catalog (a warning).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from registry.problems import Violation
+
+if TYPE_CHECKING:
+    from registry.catalog import Catalog
+    from registry.model import Entry, RegistryConfig
+
+
+def entry_rule_violations(
+    entry: Entry,
+    config: RegistryConfig | None = None,
+    catalog: Catalog | None = None,
+) -> list[Violation]:
+    """Every cross-field rule the entry breaks, in file order."""
+    found: list[Violation] = []
+    if config is not None and entry.department not in config.departments:
+        found.append(
+            Violation(
+                ("department",),
+                f"担当課「{entry.department}」は registry.toml の departments にありません",
+            )
+        )
+    if config is not None:
+        found.extend(_catalog_violations(entry, catalog or config.build_catalog()))
+    found.extend(_filing_violations(entry))
+    # A filing after an abolition is reported there; status cannot then be judged.
+    filed_after_abolish = any(f.kind == "abolish" for f in entry.filings[:-1])
+    if entry.status != entry.derived_status and not filed_after_abolish:
+        if entry.derived_status == "abolished":
+            message = '最後の届出が廃止なので status = "abolished" にしてください'
+        else:
+            message = 'status = "abolished" ですが、最後の届出が廃止ではありません'
+        found.append(Violation(("status",), message))
+    return found
+
+
+def _filing_violations(entry: Entry) -> list[Violation]:
+    found: list[Violation] = []
+    filings = entry.filings
+    if not filings:
+        return [
+            Violation(
+                ("filings",),
+                "まだ届出されていません（todokede file で開始届を出してください）",
+                "warning",
+            )
+        ]
+    if filings[0].kind != "start":
+        found.append(
+            Violation(("filings", 0, "kind"), "最初の届出は開始（start）でなければなりません")
+        )
+    abolished_at: int | None = None
+    for index, filing in enumerate(filings):
+        if index and filing.date < filings[index - 1].date:
+            found.append(
+                Violation(
+                    ("filings", index, "date"),
+                    f"届出日 {filing.date} が前の届出（{filings[index - 1].date}）より前です"
+                    "（届出は古い順に並べてください）",
+                )
+            )
+        if abolished_at is not None:
+            found.append(
+                Violation(
+                    ("filings", index, "kind"),
+                    f"廃止届（{filings[abolished_at].date}）の後に届出はできません",
+                )
+            )
+        elif index and filing.kind == "start":
+            found.append(
+                Violation(
+                    ("filings", index, "kind"),
+                    "開始届が2回目です（変更なら change にしてください）",
+                    "warning",
+                )
+            )
+        if filing.kind == "abolish" and abolished_at is None:
+            abolished_at = index
+    return found
+
+
+def _catalog_violations(entry: Entry, catalog: Catalog) -> list[Violation]:
+    found: list[Violation] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(entry.record_items):
+        known = catalog.lookup(item)
+        if known is None:
+            found.append(
+                Violation(
+                    ("record_items", index),
+                    f"記録項目「{item}」は項目一覧にありません"
+                    "（registry.toml の [catalog] に追加できます）",
+                    "warning",
+                )
+            )
+        name = known.name if known else item
+        if name in seen:
+            found.append(
+                Violation(
+                    ("record_items", index),
+                    f"記録項目「{item}」が重複しています（{seen[name] + 1}番目と同じ）",
+                    "warning",
+                )
+            )
+        seen.setdefault(name, index)
+    return found
+
+
+_MESSAGES = {
+    "missing": "必須項目がありません",
+    "string_type": '文字列で書いてください（"..."）',
+    "bool_type": "true か false で書いてください",
+    "int_type": "整数で書いてください",
+    "list_type": "配列で書いてください（[...]）",
+    "dict_type": "テーブルで書いてください",
+    "model_type": "テーブルで書いてください",
+    "too_short": "空にはできません（1つ以上書いてください）",
+    "extra_forbidden": "この項目名は使えません（綴りを確認してください）",
+    "greater_than_equal": "値が小さすぎます",
+    "less_than_equal": "値が大きすぎます",
+}
+
+
+def _literal_message(error: Mapping[str, Any]) -> str:
+    expected = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+    return f"次のどれかを書いてください: {' / '.join(expected)}（「{error.get('input')}」は使えません）"
+
+
+def validation_violations(error: ValidationError) -> list[Violation]:
+    """Pydantic's errors as violations with Japanese messages."""
+    found: list[Violation] = []
+    for item in error.errors(include_url=False):
+        kind = item["type"]
+        loc = tuple(item["loc"])
+        if kind == "literal_error":
+            message = _literal_message(item)
+        elif kind in _MESSAGES:
+            message = _MESSAGES[kind]
+        else:
+            message = str(item["msg"]).removeprefix("Value error, ")
+        found.append(Violation(loc, message))
+    return found
+
+
+def check_entry_data(
+    data: Mapping[str, Any],
+    config: RegistryConfig | None,
+    catalog: Catalog | None = None,
+) -> tuple[Entry | None, list[Violation]]:
+    """Validate raw entry data: the fields, then every rule (none stop early)."""
+    from registry.model import Entry
+
+    try:
+        fields = Entry.model_validate(data)
+    except ValidationError as error:
+        return None, validation_violations(error)
+    return fields, entry_rule_violations(fields, config, catalog)

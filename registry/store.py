@@ -1,0 +1,316 @@
+"""The register on disk: find it, load it in bulk, check it, write entries.
+
+Bulk reads use ``tomllib`` (fast); an edited file goes through ``tomlkit`` so its
+comments and layout survive (:mod:`registry.tomledit`). Every write is atomic.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from registry.catalog import Catalog, builtin_catalog
+from registry.locate import line_of, locate
+from registry.model import Entry, RegistryConfig, entry_id_problem
+from registry.problems import Problem, Violation
+from registry.rules import check_entry_data, validation_violations
+
+REGISTRY_FILE: Final = "registry.toml"
+ENTRIES_DIR: Final = "entries"
+ENV_VAR: Final = "TODOKEDE_REGISTRY"
+#: An entry is a page of text; anything larger is a mistake or an attack.
+MAX_FILE_BYTES: Final = 1024 * 1024
+TEMP_SUFFIX: Final = ".todokede-tmp"
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
+
+
+_TOML_MESSAGES: Final = {
+    "Invalid date or datetime": "日付が正しくありません（存在しない日付かもしれません）",
+    "Illegal character": "使えない文字があります（引用符の閉じ忘れかもしれません）",
+    "Cannot overwrite a value": "同じ項目が2回書かれています",
+    "Cannot declare": "同じ表が2回書かれています",
+    "Invalid value": "値の書き方が正しくありません",
+    "Expected '=' after a key": "項目名の後に = がありません",
+    "Unclosed array": "配列の ] がありません",
+    "Unclosed inline table": "{ } の閉じ忘れがあります",
+    "Invalid statement": "この行は TOML として読めません",
+}
+
+
+class RegisterError(Exception):
+    """The register cannot be found or read at all (one clear line)."""
+
+
+@dataclass(frozen=True)
+class EntryFile:
+    """An entry of the register with its id and file."""
+
+    id: str
+    path: Path
+    entry: Entry
+
+
+@dataclass
+class Register:
+    """A loaded register: its config, its valid entries and its problems."""
+
+    root: Path
+    config: RegistryConfig
+    catalog: Catalog
+    entries: dict[str, EntryFile] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0
+    invalid: set[str] = field(default_factory=set)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def ordered(self) -> list[EntryFile]:
+        """Entries in department order of ``registry.toml``, then by name."""
+        return sorted(
+            self.entries.values(),
+            key=lambda e: (self.config.department_index(e.entry.department), e.entry.name, e.id),
+        )
+
+    def entry_path(self, entry_id: str) -> Path:
+        return entry_path(self.root, entry_id)
+
+
+def find_registry(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    """The register's root: ``--registry``, then ``TODOKEDE_REGISTRY``, then upward."""
+    for given, origin in ((explicit, "--registry"), (os.environ.get(ENV_VAR), ENV_VAR)):
+        if given:
+            root = Path(given).expanduser()
+            if (root / REGISTRY_FILE).is_file():
+                return root.resolve()
+            raise RegisterError(f"{origin} の {root} に {REGISTRY_FILE} がありません")
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / REGISTRY_FILE).is_file():
+            return folder
+    raise RegisterError(
+        f"登録簿が見つかりません: {start} から上のフォルダに {REGISTRY_FILE} がありません"
+        "（--registry で指定するか、todokede init で作成してください）"
+    )
+
+
+def entry_path(root: Path, entry_id: str) -> Path:
+    """The file of an entry id, refusing ids that are not plain names."""
+    if problem := entry_id_problem(entry_id):
+        raise RegisterError(problem)
+    return root / ENTRIES_DIR / f"{entry_id}.toml"
+
+
+class TomlProblem(Exception):
+    """A file that cannot be read as TOML; carries the line when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def read_text(path: Path) -> str:
+    """The text of a register file, refusing huge, binary or non-UTF-8 files."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise TomlProblem(
+                f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）"
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise TomlProblem(f"読めません: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise TomlProblem(
+            "UTF-8 の文字として読めません（UTF-8 で保存してください）", line
+        ) from None
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """Parse TOML text; errors become a TomlProblem naming the line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = _TOML_POSITION.search(message)
+        line = int(found.group(1)) if found and found.group(1) else None
+        if found and line is None:
+            line = text.count("\n") + 1
+        detail = _TOML_POSITION.sub("", message)
+        for english, japanese in _TOML_MESSAGES.items():
+            if detail.startswith(english):
+                detail = f"{japanese}（{detail}）"
+                break
+        raise TomlProblem(f"TOML の書き方に誤りがあります: {detail}", line) from None
+    except RecursionError:
+        raise TomlProblem("入れ子が深すぎて読めません") from None
+
+
+def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """A TOML file's text and data."""
+    text = read_text(path)
+    return text, parse_toml(text)
+
+
+def _located(file: str, text: str, violations: list[Violation]) -> list[Problem]:
+    lines = locate(text) if violations else {}
+    return [
+        Problem(file, line_of(lines, v.loc), v.field, v.message, v.severity) for v in violations
+    ]
+
+
+def load_config(root: Path) -> tuple[RegistryConfig | None, list[Problem]]:
+    """``registry.toml``, or the problems that keep it from loading."""
+    path = root / REGISTRY_FILE
+    try:
+        text, data = read_toml(path)
+    except TomlProblem as problem:
+        return None, [Problem(REGISTRY_FILE, problem.line, "", problem.message)]
+    try:
+        return RegistryConfig.model_validate(data), []
+    except ValidationError as error:
+        return None, _located(REGISTRY_FILE, text, validation_violations(error))
+
+
+def load_config_or_raise(root: Path) -> RegistryConfig:
+    config, problems = load_config(root)
+    if config is None:
+        raise RegisterError(problems[0].as_text())
+    return config
+
+
+def _entry_files(root: Path) -> Iterator[Path]:
+    folder = root / ENTRIES_DIR
+    if folder.is_dir():
+        yield from sorted(folder.glob("*.toml"))
+
+
+def _file_problems(root: Path, path: Path) -> list[Problem]:
+    rel = path.relative_to(root).as_posix()
+    found: list[Problem] = []
+    if id_problem := entry_id_problem(path.stem):
+        found.append(Problem(rel, None, "", f"ファイル名が不正です: {id_problem}"))
+    if path.is_symlink():
+        found.append(Problem(rel, None, "", "シンボリックリンクは登録簿のファイルにできません"))
+    return found
+
+
+def check_entry_file(
+    root: Path, path: Path, config: RegistryConfig | None, catalog: Catalog
+) -> tuple[Entry | None, list[Problem]]:
+    """Read and check one entry file: its name, TOML, fields and rules."""
+    rel = path.relative_to(root).as_posix()
+    problems = _file_problems(root, path)
+    if problems and path.is_symlink():
+        return None, problems
+    try:
+        text, data = read_toml(path)
+    except TomlProblem as problem:
+        return None, [*problems, Problem(rel, problem.line, "", problem.message)]
+    entry, violations = check_entry_data(data, config, catalog)
+    problems.extend(_located(rel, text, violations))
+    return entry, problems
+
+
+def _pending_problems(root: Path) -> list[Problem]:
+    """Leftovers of an interrupted write: temp files that never became whole."""
+    found = []
+    for folder in (root, root / ENTRIES_DIR):
+        for temp in sorted(folder.glob(f".*{TEMP_SUFFIX}")):
+            rel = temp.relative_to(root).as_posix()
+            found.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "中断した書き込みの一時ファイルです（元のファイルは無事です。"
+                    "内容を確かめてから削除してください）",
+                    "warning",
+                )
+            )
+    return found
+
+
+def load_register(root: Path) -> Register:
+    """Load and check the whole register; problems are collected, not raised."""
+    root = root.resolve()
+    config, problems = load_config(root)
+    if config is None:
+        loaded_config = RegistryConfig.model_construct(
+            name="（registry.toml を読めません）",
+            municipality="",
+            review_interval_years=10,
+            review_warning_months=6,
+            departments=[],
+        )
+        catalog = builtin_catalog()
+    else:
+        loaded_config = config
+        catalog = config.build_catalog()
+    register = Register(root, loaded_config, catalog, problems=list(problems))
+    if not (root / ENTRIES_DIR).is_dir():
+        register.problems.append(
+            Problem(ENTRIES_DIR, None, "", f"{ENTRIES_DIR}/ フォルダがありません")
+        )
+    for path in _entry_files(root):
+        register.files_read += 1
+        entry, found = check_entry_file(root, path, config, catalog)
+        register.problems.extend(found)
+        if entry is not None and not any(p.severity == "error" for p in found):
+            register.entries[path.stem] = EntryFile(path.stem, path, entry)
+        else:
+            register.invalid.add(path.stem)
+    register.problems.extend(_pending_problems(root))
+    return register
+
+
+def load_entry(root: Path, entry_id: str, config: RegistryConfig | None = None) -> EntryFile:
+    """One entry, checked; RegisterError with its first error otherwise."""
+    path = entry_path(root, entry_id)
+    if not path.is_file():
+        raise RegisterError(f"エントリ「{entry_id}」がありません: {path}")
+    config = config or load_config_or_raise(root)
+    entry, problems = check_entry_file(root, path, config, config.build_catalog())
+    errors = [p for p in problems if p.severity == "error"]
+    if entry is None or errors:
+        raise RegisterError(errors[0].as_text())
+    return EntryFile(entry_id, path, entry)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write a file whole or not at all: temp file, fsync, rename, fsync folder."""
+    data = text.encode("utf-8")
+    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

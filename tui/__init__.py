@@ -1,0 +1,1 @@
+"""Everything a person touches in a terminal: the CLI and the Textual app."""

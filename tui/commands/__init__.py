@@ -1,0 +1,1 @@
+"""The subcommands of ``todokede``, one module per area of work."""

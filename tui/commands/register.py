@@ -1,0 +1,85 @@
+"""``init``, ``new`` and ``check``: create a register and an entry, check them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from tui.clihelp import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, fail, registry_root
+
+
+@click.command()
+@click.option("--strict", is_flag=True, help="警告（項目一覧にない記録項目など）もエラーにする")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="出力形式",
+)
+@click.pass_context
+def check(ctx: click.Context, strict: bool, fmt: str) -> int:
+    """登録簿のすべてのファイルを検査する（エラーがあれば終了コード 1）。"""
+    from registry.check import check_path
+
+    result = check_path(registry_root(ctx), strict)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for problem in [*result.errors, *result.warnings]:
+            click.echo(problem.as_text())
+        click.echo(result.summary())
+    return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+@click.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--municipality", default="", help="市区町村名（例: 東村山市）")
+@click.option("--department", "departments", multiple=True, help="担当課（繰り返し指定できます）")
+def init(path: Path, municipality: str, departments: tuple[str, ...]) -> int:
+    """新しい空の登録簿を作る（git init、registry.toml、entries/）。"""
+    from registry.setup import RegisterExists, init_register
+
+    try:
+        created = init_register(path, municipality, list(departments))
+    except RegisterExists as error:
+        fail(str(error))
+    click.echo(f"登録簿を作成しました: {created.root}")
+    for note in created.notes:
+        click.echo(note)
+    return EXIT_OK
+
+
+@click.command()
+@click.argument("entry_id", metavar="ID")
+@click.option("--department", required=True, help="担当課（registry.toml の departments のどれか）")
+@click.option("--name", required=True, help="業務の名称")
+@click.pass_context
+def new(ctx: click.Context, entry_id: str, department: str, name: str) -> int:
+    """記入用のエントリファイルを作る（まだ届出はしない）。"""
+    from registry.model import entry_id_problem
+    from registry.setup import new_entry
+    from registry.store import load_config_or_raise
+
+    if problem := entry_id_problem(entry_id):
+        fail(problem, EXIT_USAGE)
+    root = registry_root(ctx)
+    config = load_config_or_raise(root)
+    if department not in config.departments:
+        fail(
+            f"担当課「{department}」は registry.toml にありません"
+            f"（{'、'.join(config.departments)}）",
+            EXIT_USAGE,
+        )
+    if not name.strip():
+        fail("業務の名称が空です", EXIT_USAGE)
+    path = new_entry(root, entry_id, department, name.strip())
+    click.echo(f"作成しました: {path.relative_to(root)}")
+    click.echo(
+        f"内容を記入してから `todokede file {entry_id} --kind start --date 日付` で"
+        "開始届を出してください"
+    )
+    return EXIT_OK
