@@ -17,6 +17,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from registry.catalog import Catalog, builtin_catalog
+from registry.errors import RegisterError as RegisterError  # re-exported for callers
 from registry.locate import line_of, locate
 from registry.model import Entry, RegistryConfig, entry_id_problem
 from registry.problems import Problem, Violation
@@ -43,10 +44,6 @@ _TOML_MESSAGES: Final = {
     "Unclosed inline table": "{ } の閉じ忘れがあります",
     "Invalid statement": "この行は TOML として読めません",
 }
-
-
-class RegisterError(Exception):
-    """The register cannot be found or read at all (one clear line)."""
 
 
 @dataclass(frozen=True)

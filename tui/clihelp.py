@@ -69,7 +69,7 @@ def echo_error(message: str) -> None:
 
 def run(command: click.Command, args: list[str] | None = None) -> int:
     """Run the click command and turn every failure into one line and a code."""
-    from registry.store import RegisterError
+    from registry.errors import RegisterError
 
     try:
         result = command.main(args=args, prog_name="todokede", standalone_mode=False)

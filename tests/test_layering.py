@@ -1,0 +1,101 @@
+"""Dependencies point one way: tui → reports → registry.
+
+``registry`` and ``reports`` never import Textual (nor the TUI); the command
+line's ``--help`` and ``check`` never import Textual, GitPython or openpyxl.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+CORE_PACKAGES = ("registry", "reports")
+FORBIDDEN_IN_CORE = ("textual", "tui")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("package", CORE_PACKAGES)
+def test_core_source_never_imports_textual_or_tui(package: str) -> None:
+    files = sorted((PROJECT_ROOT / package).rglob("*.py"))
+    assert files
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}: {name}"
+        for path in files
+        for name in imported_modules(path)
+        if name.split(".")[0] in FORBIDDEN_IN_CORE
+    ]
+    assert offenders == []
+
+
+def test_registry_never_imports_reports() -> None:
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in sorted((PROJECT_ROOT / "registry").rglob("*.py"))
+        if any(name.split(".")[0] == "reports" for name in imported_modules(path))
+    ]
+    assert offenders == []
+
+
+def loaded_after(code: str) -> set[str]:
+    """Top-level modules loaded by a fresh interpreter after running ``code``."""
+    script = f"{code}\nimport sys, json\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+    )
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_importing_every_core_module_loads_no_textual() -> None:
+    modules = [
+        ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+        for package in CORE_PACKAGES
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py"))
+    ]
+    loaded = loaded_after("\n".join(f"import {m.removesuffix('.__init__')}" for m in modules))
+    assert "registry" in loaded
+    assert "textual" not in loaded
+    assert "tui" not in loaded
+
+
+def run_cli_in_process(*args: str) -> str:
+    return (
+        "import sys\nfrom tui.cli import cli\nfrom tui.clihelp import run\n"
+        f"sys.argv = ['todokede', *{list(args)!r}]\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    run(cli, {list(args)!r})\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["--version"], ["check"], ["check", "--format", "json"]]
+)
+def test_help_and_check_import_no_textual_git_or_openpyxl(args: list[str]) -> None:
+    loaded = loaded_after(
+        f"import os\nos.chdir({str(PROJECT_ROOT)!r})\n" + run_cli_in_process(*args)
+    )
+    assert {"textual", "git", "openpyxl"} & loaded == set()
+    assert "click" in loaded
+    # check really ran (it validates with pydantic); --help stays lighter still
+    assert ("pydantic" in loaded) == (args[0] == "check")
