@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic registers and scripts that print ratios against budgets."""
