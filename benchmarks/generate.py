@@ -1,0 +1,288 @@
+"""A synthetic register at municipal scale, deterministic for a seed.
+
+``python benchmarks/generate.py OUT [--entries 5000] [--filings 20000] [--seed 1]``
+writes ``OUT/registry.toml`` and ``OUT/entries/*.toml`` over 40 departments,
+with a git history of one commit per filing dated over 30 years. The whole
+history goes through one ``git fast-import`` process (git's plumbing), not a
+process per commit or per file, so 20,000 commits take seconds.
+
+Every entry is valid for ``todokede check``: record items come from the
+catalog, filings start with a start filing and are in date order, and the
+items each filing adds or removes replay back to the entry's first state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+DEPARTMENTS = (
+    "総務課", "秘書広報課", "人事課", "情報政策課", "財政課", "契約課", "管財課",
+    "課税課", "収納課", "市民課", "市民相談・交流課", "防災安全課", "環境保全課",
+    "ごみ減量推進課", "産業振興課", "農業委員会事務局", "都市計画課", "道路管理課",
+    "下水道課", "住宅課", "地域福祉推進課", "生活福祉課", "高齢介護課", "障害支援課",
+    "保険年金課", "健康増進課", "子ども家庭支援課", "子ども育成課", "子ども保育課",
+    "選挙管理委員会事務局", "監査委員事務局", "議会事務局", "会計課", "教育総務課",
+    "学務課", "指導室", "社会教育課", "市民スポーツ課", "図書館", "公民館",
+)  # fmt: skip
+TOPICS = (
+    "申請受付", "給付", "賦課", "相談", "認定", "登録", "調査", "検診", "助成",
+    "貸付", "許可", "届出受理", "台帳管理", "訪問指導", "講座運営", "利用者管理",
+)  # fmt: skip
+BASE_ITEMS = ("氏名", "住所", "生年月日", "性別", "電話番号")
+EXTRA_ITEMS = (
+    "フリガナ", "年齢", "電子メールアドレス", "本籍", "国籍", "個人番号", "宛名番号",
+    "世帯番号", "家族構成", "続柄", "婚姻状況", "扶養親族", "住居の状況", "生活の状況",
+    "健康状態", "病歴", "障害の状況", "健康診断等の結果", "診療・調剤情報", "要介護状態",
+    "学歴", "在学状況", "職業・職歴", "勤務先", "資格・免許", "相談内容", "所得の状況",
+    "資産の状況", "納税の状況", "税額", "金融機関口座", "年金の受給状況",
+    "生活保護の受給状況", "保険の加入状況", "給付の状況", "被保険者番号", "受給者番号",
+    "申請内容", "意見・要望", "利用状況",
+)  # fmt: skip
+CONTRACTORS = ("株式会社武蔵野情報サービス", "株式会社多摩データ", "東京計算センター株式会社")
+FIRST_DAY = date(1996, 4, 1)
+LAST_DAY = date(2026, 3, 31)
+KIND_WORDS = {"start": "開始届", "change": "変更届", "abolish": "廃止届"}
+
+
+@dataclass
+class Filing:
+    day: date
+    kind: str
+    summary: str
+    review: bool = False
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Process:
+    """One synthetic entry and the states its filings went through."""
+
+    id: str
+    name: str
+    department: str
+    purpose: str
+    subjects: list[str]
+    items_at: list[list[str]]
+    contractor: str | None
+    filings: list[Filing]
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _array(values: list[str]) -> str:
+    return "[" + ", ".join(_quote(v) for v in values) + "]"
+
+
+def render(process: Process, upto: int) -> str:
+    """The entry file as it stood after filing ``upto`` (0-based)."""
+    filings = process.filings[: upto + 1]
+    abolished = filings[-1].kind == "abolish"
+    lines = [
+        f"# {process.department} {process.name}",
+        f"name = {_quote(process.name)}",
+        f"department = {_quote(process.department)}",
+        f"section = {_quote(process.department.removesuffix('課') + '係')}",
+        f"purpose = {_quote(process.purpose)}",
+        'legal_basis = ["地方自治法", "個人情報の保護に関する法律"]',
+        f"subjects = {_array(process.subjects)}",
+        f"record_items = {_array(process.items_at[upto])}",
+        'sources = ["本人", "関係機関"]',
+        'collection_methods = ["申請書", "電子申請"]',
+        "computer_processing = true",
+        'retention = "5年"',
+        f'status = "{"abolished" if abolished else "active"}"',
+    ]
+    if process.contractor:
+        lines += [
+            "",
+            "[[outsourcing]]",
+            f"contractor = {_quote(process.contractor)}",
+            'scope = "システムの運用保守"',
+            f"since = {process.filings[0].day.isoformat()}",
+        ]
+    for filing in filings:
+        lines += [
+            "",
+            "[[filings]]",
+            f"date = {filing.day.isoformat()}",
+            f'kind = "{filing.kind}"',
+            f"summary = {_quote(filing.summary)}",
+        ]
+        if filing.review:
+            lines.append("review = true")
+        if filing.added:
+            lines.append(f"items_added = {_array(filing.added)}")
+        if filing.removed:
+            lines.append(f"items_removed = {_array(filing.removed)}")
+    return "\n".join(lines) + "\n"
+
+
+def _days(rng: random.Random, start: date, count: int) -> list[date]:
+    span = (LAST_DAY - start).days
+    return sorted(start + timedelta(days=rng.randrange(span + 1)) for _ in range(count))
+
+
+def make_processes(entries: int, filings: int, seed: int) -> list[Process]:
+    """``entries`` processes whose filings add up to ``filings``."""
+    if filings < entries:
+        raise ValueError("filings must be at least the number of entries")
+    rng = random.Random(seed)
+    extra = [0] * entries
+    for _ in range(filings - entries):
+        extra[rng.randrange(entries)] += 1
+    processes = []
+    for index in range(entries):
+        department = DEPARTMENTS[index % len(DEPARTMENTS)]
+        topic = TOPICS[rng.randrange(len(TOPICS))]
+        start = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days // 2))
+        days = [start, *_days(rng, start, extra[index])]
+        items = [*BASE_ITEMS, *rng.sample(EXTRA_ITEMS, rng.randrange(2, 8))]
+        items_at = [list(items)]
+        history = [Filing(start, "start", "業務開始")]
+        abolish_last = extra[index] > 0 and rng.random() < 0.05
+        for number, day in enumerate(days[1:], start=1):
+            if abolish_last and number == len(days) - 1:
+                history.append(Filing(day, "abolish", "業務を廃止"))
+                items_at.append(list(items))
+                continue
+            spare = [i for i in EXTRA_ITEMS if i not in items]
+            added = [rng.choice(spare)] if spare else []
+            removable = [i for i in items if i not in BASE_ITEMS]
+            removed = [rng.choice(removable)] if removable and rng.random() < 0.3 else []
+            items = [i for i in items if i not in removed] + added
+            summary = "記録項目を見直し" if not added else f"記録項目に「{added[0]}」を追加"
+            history.append(Filing(day, "change", summary, rng.random() < 0.2, added, removed))
+            items_at.append(list(items))
+        processes.append(
+            Process(
+                id=f"d{index % len(DEPARTMENTS):02d}-p{index:05d}",
+                name=f"{department.removesuffix('課')}{topic}事務（第{index}号）",
+                department=department,
+                purpose=f"{department}が所管する{topic}の事務を適正かつ円滑に行うため、"
+                "対象者の状況を把握し必要な手続を行う",
+                subjects=["市内に住所を有する者", f"{topic}の申請者"][: 1 + index % 2],
+                items_at=items_at,
+                contractor=CONTRACTORS[index % 3] if index % 4 == 0 else None,
+                filings=history,
+            )
+        )
+    return processes
+
+
+def registry_toml() -> str:
+    departments = ",\n".join(f"    {_quote(d)}" for d in DEPARTMENTS)
+    return (
+        'name = "個人情報取扱業務登録簿（合成データ）"\n'
+        'municipality = "合成市"\n'
+        "review_interval_years = 10\n"
+        "review_warning_months = 6\n"
+        f"departments = [\n{departments},\n]\n"
+    )
+
+
+def _data(payload: bytes) -> bytes:
+    return b"data %d\n" % len(payload) + payload + b"\n"
+
+
+def _stream(processes: list[Process]) -> Iterator[bytes]:
+    """A ``git fast-import`` stream: the config, then one commit per filing."""
+    events = sorted(
+        ((f.day, p.department, p.id, n, p) for p in processes for n, f in enumerate(p.filings)),
+        key=lambda e: (e[0], e[1], e[2], e[3]),
+    )
+    first = FIRST_DAY - timedelta(days=1)
+    stamp = calendar.timegm(first.timetuple())  # 00:00 UTC is 09:00 +0900
+    yield b"commit refs/heads/main\nmark :1\n"
+    yield b"committer soumu <soumu@example.lg.jp> %d +0900\n" % stamp
+    yield _data("登録簿を作成\n".encode())
+    yield b"M 100644 inline registry.toml\n" + _data(registry_toml().encode())
+    for mark, (day, department, entry_id, number, process) in enumerate(events, start=2):
+        filing = process.filings[number]
+        stamp = calendar.timegm(day.timetuple())
+        message = (
+            f"{KIND_WORDS[filing.kind]}: {department} {process.name} — {filing.summary}\n\n"
+            f"Filing-Kind: {filing.kind}\nFiling-Date: {day.isoformat()}\nEntry: {entry_id}\n"
+        )
+        who = f"{department} 担当者 <{entry_id.split('-')[0]}@example.lg.jp> {stamp} +0900"
+        yield f"commit refs/heads/main\nmark :{mark}\nauthor {who}\ncommitter {who}\n".encode()
+        yield _data(message.encode())
+        yield b"from :%d\n" % (mark - 1)
+        path = f"entries/{entry_id}.toml"
+        yield f"M 100644 inline {path}\n".encode() + _data(render(process, number).encode())
+
+
+def write_files(out: Path, processes: list[Process]) -> None:
+    """The register's final state on disk, without git."""
+    (out / "entries").mkdir(parents=True, exist_ok=True)
+    (out / "registry.toml").write_text(registry_toml(), encoding="utf-8")
+    for process in processes:
+        text = render(process, len(process.filings) - 1)
+        (out / "entries" / f"{process.id}.toml").write_text(text, encoding="utf-8")
+
+
+def write_history(out: Path, processes: list[Process]) -> None:
+    """The git history through one fast-import, then the work tree checked out."""
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(out)], check=True)
+    importer = subprocess.Popen(
+        ["git", "-C", str(out), "fast-import", "--quiet", "--done"], stdin=subprocess.PIPE
+    )
+    assert importer.stdin is not None
+    for chunk in _stream(processes):
+        importer.stdin.write(chunk)
+    importer.stdin.write(b"done\n")
+    importer.stdin.close()
+    if importer.wait() != 0:
+        raise RuntimeError("git fast-import failed")
+    subprocess.run(["git", "-C", str(out), "checkout", "-q", "-f", "main"], check=True)
+    subprocess.run(["git", "-C", str(out), "config", "user.name", "ベンチマーク"], check=True)
+    subprocess.run(
+        ["git", "-C", str(out), "config", "user.email", "bench@example.lg.jp"], check=True
+    )
+
+
+def generate(
+    out: Path, entries: int = 5000, filings: int = 20000, seed: int = 1, git: bool = True
+) -> list[Process]:
+    """Write a synthetic register to ``out`` (with its git history unless ``git`` is False)."""
+    processes = make_processes(entries, filings, seed)
+    if git:
+        write_history(out, processes)
+    else:
+        write_files(out, processes)
+    return processes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--filings", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-git", action="store_true", help="files only, no history")
+    args = parser.parse_args(argv)
+    if args.out.exists() and any(args.out.iterdir()):
+        parser.error(f"{args.out} is not empty")
+    started = time.perf_counter()
+    generate(args.out, args.entries, args.filings, args.seed, git=not args.no_git)
+    print(
+        f"{args.entries} entries, {args.filings} filings -> {args.out} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
