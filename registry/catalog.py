@@ -188,7 +188,8 @@ class Catalog:
 
     def lookup(self, name: str) -> CatalogItem | None:
         """The catalog item a name or alias stands for, if any."""
-        return self._by_name.get(fold(name))
+        found = self._by_name.get(name)  # most names are already canonical
+        return found if found is not None else self._by_name.get(fold(name))
 
     def canonical(self, name: str) -> str:
         """The canonical name of an item (the folded input when unknown)."""

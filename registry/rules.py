@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from registry.model import text_problem
 from registry.problems import Violation
 
 if TYPE_CHECKING:
@@ -149,6 +150,8 @@ def validation_violations(error: ValidationError) -> list[Violation]:
         loc = tuple(item["loc"])
         if kind == "literal_error":
             message = _literal_message(item)
+        elif kind == "string_pattern_mismatch":
+            message = text_problem(str(item["input"]))
         elif kind in _MESSAGES:
             message = _MESSAGES[kind]
         else:

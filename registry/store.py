@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -123,12 +122,13 @@ class TomlProblem(Exception):
 def read_text(path: Path) -> str:
     """The text of a register file, refusing huge, binary or non-UTF-8 files."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TomlProblem(
-                f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）"
-            )
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise TomlProblem(
+                    f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）"
+                )
+            raw = handle.read()
     except OSError as error:
         raise TomlProblem(f"読めません: {error.strerror or error}") from None
     try:
@@ -193,29 +193,49 @@ def load_config_or_raise(root: Path) -> RegistryConfig:
     return config
 
 
-def _entry_files(root: Path) -> Iterator[Path]:
+@dataclass(frozen=True)
+class _Listed:
+    name: str
+    path: Path
+    is_symlink: bool
+
+
+def _entry_files(root: Path) -> list[_Listed]:
+    """The ``*.toml`` files of ``entries/``, by name (one directory scan)."""
     folder = root / ENTRIES_DIR
-    if folder.is_dir():
-        yield from sorted(folder.glob("*.toml"))
+    try:
+        with os.scandir(folder) as scan:
+            found = [
+                _Listed(item.name, folder / item.name, item.is_symlink())
+                for item in scan
+                if item.name.endswith(".toml")
+            ]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(found, key=lambda listed: listed.name)
 
 
-def _file_problems(root: Path, path: Path) -> list[Problem]:
-    rel = path.relative_to(root).as_posix()
+def _file_problems(rel: str, stem: str, is_symlink: bool) -> list[Problem]:
     found: list[Problem] = []
-    if id_problem := entry_id_problem(path.stem):
+    if id_problem := entry_id_problem(stem):
         found.append(Problem(rel, None, "", f"ファイル名が不正です: {id_problem}"))
-    if path.is_symlink():
+    if is_symlink:
         found.append(Problem(rel, None, "", "シンボリックリンクは登録簿のファイルにできません"))
     return found
 
 
 def check_entry_file(
-    root: Path, path: Path, config: RegistryConfig | None, catalog: Catalog
+    root: Path,
+    path: Path,
+    config: RegistryConfig | None,
+    catalog: Catalog,
+    is_symlink: bool | None = None,
 ) -> tuple[Entry | None, list[Problem]]:
     """Read and check one entry file: its name, TOML, fields and rules."""
-    rel = path.relative_to(root).as_posix()
-    problems = _file_problems(root, path)
-    if problems and path.is_symlink():
+    rel = f"{ENTRIES_DIR}/{path.name}"
+    symlink = path.is_symlink() if is_symlink is None else is_symlink
+    problems = _file_problems(rel, path.name.removesuffix(".toml"), symlink)
+    if symlink:
         return None, problems
     try:
         text, data = read_toml(path)
@@ -266,14 +286,15 @@ def load_register(root: Path) -> Register:
         register.problems.append(
             Problem(ENTRIES_DIR, None, "", f"{ENTRIES_DIR}/ フォルダがありません")
         )
-    for path in _entry_files(root):
+    for listed in _entry_files(root):
         register.files_read += 1
-        entry, found = check_entry_file(root, path, config, catalog)
+        entry_id = listed.name.removesuffix(".toml")
+        entry, found = check_entry_file(root, listed.path, config, catalog, listed.is_symlink)
         register.problems.extend(found)
         if entry is not None and not any(p.severity == "error" for p in found):
-            register.entries[path.stem] = EntryFile(path.stem, path, entry)
+            register.entries[entry_id] = EntryFile(entry_id, listed.path, entry)
         else:
-            register.invalid.add(path.stem)
+            register.invalid.add(entry_id)
     register.problems.extend(_pending_problems(root))
     return register
 
