@@ -1,0 +1,44 @@
+"""Markdown: for git and for the terminal (rich renders it).
+
+Every document becomes a title, its heading lines and one table of its printed
+columns. Text is escaped so that a name can never become markup or break the
+table.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from reports.table import Table, cell_text
+
+_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>|#~&])")
+#: What would start a list, a heading or a rule at the beginning of a line.
+_LEADING: Final = re.compile(r"^(\d*)([-+=.)])")
+_NEWLINES: Final = re.compile(r"\s*[\r\n]+\s*")
+EMPTY: Final = "（該当なし）"
+
+
+def escape(text: str) -> str:
+    """Text safe in a Markdown paragraph or table cell, on one line."""
+    text = _SPECIAL.sub(r"\\\1", _NEWLINES.sub(" ", text).strip())
+    return _LEADING.sub(r"\1\\\2", text)
+
+
+def render_table(table: Table) -> str:
+    """A document as Markdown: ``# title``, its lines, its table."""
+    out = [f"# {escape(table.title)}", ""]
+    first, *rest = table.lines
+    out += [escape(first), ""]
+    if rest:
+        out += [f"- {escape(line)}" for line in rest]
+        out.append("")
+    columns = [i for i, column in enumerate(table.columns) if column.printed]
+    if table.rows:
+        out.append("| " + " | ".join(escape(table.columns[i].label) for i in columns) + " |")
+        out.append("|" + "|".join(" --- " for _ in columns) + "|")
+        for row in table.rows:
+            out.append("| " + " | ".join(escape(cell_text(row[i])) for i in columns) + " |")
+    else:
+        out.append(EMPTY)
+    return "\n".join(out) + "\n"

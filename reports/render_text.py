@@ -1,0 +1,37 @@
+"""Plain text for the terminal and for mail: one line per reminder."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from registry.review import Reminder
+from registry.wareki import format_wareki
+from reports.reminders import RemindersReport, basis_label, distance_label
+
+_BREAKS: Final = re.compile(r"\s*[\t\r\n]+\s*")
+
+
+def one_line(text: str) -> str:
+    return _BREAKS.sub(" ", text).strip()
+
+
+def reminder_line(reminder: Reminder) -> str:
+    """``令和8年3月22日（247日超過）　課税課　個人住民税賦課事務（id）　基準: …``."""
+    return (
+        f"{format_wareki(reminder.due)}（{distance_label(reminder)}）　"
+        f"{one_line(reminder.department)}　{one_line(reminder.name)}（{reminder.entry}）　"
+        f"基準: {format_wareki(reminder.basis)} {basis_label(reminder.review.basis)}"
+    )
+
+
+def render_reminders(report: RemindersReport) -> str:
+    out = [
+        f"{report.title}（{format_wareki(report.as_of)}現在）",
+        f"{report.municipality}　{report.register_name}".strip("　"),
+        report.rule_line,
+    ]
+    for label, items in (("期限切れ", report.overdue), ("期限間近", report.due_soon)):
+        out += ["", f"■ {label} {len(items)}件"]
+        out += [reminder_line(r) for r in items] or ["なし"]
+    return "\n".join(out) + "\n"
