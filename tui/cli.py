@@ -10,6 +10,7 @@ import click
 from registry import __version__
 from tui.clihelp import run
 from tui.commands.register import check, init, new
+from tui.commands.reports import export, reminders, report
 
 
 @click.group(
@@ -32,7 +33,7 @@ def cli(ctx: click.Context, registry: Path | None) -> None:
         click.echo(ctx.get_help())
 
 
-for command in (init, new, check):
+for command in (init, new, check, report, reminders, export):
     cli.add_command(command)
 
 
