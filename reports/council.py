@@ -23,12 +23,12 @@ COUNT_LABELS: Final[dict[str, str]] = {"start": "業務開始", "change": "変�
 REVIEW_MARK: Final = "（見直し）"
 
 COLUMNS: Final = (
-    Column("届出日", 16),
-    Column("区分", 6),
-    Column("担当課", 16),
-    Column("業務の名称", 28),
-    Column("内容", 60),
-    Column("ID", 24, printed=False),
+    Column("届出日", 9),
+    Column("区分", 4),
+    Column("担当課", 9),
+    Column("業務の名称", 16),
+    Column("内容", 32),
+    Column("ID", 20, printed=False),
 )
 
 

@@ -24,22 +24,22 @@ KIND_COMPUTER: Final = "電算処理"
 KIND_MANUAL: Final = "マニュアル処理"
 
 COLUMNS: Final = (
-    Column("名称", 24),
-    Column("担当組織", 18),
-    Column("利用目的", 40),
-    Column("記録項目", 40),
-    Column("記録範囲", 28),
-    Column("収集方法", 30),
-    Column("要配慮個人情報の有無", 10),
-    Column("特定個人情報の有無", 10),
-    Column("経常的提供先", 30),
-    Column("委託", 30),
-    Column("外部結合", 30),
-    Column("種別", 12),
-    Column("保存期間", 8),
-    Column("最終届出日", 16),
-    Column("備考", 30),
-    Column("ID", 24, printed=False),
+    Column("名称", 16),
+    Column("担当組織", 12),
+    Column("利用目的", 24),
+    Column("記録項目", 24),
+    Column("記録範囲", 16),
+    Column("収集方法", 18),
+    Column("要配慮個人情報の有無", 6),
+    Column("特定個人情報の有無", 6),
+    Column("経常的提供先", 16),
+    Column("委託", 16),
+    Column("外部結合", 16),
+    Column("種別", 7),
+    Column("保存期間", 5),
+    Column("最終届出日", 9),
+    Column("備考", 16),
+    Column("ID", 20, printed=False),
 )
 
 

@@ -20,14 +20,14 @@ from reports.table import Column, Table
 REMINDERS_TITLE: Final = "見直し期限のお知らせ"
 
 COLUMNS: Final = (
-    Column("状況", 8),
-    Column("見直し期限", 16),
-    Column("担当課", 16),
-    Column("業務の名称", 28),
-    Column("基準の届出日", 16),
-    Column("基準の届出", 16),
-    Column("期限まで", 14),
-    Column("ID", 24),
+    Column("状況", 5),
+    Column("見直し期限", 9),
+    Column("担当課", 9),
+    Column("業務の名称", 16),
+    Column("基準の届出日", 9),
+    Column("基準の届出", 9),
+    Column("期限まで", 7),
+    Column("ID", 20),
 )
 
 

@@ -2,8 +2,9 @@
 
 Dates are date cells shown in 和暦 by Excel's own number format; text is always
 stored as text (never as a formula, whatever it starts with); widths are set in
-characters with Japanese counted double; the sheet prints on A4 with the header
-repeated on every page.
+characters with Japanese counted double; the sheet prints on A4, fitted to the
+page width, with the header repeated on every page and working-data columns
+(the entry id) left out of the print area.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def render_table(table: Table) -> bytes:
             cell.alignment = WRAP
     sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
     sheet.print_title_rows = f"{header}:{header}"
+    printed = [i for i, column in enumerate(table.columns, start=1) if column.printed]
+    sheet.print_area = f"A1:{get_column_letter(max(printed))}{header + len(table.rows)}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if table.landscape else "portrait"
     sheet.page_setup.fitToWidth = 1

@@ -1,0 +1,71 @@
+"""Every document in every format on the sample register, against golden files.
+
+Text formats are compared byte for byte; XLSX is read back with openpyxl and its
+settings and cells compared. Regenerate with ``UPDATE_GOLDEN=1 .venv/bin/pytest
+tests/reports`` and review the diff.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from registry.store import Register
+from reports.council import CouncilReport, build_council_report
+from reports.filebook import FileBook, build_filebook
+from reports.output import render
+from reports.reminders import RemindersReport, build_reminders
+from tests.reports.conftest import Golden
+from tests.reports.xlsx_readback import readback
+
+AS_OF = date(2026, 11, 27)
+
+
+def council(sample: Register) -> CouncilReport:
+    return build_council_report(sample, date(2016, 1, 1), date(2016, 9, 13))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv", "json"])
+def test_council_report(sample: Register, golden: Golden, fmt: str) -> None:
+    golden(f"council.{fmt}", render(council(sample), fmt))
+
+
+def test_council_report_xlsx(sample: Register, golden: Golden) -> None:
+    data = render(council(sample), "xlsx")
+    assert isinstance(data, bytes)
+    golden("council.xlsx.txt", readback(data))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("text", "txt"), ("md", "md"), ("csv", "csv"), ("json", "json")]
+)
+def test_reminders(sample: Register, golden: Golden, fmt: str, suffix: str) -> None:
+    report: RemindersReport = build_reminders(sample, AS_OF)
+    golden(f"reminders.{suffix}", render(report, fmt))
+
+
+def filebook(sample: Register, include_abolished: bool = False) -> FileBook:
+    return build_filebook(sample, include_abolished)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv", "json"])
+def test_filebook(sample: Register, golden: Golden, fmt: str) -> None:
+    golden(f"filebook.{fmt}", render(filebook(sample), fmt))
+
+
+def test_filebook_xlsx(sample: Register, golden: Golden) -> None:
+    data = render(filebook(sample), "xlsx")
+    assert isinstance(data, bytes)
+    golden("filebook.xlsx.txt", readback(data))
+
+
+def test_filebook_with_abolished_processes(sample: Register, golden: Golden) -> None:
+    golden("filebook-all.json", render(filebook(sample, include_abolished=True), "json"))
+
+
+def test_an_empty_period(sample: Register, golden: Golden) -> None:
+    report = build_council_report(sample, date(1970, 1, 1), date(1970, 12, 31))
+    assert report.rows == ()
+    golden("council-empty.md", render(report, "md"))
+    golden("council-empty.html", render(report, "html"))

@@ -1,0 +1,208 @@
+"""The HTML report printed to PDF by a real headless browser fits A4.
+
+Chromium prints the page as a clerk would (print CSS, A4, no header or
+footer); poppler's ``pdfinfo`` and ``pdftotext`` read the result back.
+
+These tools come from the distribution, not from pip: ``.ci/run`` installs
+``chromium fonts-noto-cjk poppler-utils`` with apt. Under CI (``CI`` set, as
+``.ci/run`` does) a missing tool FAILS the test, so the check can never be
+silently lost there; on a developer machine without them (``CI`` unset) the
+test is skipped and says what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections import Counter
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from registry.store import Register, load_register
+from registry.wareki import format_wareki
+from reports.council import build_council_report
+from reports.output import render
+
+TOOLS = {
+    "chromium": ("chromium", "chromium-browser", "google-chrome"),
+    "pdfinfo": ("pdfinfo",),
+    "pdftotext": ("pdftotext",),
+    "fc-list": ("fc-list",),
+}
+INSTALL = "apt-get install chromium fonts-noto-cjk poppler-utils"
+A4_POINTS = (595.3, 841.9)
+#: 10 mm: the print CSS leaves 12 mm on each side; nothing may reach this close to the edge.
+EDGE = 28.35
+PERIOD = "平成28年1月1日～平成28年9月13日"
+TITLE = "個人情報に係る業務届出報告書"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false")
+
+
+def missing(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"{reason}（CI では必須です: {INSTALL}）")
+    pytest.skip(f"{reason}: {INSTALL} で入れると実行されます")
+
+
+def tool(name: str) -> str:
+    for candidate in TOOLS[name]:
+        if found := shutil.which(candidate):
+            return found
+    missing(f"{name} が見つかりません")
+    raise AssertionError("unreachable")
+
+
+def require_japanese_font() -> None:
+    fonts = subprocess.run(
+        [tool("fc-list"), ":lang=ja", "family"], capture_output=True, text=True, check=True
+    ).stdout
+    if not fonts.strip():
+        missing("日本語フォントがありません（fonts-noto-cjk）")
+
+
+def print_to_pdf(html: str, folder: Path) -> Path:
+    chromium = tool("chromium")
+    require_japanese_font()
+    page = folder / "report.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = folder / "report.pdf"
+    result = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={folder / 'profile'}",
+            f"--print-to-pdf={pdf}",
+            "--no-pdf-header-footer",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0 and pdf.is_file(), result.stderr[-2000:]
+    return pdf
+
+
+def page_size(pdf: Path) -> tuple[float, float]:
+    info = subprocess.run(
+        [tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    found = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert found, info
+    return float(found.group(1)), float(found.group(2))
+
+
+def text_of(pdf: Path, *options: str) -> str:
+    return subprocess.run(
+        [tool("pdftotext"), *options, str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+class _VisibleText(HTMLParser):
+    """The text a browser shows: everything in <body>, nothing of <style> or <title>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("style", "title")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("style", "title")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def characters(text: str) -> Counter[str]:
+    return Counter(re.sub(r"\s+", "", text))
+
+
+def visible_characters(html: str) -> Counter[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    return characters("".join(parser.parts))
+
+
+def words(pdf: Path) -> list[tuple[float, float, str]]:
+    """Every word's left and right edge (points) and text, on every page."""
+    html = text_of(pdf, "-bbox")
+    return [
+        (float(x_min), float(x_max), text)
+        for x_min, x_max, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            html,
+        )
+    ]
+
+
+def test_the_sample_report_prints_on_a4_with_title_and_period(
+    sample: Register, tmp_path: Path
+) -> None:
+    report = build_council_report(sample, date(2016, 1, 1), date(2016, 9, 13))
+    html = str(render(report, "html"))
+    pdf = print_to_pdf(html, tmp_path)
+    width, height = page_size(pdf)
+    assert abs(width - A4_POINTS[0]) < 1.5 and abs(height - A4_POINTS[1]) < 1.5
+    layout = text_of(pdf, "-layout")
+    assert TITLE in layout
+    assert f"対象期間 {PERIOD}" in layout
+    assert "東村山市" in layout
+    # one line per filing: its 和暦 date, its department, the start of its name
+    for row in report.rows:
+        assert re.search(
+            f"{format_wareki(row.date)} +{row.kind_label} +{row.department} +{row.name[:6]}", layout
+        )
+    # Chromium clips what overflows the page: every character shown must be printed.
+    assert characters(text_of(pdf)) == visible_characters(html)
+    placed = words(pdf)
+    assert placed
+    outside = [(x0, x1, t) for x0, x1, t in placed if x0 < EDGE or x1 > width - EDGE]
+    assert outside == []
+    # Printed at full size, not shrunk to fit: a full-width character is 1 em wide in
+    # every CJK font, and the municipality line is set in the 10pt body text.
+    org = next((x0, x1) for x0, x1, t in placed if t == "東村山市")
+    assert abs((org[1] - org[0]) - 4 * 10) < 1
+
+
+def test_long_unbreakable_text_wraps_inside_the_page(sample_copy: Path, tmp_path: Path) -> None:
+    """A URL-like token far wider than the 内容 column must wrap, not run off the page.
+
+    Chromium clips what overflows the page, so the check is that every character
+    of the token is in the PDF's text and every word lies within the margins.
+    """
+    token = "https://example.jp/" + "a" * 300
+    entry = sample_copy / "entries" / "kenko-zoshin-i-gan-risk-kenshin.toml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace('summary = "業務開始。', f'summary = "{token} 業務開始。'))
+    register = load_register(sample_copy)
+    assert not register.errors
+    report = build_council_report(register, date(2016, 1, 1), date(2016, 9, 13))
+    html = str(render(report, "html"))
+    pdf = print_to_pdf(html, tmp_path)
+    width, _ = page_size(pdf)
+    assert token in re.sub(r"\s+", "", text_of(pdf))
+    assert characters(text_of(pdf)) == visible_characters(html)
+    assert [w for w in words(pdf) if w[0] < EDGE or w[1] > width - EDGE] == []
