@@ -39,8 +39,8 @@ def council_json(report: CouncilReport) -> dict[str, Any]:
                 "kind": row.kind,
                 "date": row.date.isoformat(),
                 "summary": row.summary,
-                "items_added": list(row.items_added),
-                "items_removed": list(row.items_removed),
+                "items_added": row.items_added,
+                "items_removed": row.items_removed,
                 "review": row.review,
             }
             for row in report.rows
@@ -73,14 +73,14 @@ def _filebook_entry(row: FileBookRow) -> dict[str, Any]:
         "department": row.department,
         "section": row.section,
         "purpose": row.purpose,
-        "legal_basis": list(row.legal_basis),
-        "subjects": list(row.subjects),
+        "legal_basis": row.legal_basis,
+        "subjects": row.subjects,
         "record_items": [item.name for item in row.record_items],
         "sensitive_items": [item.name for item in row.record_items if item.sensitive],
         "sensitive": row.sensitive,
         "my_number": row.my_number,
-        "sources": list(row.sources),
-        "collection_methods": list(row.collection_methods),
+        "sources": row.sources,
+        "collection_methods": row.collection_methods,
         "provisions": [{"recipient": p.recipient, "basis": p.basis} for p in row.provisions],
         "outsourcing": [
             {"contractor": o.contractor, "scope": o.scope, "since": _iso(o.since)}

@@ -12,17 +12,23 @@ from typing import Final
 
 from reports.table import Table, cell_text
 
-_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>|#~&])")
+#: Markdown's punctuation that could start markup, each escaped with a backslash.
+_ESCAPES: Final = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|#~&"})
 #: What would start a list, a heading or a rule at the beginning of a line.
 _LEADING: Final = re.compile(r"^(\d*)([-+=.)])")
+_LEADING_CHARS: Final = frozenset("-+=.)0123456789")
 _NEWLINES: Final = re.compile(r"\s*[\r\n]+\s*")
 EMPTY: Final = "（該当なし）"
 
 
 def escape(text: str) -> str:
     """Text safe in a Markdown paragraph or table cell, on one line."""
-    text = _SPECIAL.sub(r"\\\1", _NEWLINES.sub(" ", text).strip())
-    return _LEADING.sub(r"\1\\\2", text)
+    if "\n" in text or "\r" in text:
+        text = _NEWLINES.sub(" ", text)
+    text = text.strip().translate(_ESCAPES)
+    if text and text[0] in _LEADING_CHARS:
+        text = _LEADING.sub(r"\1\\\2", text)
+    return text
 
 
 def render_table(table: Table) -> str:
