@@ -178,6 +178,17 @@ def test_report_usage_errors_exit_2_with_one_line(
     assert result.stdout == ""
 
 
+def test_an_unwritable_output_is_one_line_and_exit_1(
+    todokede: CliRunner, sample_copy: Path
+) -> None:
+    target = Path("/proc/報告書.md")  # a folder nobody, not even root, can create files in
+    result = todokede("--registry", str(sample_copy), "report", *PERIOD, "-o", str(target))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"エラー: {target} に書き出せません")
+    assert len(result.stderr.splitlines()) == 1
+    assert not target.exists()
+
+
 def test_a_register_with_errors_is_refused(todokede: CliRunner, minimal_register: Path) -> None:
     (minimal_register / "entries" / "broken.toml").write_text('name = "壊れた', encoding="utf-8")
     for args in (["report", *PERIOD], ["reminders"], ["export"]):

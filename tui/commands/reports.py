@@ -83,7 +83,10 @@ def emit(data: str | bytes, fmt: str, output: Path | None) -> None:
     if output is not None:
         from reports.output import write_output
 
-        write_output(output, data)
+        try:
+            write_output(output, data)
+        except OSError as error:
+            fail(f"{output} に書き出せません: {error.strerror or error}")
         click.echo(f"書き出しました: {output}")
         return
     if isinstance(data, bytes):  # pragma: no cover - refused by resolve_format
