@@ -9,6 +9,7 @@ import click
 
 from registry import __version__
 from tui.clihelp import run
+from tui.commands.app import tui
 from tui.commands.register import check, init, new
 from tui.commands.reports import export, reminders, report
 
@@ -30,10 +31,10 @@ from tui.commands.reports import export, reminders, report
 def cli(ctx: click.Context, registry: Path | None) -> None:
     """todokede — 個人情報取扱業務の届出登録簿（TOML + git）。"""
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        ctx.exit(ctx.invoke(tui) or 0)
 
 
-for command in (init, new, check, report, reminders, export):
+for command in (init, new, check, report, reminders, export, tui):
     cli.add_command(command)
 
 

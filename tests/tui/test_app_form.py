@@ -1,0 +1,303 @@
+"""The entry form through Pilot, on a real git register: save, refuse, ask, create."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
+
+from tests.tui.conftest import git, make_app, ready
+from tui.app import TodokedeApp
+from tui.dialogs.catalog_picker import CatalogPicker
+from tui.dialogs.confirm import ConfirmDialog
+from tui.screens.entry_form import EntryFormScreen
+from tui.screens.main import MainScreen
+from tui.widgets.form_fields import FieldBox, LinesArea, RowsEditor
+
+ENTRY = "kazei-kojin-juminzei"
+
+
+def form_of(app: TodokedeApp) -> EntryFormScreen:
+    assert isinstance(app.screen, EntryFormScreen), app.screen
+    return app.screen
+
+
+def comments(text: str) -> list[str]:
+    return [line[line.index("#") :] for line in text.splitlines() if "#" in line]
+
+
+def message(form: EntryFormScreen, key: str) -> str:
+    box = form.query_one(f"#field-{key}", FieldBox)
+    return str(box.query_one(".field-message", Static).content)
+
+
+async def open_form(app: TodokedeApp, pilot: Pilot[None], entry_id: str = ENTRY) -> EntryFormScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    assert screen.select_entry(entry_id)
+    await pilot.press("e")
+    await pilot.pause()
+    return form_of(app)
+
+
+async def test_edit_and_save_writes_the_toml_keeping_comments(git_register: Path) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    before = path.read_text(encoding="utf-8")
+    head = git(git_register, "rev-parse", "HEAD")
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        form.query_one("#input-section", Input).value = "市民税第二係"
+        items = form.query_one("#input-record_items", LinesArea)
+        items.load_text(items.text + "\n電子メールアドレス")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        after = path.read_text(encoding="utf-8")
+        data = tomllib.loads(after)
+        assert data["section"] == "市民税第二係"
+        assert data["record_items"][-1] == "電子メールアドレス"
+        assert comments(after) == comments(before)
+        assert data["filings"] == tomllib.loads(before)["filings"]
+        # written, not filed: the file is modified in the work tree, nothing committed
+        assert git(git_register, "status", "--porcelain", "--", str(path)).startswith(" M")
+        assert git(git_register, "rev-parse", "HEAD") == head
+        # the main screen reads it back and shows it
+        screen = app.screen
+        assert screen.detail.entry_id == ENTRY
+        assert screen.overview is not None
+        saved = screen.overview.get(ENTRY)
+        assert saved is not None and saved.entry.section == "市民税第二係"
+        assert any("まだ届出していません" in n.message for n in app._notifications)
+
+
+async def test_a_failed_save_keeps_the_form_and_shows_errors_beside_fields(
+    git_register: Path,
+) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    before = path.read_bytes()
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        name = form.query_one("#input-name", Input)
+        name.value = "   "
+        purpose = form.query_one("#input-purpose", TextArea)
+        purpose.load_text("新しい目的（保存されないはず）")
+        rows = form.query_one("#rows-outsourcing", RowsEditor)
+        await rows.add_row()
+        await pilot.pause()
+        editor = rows.editors()[-1]
+        editor.query_one(".col-contractor", Input).value = "株式会社テスト"
+        editor.query_one(".col-since", Input).value = "平成32年1月1日"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        assert app.screen_stack[-1] is form
+        assert path.read_bytes() == before
+        # everything typed is still there
+        assert name.value == "   "
+        assert purpose.text == "新しい目的（保存されないはず）"
+        assert editor.query_one(".col-contractor", Input).value == "株式会社テスト"
+        # errors beside their fields, and a summary on top
+        assert "空にはできません" in message(form, "name")
+        assert form.query_one("#field-name", FieldBox).has_class("-error")
+        row_message = str(editor.query_one(".row-message", Static).content)
+        assert "開始日" in row_message and "平成にない日付" in row_message
+        summary = str(form.query_one("#form-summary", Static).content)
+        assert "保存できません: エラーが 2件" in summary
+        assert form.focused is name
+
+        # fixing the errors saves
+        name.value = "個人住民税賦課事務（改）"
+        editor.query_one(".col-since", Input).value = "H22.4.1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert data["name"] == "個人住民税賦課事務（改）"
+        assert data["outsourcing"][-1]["contractor"] == "株式会社テスト"
+        assert str(data["outsourcing"][-1]["since"]) == "2010-04-01"
+
+
+async def test_warnings_are_shown_but_do_not_block(git_register: Path) -> None:
+    app = make_app(git_register)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        items = form.query_one("#input-record_items", LinesArea)
+        items.load_text(items.text + "\n独自の項目")
+        await pilot.pause()
+        notes = str(form.query_one("#record-items-notes", Static).content)
+        assert "項目一覧にない項目" in notes
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        data = tomllib.loads(
+            (git_register / "entries" / f"{ENTRY}.toml").read_text(encoding="utf-8")
+        )
+        assert data["record_items"][-1] == "独自の項目"
+        assert any("警告 1件" in n.message for n in app._notifications)
+
+
+async def test_leaving_with_unsaved_edits_asks_first(git_register: Path) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    before = path.read_bytes()
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        form.query_one("#input-section", Input).value = "変更した係"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen_stack[-1] is form
+        assert form.query_one("#input-section", Input).value == "変更した係"
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert path.read_bytes() == before
+
+
+async def test_leaving_without_edits_just_leaves(git_register: Path) -> None:
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        # typing and undoing it is no edit; blank trailing lines are none either
+        form.query_one("#input-section", Input).value = "x"
+        form.query_one("#input-section", Input).value = "市民税係"
+        sources = form.query_one("#input-sources", LinesArea)
+        sources.load_text(sources.text + "\n\n")
+        assert not form.has_unsaved_edits()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_quitting_with_unsaved_edits_asks_first(git_register: Path) -> None:
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        form.query_one("#input-name", Input).value = "変えた名前"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen_stack[-1] is form
+        assert app.is_running
+
+
+async def test_new_entry_creates_the_file_with_the_given_id(git_register: Path) -> None:
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        main.select_entry(ENTRY)
+        await pilot.press("n")
+        await pilot.pause()
+        form = form_of(app)
+        assert form.is_new
+        # the department under the cursor is chosen already
+        assert form.query_one("#input-department", Select).value == "課税課"
+
+        id_input = form.query_one("#input-id", Input)
+        assert id_input.has_focus
+        await pilot.press(*ENTRY)
+        await pilot.pause()
+        assert "既に使われています" in message(form, "id")
+        id_input.value = "kazei-hoteigai-fuka"
+        await pilot.pause()
+        assert message(form, "id") == ""
+        form.query_one("#input-name", Input).value = "法定外税賦課事務"
+        form.query_one("#input-purpose", TextArea).load_text("法定外税を賦課するため")
+        form.query_one("#input-subjects", LinesArea).load_text("納税義務者")
+        form.query_one("#input-record_items", LinesArea).load_text("氏名\n住所\nマイナンバー")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        assert isinstance(app.screen, MainScreen)
+        path = git_register / "entries" / "kazei-hoteigai-fuka.toml"
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# 課税課 法定外税賦課事務\n")
+        data = tomllib.loads(text)
+        assert data["department"] == "課税課"
+        assert data["record_items"] == ["氏名", "住所", "マイナンバー"]
+        assert data["status"] == "active"
+        assert "filings" not in data
+        assert main.detail.entry_id == "kazei-hoteigai-fuka"
+        assert main.overview is not None
+        assert main.overview.marks["kazei-hoteigai-fuka"].my_number
+
+
+async def test_new_entry_refuses_an_existing_id(git_register: Path) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    before = path.read_bytes()
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = form_of(app)
+        form.query_one("#input-id", Input).value = ENTRY
+        form.query_one("#input-name", Input).value = "重複"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen_stack[-1] is form
+        assert "既に使われています" in message(form, "id")
+        assert "業務ID" in str(form.query_one("#form-summary", Static).content)
+        assert path.read_bytes() == before
+
+
+async def test_catalog_picker_adds_items_grouped_and_marked(git_register: Path) -> None:
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, CatalogPicker)
+        picker.query_one("#picker-filter", Input).value = "病歴"
+        await pilot.pause()
+        options = picker.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert prompts[0] == "心身の状況"
+        assert "病歴" in prompts[1] and "要配慮" in prompts[1]
+        options.focus()
+        await pilot.press("enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen_stack[-1] is form
+        items = form.query_one("#input-record_items", LinesArea).items
+        assert items[-1] == "病歴"
+
+
+@pytest.mark.parametrize("kind", ["outsourcing", "connections", "provisions"])
+async def test_rows_can_be_added_and_removed(git_register: Path, kind: str) -> None:
+    app = make_app(git_register)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        rows = form.query_one(f"#rows-{kind}", RowsEditor)
+        count = len(rows.editors())
+        await rows.add_row()
+        await pilot.pause()
+        assert len(rows.editors()) == count + 1
+        assert isinstance(app.focused, Input)
+        rows.editors()[-1].query_one(".row-delete", Button).press()
+        await pilot.pause()
+        assert len(rows.editors()) == count

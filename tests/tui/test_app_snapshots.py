@@ -1,0 +1,64 @@
+"""Snapshots of the main screen and of the form showing an error, at 80×24 and 120×40.
+
+Deterministic: the review clock reads a fixed day, the cursor does not blink,
+and no path of the test's temporary folder appears on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from tests.tui.conftest import make_app, ready
+from tui.screens.main import MainScreen
+
+SnapCompare = Callable[..., bool]
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_main_screen(snap_compare: SnapCompare, sample_copy: Path, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        screen.select_entry("kazei-kojin-juminzei")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_copy), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_main_screen_filtered_by_my_number(
+    snap_compare: SnapCompare, sample_copy: Path, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot)
+        await pilot.press("slash", *"マイナンバー", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_copy), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_form_with_an_error(
+    snap_compare: SnapCompare, sample_copy: Path, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        screen.select_entry("kazei-kojin-juminzei")
+        await pilot.press("e")
+        await pilot.pause()
+        form = pilot.app.screen
+        form.query_one("#input-name", Input).value = ""
+        form.query_one("#input-purpose", TextArea).load_text("")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(make_app(sample_copy), terminal_size=size, run_before=run_before)

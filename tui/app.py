@@ -1,0 +1,120 @@
+"""``TodokedeApp``: the register in a terminal. Thin: screens do the work."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from tui.commands_palette import EntryJumpProvider, TodokedeCommands
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.help import HelpScreen, screen_keys
+from tui.screens.entry_form import EntryFormScreen
+from tui.screens.main import MainScreen
+
+DEBUG_ENV = "TODOKEDE_DEBUG"
+
+
+class TodokedeApp(App[None]):
+    """The register at ``root``; ``as_of`` is the day the review clock reads."""
+
+    TITLE = "todokede"
+    CSS_PATH = "styles/app.tcss"
+    COMMANDS: ClassVar = {TodokedeCommands, EntryJumpProvider}
+    # Textual declares this attribute without ClassVar, so it cannot be annotated here.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "終了", priority=True, id="quit"),
+        Binding("question_mark", "help", "キー一覧", id="help"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "コマンド",
+            show=False,
+            priority=True,
+            id="command-palette",
+        ),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="help-quit"),
+    ]
+
+    def __init__(self, root: Path, *, as_of: date | None = None) -> None:
+        super().__init__()
+        self.root = root
+        self.as_of = as_of or date.today()
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.root, self.as_of)
+
+    # -- keys and commands ------------------------------------------------------
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        title = "登録簿" if isinstance(screen, MainScreen) else "業務の編集"
+        self.push_screen(
+            HelpScreen(title, screen_keys(screen), show_legend=isinstance(screen, MainScreen))
+        )
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder="コマンドを検索…", id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        self.notify("終了するには ctrl+q を押してください", title="終了しますか？")
+
+    async def action_quit(self) -> None:
+        """Quit, but ask first when a form holds unsaved edits."""
+        unsaved = [
+            s for s in self.screen_stack if isinstance(s, EntryFormScreen) and s.has_unsaved_edits()
+        ]
+        if not unsaved:
+            self.exit()
+            return
+        if any(isinstance(s, ConfirmDialog) for s in self.screen_stack):
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(
+                "保存していない変更があります。変更を捨てて終了しますか？",
+                title="終了しますか",
+                yes="捨てて終了",
+                no="編集を続ける",
+            ),
+            answered,
+        )
+
+    # -- the last line of defence -------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: one line for the user, the traceback only when debugging.
+
+        Overrides Textual's private hook, which otherwise prints a full
+        traceback on exit; with ``TODOKEDE_DEBUG=1`` Textual's own output is kept.
+        """
+        import os
+
+        if os.environ.get(DEBUG_ENV):
+            super()._fatal_error()
+            return
+        error = self._exception
+        detail = f"{type(error).__name__}: {error}" if error is not None else "不明なエラー"
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                f"エラー: 予期しないエラーで終了しました（{detail}）。"
+                f"{DEBUG_ENV}=1 を付けて実行すると詳細が表示されます",
+                style="red",
+            )
+        )
+        self._close_messages_no_wait()

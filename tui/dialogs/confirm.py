@@ -1,0 +1,88 @@
+"""A yes/no question: はい dismisses with True, いいえ (or escape) with False."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask before doing something that cannot be undone or loses edits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "はい", id="confirm-yes"),
+        Binding("n,escape", "answer(False)", "いいえ", id="confirm-no"),
+        Binding("left,right", "switch", show=False, id="confirm-switch"),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmDialog {
+        align: center middle;
+    }
+    ConfirmDialog > Vertical {
+        width: 60;
+        max-width: 90%;
+        height: auto;
+        border: thick $warning;
+        background: $surface;
+        padding: 1 2;
+    }
+    ConfirmDialog #confirm-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    ConfirmDialog #confirm-buttons {
+        height: auto;
+        margin-top: 1;
+        align-horizontal: right;
+    }
+    ConfirmDialog Button {
+        margin-left: 2;
+    }
+    """
+
+    def __init__(
+        self,
+        question: str,
+        *,
+        title: str = "確認",
+        yes: str = "はい",
+        no: str = "いいえ",
+        default_yes: bool = False,
+    ) -> None:
+        super().__init__()
+        self._question = question
+        self._title = title
+        self._yes = yes
+        self._no = no
+        self._default_yes = default_yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, id="confirm-title")
+            yield Static(self._question, id="confirm-question")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(f"{self._yes} (y)", id="yes", variant="warning")
+                yield Button(f"{self._no} (n)", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes" if self._default_yes else "#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    def action_switch(self) -> None:
+        focused = self.focused
+        target = "#no" if focused is not None and focused.id == "yes" else "#yes"
+        self.query_one(target, Button).focus()

@@ -1,0 +1,113 @@
+"""``?``: the keys of the screen underneath, and the legend of the tree's marks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from tui.widgets.marks import LEGEND
+
+
+@dataclass(frozen=True)
+class KeyHelp:
+    """One line of the key list."""
+
+    key: str
+    description: str
+    enabled: bool = True
+
+
+def screen_keys(screen: Screen[object]) -> list[KeyHelp]:
+    """The keys active on ``screen`` that have a description, one line per action."""
+    seen: set[tuple[str, str]] = set()
+    keys: list[KeyHelp] = []
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description or binding.system:
+            continue
+        marker = (binding.action, binding.description)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        keys.append(
+            KeyHelp(screen.app.get_key_display(binding), binding.description, active.enabled)
+        )
+    return keys
+
+
+class HelpScreen(ModalScreen[None]):
+    """A list of keys; any of escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "閉じる", id="help-close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > Vertical {
+        width: 72;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen #help-title {
+        text-style: bold;
+        padding: 0 1;
+    }
+    HelpScreen VerticalScroll {
+        height: auto;
+        max-height: 1fr;
+    }
+    HelpScreen #help-hint {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, title: str, keys: Sequence[KeyHelp], show_legend: bool = False) -> None:
+        super().__init__()
+        self._title = title
+        self._keys = list(keys)
+        self._show_legend = show_legend
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"キー一覧 — {self._title}", id="help-title")
+            with VerticalScroll():
+                yield Static(self._body(), id="help-body")
+            yield Static("escape または ? で閉じる", id="help-hint")
+
+    def _body(self) -> RenderableType:
+        table = Table.grid(padding=(0, 2))
+        table.add_column("キー", style="bold cyan", no_wrap=True)
+        table.add_column("操作")
+        for key in self._keys:
+            table.add_row(key.key, Text(key.description, "" if key.enabled else "dim"))
+        table.add_row("tab / shift+tab", "次の欄 / 前の欄へ")
+        parts: list[RenderableType] = [table]
+        if self._show_legend:
+            legend = Table.grid(padding=(0, 2))
+            legend.add_column("印", no_wrap=True)
+            legend.add_column("意味")
+            for mark, style, meaning in LEGEND:
+                legend.add_row(Text(mark, style), meaning)
+            parts += [Text(""), Text("一覧の印", "bold"), legend]
+        return Group(*parts)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

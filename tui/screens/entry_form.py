@@ -1,0 +1,540 @@
+"""The form that edits a process (e) or creates one (n): every field, errors beside it.
+
+Saving checks the draft with the register's own rules (:func:`registry.draft.check_draft`):
+errors block and stay beside their fields with everything typed kept; warnings
+(an item not in the catalog, not yet filed) are shown and do not block. A
+valid draft is written with comments and layout kept, atomically. Leaving with
+unsaved edits asks first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.validation import Function, ValidationResult, Validator
+from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TextArea
+
+from registry.draft import (
+    LIST_FIELDS,
+    ROW_FIELDS,
+    ConnectionRow,
+    DraftCheck,
+    EntryDraft,
+    OutsourcingRow,
+    ProvisionRow,
+    check_draft,
+    new_id_problem,
+    save_draft,
+)
+from registry.errors import RegisterError
+from registry.overview import RegisterOverview
+from registry.problems import Violation
+from registry.store import EntryFile
+from tui.dialogs.catalog_picker import CatalogPicker
+from tui.dialogs.confirm import ConfirmDialog
+from tui.widgets.entry_detail import filings_view
+from tui.widgets.form_fields import (
+    COLUMN_LABELS,
+    FieldBox,
+    LinesArea,
+    Message_,
+    RecordItemsEditor,
+    RowsEditor,
+)
+
+FIELD_LABELS: dict[str, str] = {
+    "id": "業務ID",
+    "name": "業務の名称",
+    "department": "担当課",
+    "section": "担当係",
+    "purpose": "業務の目的",
+    "legal_basis": "根拠法令",
+    "subjects": "記録の対象者の範囲",
+    "record_items": "記録項目",
+    "sources": "収集先",
+    "collection_methods": "収集方法",
+    "computer_processing": "電子計算機処理",
+    "retention": "保存期間",
+    "outsourcing": "委託",
+    "connections": "外部結合",
+    "provisions": "目的外利用・外部提供",
+    "status": "状態",
+    "filings": "届出",
+}
+R = TypeVar("R", OutsourcingRow, ConnectionRow, ProvisionRow)
+
+
+@dataclass(frozen=True)
+class EntrySaved:
+    """What the form did: the entry written, and the warnings it still has."""
+
+    entry_id: str
+    created: bool
+    changed: bool
+    warnings: tuple[str, ...] = ()
+
+
+class EntryIdValidator(Validator):
+    """A new entry's id: valid and not taken."""
+
+    def __init__(self, overview: RegisterOverview) -> None:
+        super().__init__()
+        self._overview = overview
+
+    def validate(self, value: str) -> ValidationResult:
+        problem = new_id_problem(self._overview.root, value.strip())
+        return self.failure(problem) if problem else self.success()
+
+
+def _not_blank(label: str) -> Function:
+    return Function(lambda value: bool(value.strip()), f"{label}を入力してください")
+
+
+def place_of(violation: Violation) -> str:
+    """Where a violation is, in the user's words: ``記録項目 3行目``."""
+    loc = violation.loc
+    head = str(loc[0]) if loc else ""
+    label = FIELD_LABELS.get(head, head or "全体")
+    if head in LIST_FIELDS and len(loc) > 1 and isinstance(loc[1], int):
+        return f"{label} {loc[1] + 1}行目"
+    if head in ROW_FIELDS and len(loc) > 1 and isinstance(loc[1], int):
+        column = COLUMN_LABELS[head].get(str(loc[2]), "") if len(loc) > 2 else ""
+        return f"{label} {loc[1] + 1}件目" + (f"の{column}" if column else "")
+    if head == "filings" and len(loc) > 1 and isinstance(loc[1], int):
+        return f"{label} {loc[1] + 1}件目"
+    return label
+
+
+class EntryFormScreen(Screen[EntrySaved | None]):
+    """Edit an entry, or create one when ``item`` is None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "保存", id="save-entry"),
+        Binding("escape", "cancel", "戻る", id="cancel-form"),
+        Binding("ctrl+t", "pick_items", "項目一覧", id="pick-record-items"),
+    ]
+
+    DEFAULT_CSS = """
+    EntryFormScreen #form-title {
+        dock: top;
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    EntryFormScreen #form-summary {
+        display: none;
+        height: auto;
+        margin: 0 0 1 0;
+        padding: 0 1;
+        border-left: thick $error;
+        background: $error 15%;
+    }
+    EntryFormScreen #form-summary.-visible {
+        display: block;
+    }
+    EntryFormScreen #form-body {
+        padding: 1 1 0 1;
+    }
+    EntryFormScreen #input-purpose {
+        height: auto;
+        min-height: 2;
+        max-height: 8;
+    }
+    EntryFormScreen #form-buttons {
+        dock: bottom;
+        height: 1;
+        margin-bottom: 1;
+        padding: 0 1;
+    }
+    EntryFormScreen #form-buttons Button {
+        margin-right: 2;
+    }
+    """
+
+    def __init__(
+        self,
+        overview: RegisterOverview,
+        item: EntryFile | None = None,
+        department: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.overview = overview
+        self.item = item
+        """The entry edited; None when creating one."""
+        if item is not None:
+            self.initial = EntryDraft.from_entry(item.entry)
+            self._disk_text: str | None = _read(item)
+        else:
+            self.initial = EntryDraft(department=department or "")
+            self._disk_text = None
+        self.last_check: DraftCheck | None = None
+        """The result of the last save attempt (for tests and phase-2 dialogs)."""
+
+    @property
+    def is_new(self) -> bool:
+        return self.item is None
+
+    # -- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        draft = self.initial
+        if self.item is None:
+            title = "業務の新規作成"
+        else:
+            title = f"業務の編集: {self.item.entry.name}（{self.item.id}）"
+        yield Static(title, id="form-title")
+        with VerticalScroll(id="form-body"):
+            yield Static(id="form-summary")
+            if self.is_new:
+                yield FieldBox(
+                    "業務ID",
+                    Input(
+                        id="input-id",
+                        placeholder="例: kazei-kojin-juminzei",
+                        validators=[EntryIdValidator(self.overview)],
+                        compact=True,
+                    ),
+                    key="id",
+                    required=True,
+                    hint="ファイル名になります。半角英小文字・数字・ハイフン",
+                )
+            yield FieldBox(
+                "業務の名称",
+                Input(
+                    draft.name,
+                    id="input-name",
+                    validators=[_not_blank("業務の名称")],
+                    compact=True,
+                ),
+                key="name",
+                required=True,
+            )
+            yield FieldBox("担当課", self._department_select(), key="department", required=True)
+            yield FieldBox(
+                "担当係", Input(draft.section, id="input-section", compact=True), key="section"
+            )
+            yield FieldBox(
+                "業務の目的",
+                TextArea(
+                    draft.purpose,
+                    id="input-purpose",
+                    soft_wrap=True,
+                    compact=True,
+                    tab_behavior="focus",
+                ),
+                key="purpose",
+                required=True,
+            )
+            yield FieldBox(
+                "根拠法令",
+                LinesArea(draft.legal_basis, id="input-legal_basis"),
+                key="legal_basis",
+                hint="1行に1つ",
+            )
+            yield FieldBox(
+                "記録の対象者の範囲",
+                LinesArea(draft.subjects, id="input-subjects"),
+                key="subjects",
+                required=True,
+                hint="1行に1つ",
+            )
+            yield FieldBox(
+                "記録項目",
+                RecordItemsEditor(self.overview.catalog, draft.record_items),
+                key="record_items",
+                required=True,
+                hint="1行に1つ。項目一覧にない項目も書けます（警告になります）",
+            )
+            yield FieldBox(
+                "収集先",
+                LinesArea(draft.sources, id="input-sources"),
+                key="sources",
+                hint="1行に1つ",
+            )
+            yield FieldBox(
+                "収集方法",
+                LinesArea(draft.collection_methods, id="input-collection_methods"),
+                key="collection_methods",
+                hint="1行に1つ",
+            )
+            yield FieldBox(
+                "電子計算機処理",
+                Checkbox(
+                    "電子計算機で処理する",
+                    draft.computer_processing,
+                    id="input-computer_processing",
+                    compact=True,
+                ),
+                key="computer_processing",
+            )
+            yield FieldBox(
+                "保存期間",
+                Input(draft.retention, id="input-retention", placeholder="例: 5年", compact=True),
+                key="retention",
+            )
+            for kind in ROW_FIELDS:
+                yield FieldBox(
+                    FIELD_LABELS[kind],
+                    RowsEditor(kind, getattr(draft, kind)),
+                    key=kind,
+                    hint="開始日は和暦でも西暦でも（例: 平成22年4月1日、H22.4.1、2010-04-01）"
+                    if kind != "provisions"
+                    else "",
+                )
+            filings = self.item.entry if self.item is not None else None
+            yield FieldBox(
+                "届出",
+                Static(
+                    filings_view(filings)
+                    if filings is not None
+                    else Text("新しい業務です。保存の後に開始届を出します。", "dim"),
+                    id="form-filings",
+                ),
+                key="filings",
+                hint="届出の記録はこの画面では変わりません（届出で追加されます）",
+            )
+        with Horizontal(id="form-buttons"):
+            yield Button("保存 (ctrl+s)", id="form-save", variant="primary", compact=True)
+            yield Button("戻る (esc)", id="form-cancel", compact=True)
+        yield Footer()
+
+    def _department_select(self) -> Select[str]:
+        departments = list(self.overview.config.departments)
+        current = self.initial.department
+        if current and current not in departments:
+            departments.append(current)
+        return Select(
+            [(name, name) for name in departments],
+            value=current if current else Select.NULL,
+            allow_blank=not current,
+            prompt="担当課を選んでください",
+            id="input-department",
+            compact=True,
+        )
+
+    def on_mount(self) -> None:
+        first = "#input-id" if self.is_new else "#input-name"
+        self.query_one(first, Input).focus()
+
+    # -- collecting -----------------------------------------------------------
+
+    def collect(self) -> EntryDraft:
+        """Everything typed, as a draft (nothing is dropped or normalised)."""
+        department = self.query_one("#input-department", Select).value
+        return EntryDraft(
+            name=self.query_one("#input-name", Input).value,
+            department=department if isinstance(department, str) else "",
+            section=self.query_one("#input-section", Input).value,
+            purpose=self.query_one("#input-purpose", TextArea).text,
+            legal_basis=self._lines("legal_basis"),
+            subjects=self._lines("subjects"),
+            record_items=self._lines("record_items"),
+            sources=self._lines("sources"),
+            collection_methods=self._lines("collection_methods"),
+            computer_processing=self.query_one("#input-computer_processing", Checkbox).value,
+            retention=self.query_one("#input-retention", Input).value,
+            outsourcing=self._rows("outsourcing", OutsourcingRow),
+            connections=self._rows("connections", ConnectionRow),
+            provisions=self._rows("provisions", ProvisionRow),
+        )
+
+    def _lines(self, key: str) -> list[str]:
+        return self.query_one(f"#input-{key}", LinesArea).items
+
+    def _rows(self, kind: str, row_type: type[R]) -> list[R]:
+        rows = self.query_one(f"#rows-{kind}", RowsEditor).rows()
+        return [row for row in rows if isinstance(row, row_type)]
+
+    @property
+    def typed_id(self) -> str:
+        return self.query_one("#input-id", Input).value.strip() if self.is_new else ""
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether anything typed would change what is saved."""
+        if self.is_new and self.typed_id:
+            return True
+        return self.collect().normalized() != self.initial.normalized()
+
+    # -- messages -------------------------------------------------------------
+
+    def show_check(self, check: DraftCheck, id_problem: str | None = None) -> None:
+        """Show every violation beside its field and a summary of the errors on top."""
+        by_field: dict[str, list[Message_]] = defaultdict(list)
+        by_row: dict[str, dict[int, list[Message_]]] = defaultdict(lambda: defaultdict(list))
+        for violation in check.violations:
+            loc = violation.loc
+            head = str(loc[0]) if loc else "filings"
+            entry = (violation.message, violation.severity)
+            if head in LIST_FIELDS and len(loc) > 1 and isinstance(loc[1], int):
+                by_field[head].append(
+                    (f"{loc[1] + 1}行目: {violation.message}", violation.severity)
+                )
+            elif head in ROW_FIELDS and len(loc) > 1 and isinstance(loc[1], int):
+                column = COLUMN_LABELS[head].get(str(loc[2]), "") if len(loc) > 2 else ""
+                text = f"{column}: {violation.message}" if column else violation.message
+                by_row[head][loc[1]].append((text, violation.severity))
+            elif head in FIELD_LABELS and head not in ("status",):
+                by_field[head].append(entry)
+            else:
+                by_field["filings"].append(
+                    (f"{place_of(violation)}: {violation.message}", violation.severity)
+                )
+        if id_problem:
+            by_field["id"].append((id_problem, "error"))
+        for box in self.query(FieldBox):
+            box.show_messages(by_field.get(box.key, []))
+        for kind in ROW_FIELDS:
+            self.query_one(f"#rows-{kind}", RowsEditor).show_messages(by_row.get(kind, {}))
+            rows = by_row.get(kind, {})
+            if any(s == "error" for messages in rows.values() for _, s in messages):
+                box = self.query_one(f"#field-{kind}", FieldBox)
+                box.set_class(True, "-error")
+        errors = [
+            *([("業務ID", id_problem)] if id_problem else []),
+            *((place_of(v), v.message) for v in check.errors),
+        ]
+        self._show_summary(errors)
+
+    def _show_summary(self, errors: list[tuple[str, str]], heading: str | None = None) -> None:
+        summary = self.query_one("#form-summary", Static)
+        if not errors and heading is None:
+            summary.set_class(False, "-visible")
+            summary.update("")
+            return
+        text = Text(
+            heading
+            or f"保存できません: エラーが {len(errors)}件あります（入力した内容はそのままです）",
+            "bold",
+        )
+        for place, message in errors[:6]:
+            text.append(f"\n・{place}: {message}")
+        if len(errors) > 6:
+            text.append(f"\n…ほか {len(errors) - 6}件")
+        summary.update(text)
+        summary.set_class(True, "-visible")
+
+    def _focus_first_error(self) -> None:
+        self.query_one("#form-body", VerticalScroll).scroll_home(animate=False)
+        for box in self.query(FieldBox):
+            if box.has_class("-error"):
+                target = next(
+                    (w for w in box.query("Input, TextArea, Select, Checkbox") if w.focusable),
+                    None,
+                )
+                if target is not None:
+                    target.focus()
+                box.scroll_visible(animate=False)
+                return
+
+    # -- live checks ----------------------------------------------------------
+
+    @on(Input.Changed, "#input-id, #input-name")
+    def _live_input(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removeprefix("input-")
+        result = event.validation_result
+        messages: list[Message_] = []
+        if result is not None and not result.is_valid:
+            messages = [(d, "error") for d in result.failure_descriptions]
+        self.query_one(f"#field-{key}", FieldBox).show_messages(messages)
+
+    # -- actions --------------------------------------------------------------
+
+    def action_save(self) -> None:
+        draft = self.collect()
+        id_problem = new_id_problem(self.overview.root, self.typed_id) if self.is_new else None
+        base = self.item.entry if self.item is not None else None
+        check = check_draft(draft, base, self.overview.config, self.overview.catalog)
+        self.last_check = check
+        self.show_check(check, id_problem)
+        if id_problem or not check.ok or check.entry is None:
+            self._focus_first_error()
+            return
+        if self.item is not None and _read(self.item) != self._disk_text:
+            question = (
+                f"{self.item.path.name} はこの画面を開いた後に変更されています。"
+                "この内容で上書きしますか？"
+            )
+            self.app.push_screen(
+                ConfirmDialog(
+                    question, title="ファイルが変更されています", yes="上書きする", no="やめる"
+                ),
+                lambda overwrite: self._write(check) if overwrite else None,
+            )
+            return
+        self._write(check)
+
+    def _write(self, check: DraftCheck) -> None:
+        assert check.entry is not None
+        entry_id = self.typed_id if self.is_new else (self.item.id if self.item else "")
+        try:
+            changed = save_draft(self.overview.root, entry_id, check.entry, new=self.is_new)
+        except (RegisterError, OSError) as error:
+            detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            self._show_summary(
+                [], heading=f"保存できませんでした: {detail}（入力した内容はそのままです）"
+            )
+            self.notify(f"保存できませんでした: {detail}", severity="error")
+            return
+        warnings = tuple(f"{place_of(v)}: {v.message}" for v in check.warnings)
+        self.dismiss(EntrySaved(entry_id, self.is_new, changed, warnings))
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved_edits():
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmDialog(
+                "保存していない変更があります。変更を捨てて一覧に戻りますか？",
+                title="変更を捨てますか",
+                yes="捨てて戻る",
+                no="編集を続ける",
+            ),
+            self._cancel_answered,
+        )
+
+    def _cancel_answered(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)
+
+    def action_pick_items(self) -> None:
+        area = self.query_one("#input-record_items", LinesArea)
+        self.app.push_screen(
+            CatalogPicker(self.overview.catalog, area.items),
+            self._items_picked,
+        )
+
+    def _items_picked(self, names: list[str] | None) -> None:
+        if names:
+            area = self.query_one("#input-record_items", LinesArea)
+            area.add_items(names)
+            area.focus()
+
+    @on(RecordItemsEditor.PickRequested)
+    def _pick_requested(self) -> None:
+        self.action_pick_items()
+
+    @on(Button.Pressed, "#form-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+def _read(item: EntryFile) -> str | None:
+    try:
+        return item.path.read_text(encoding="utf-8")
+    except OSError:
+        return None

@@ -1,0 +1,327 @@
+"""The main screen: departments and processes beside the selected process.
+
+The register is loaded in a thread worker (the tree shows a loading
+indicator meanwhile); the filter narrows the tree as the user types; ``e``
+and ``n`` open the entry form, and a saved entry is read back and shown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, Tree
+
+from registry.overview import RegisterOverview
+from registry.search import SearchResult
+from registry.store import EntryFile
+from tui.screens.entry_form import EntryFormScreen, EntrySaved
+from tui.widgets.entry_detail import EntryDetail
+from tui.widgets.marks import legend_text
+from tui.widgets.register_header import RegisterHeader
+from tui.widgets.register_tree import (
+    EntryData,
+    NodeData,
+    ProblemFileData,
+    RegisterTree,
+)
+
+
+class FilterInput(Input):
+    """The filter: typing narrows the tree; ↓ or enter goes to the tree."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "app.focus_next", "一覧へ", show=False, id="filter-to-tree"),
+    ]
+
+
+class MainScreen(Screen[None]):
+    """Departments → processes on the left, the selected process on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "絞り込み", id="filter"),
+        Binding("escape", "clear_filter", "絞り込み解除", show=False, id="clear-filter"),
+        Binding("e", "edit_entry", "編集", id="edit-entry"),
+        Binding("n", "new_entry", "新規", id="new-entry"),
+        Binding("ctrl+r", "reload", "読み込み直す", show=False, id="reload"),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen #main-body {
+        height: 1fr;
+    }
+    MainScreen #sidebar {
+        width: 40%;
+        min-width: 30;
+        max-width: 56;
+        border-right: vkey $foreground 20%;
+    }
+    MainScreen #filter {
+        margin: 0 1 0 0;
+    }
+    MainScreen #filter-status {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    MainScreen #register-tree {
+        height: 1fr;
+    }
+    MainScreen #legend {
+        height: auto;
+        padding: 0 1;
+        border-top: hkey $foreground 20%;
+    }
+    MainScreen EntryDetail {
+        width: 1fr;
+    }
+    """
+
+    AUTO_FOCUS = "#register-tree"
+
+    def __init__(self, root: Path, as_of: date) -> None:
+        super().__init__()
+        self.root = root
+        self.as_of = as_of
+        self.overview: RegisterOverview | None = None
+        """The loaded register; None until the first load is done."""
+        self.result: SearchResult | None = None
+        """What the filter lists now."""
+
+    def compose(self) -> ComposeResult:
+        yield RegisterHeader()
+        with Horizontal(id="main-body"):
+            with Vertical(id="sidebar"):
+                yield FilterInput(
+                    placeholder="/ 絞り込み（名称・課・項目）",
+                    id="filter",
+                    compact=True,
+                )
+                yield Static("", id="filter-status")
+                yield RegisterTree(id="register-tree")
+                yield Static(legend_text(compact=True), id="legend")
+            yield EntryDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    # -- loading --------------------------------------------------------------
+
+    @property
+    def register_tree(self) -> RegisterTree:
+        return self.query_one(RegisterTree)
+
+    @property
+    def detail(self) -> EntryDetail:
+        return self.query_one(EntryDetail)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    def reload(self) -> None:
+        """Load the register again from disk, in the background."""
+        self.register_tree.loading = True
+        self._load_register()
+
+    @work(thread=True, exclusive=True, group="load-register", exit_on_error=False)
+    def _load_register(self) -> None:
+        try:
+            overview = RegisterOverview.load(self.root, self.as_of)
+        except Exception as error:  # shown on screen: a user never sees a traceback
+            self.app.call_from_thread(self._load_failed, error)
+            return
+        self.app.call_from_thread(self._loaded, overview)
+
+    def _load_failed(self, error: Exception) -> None:
+        self.register_tree.loading = False
+        message = f"登録簿を読み込めませんでした: {error}"
+        self.query_one(RegisterHeader).show_message(message)
+        self.notify(message, severity="error", timeout=15)
+
+    def _loaded(self, overview: RegisterOverview) -> None:
+        keep = self.detail.entry_id
+        self.overview = overview
+        self.register_tree.loading = False
+        self._show_header()
+        self.apply_filter(self.filter_input.value, keep=keep)
+        if not self.filter_input.value:
+            self.register_tree.focus()
+        if keep is not None:
+            self._show_entry(keep)
+        register = overview.register
+        if register.errors:
+            first = register.errors[0].as_text()
+            self.notify(
+                f"エラーが {len(register.errors)}件あります（{len(register.invalid)}ファイル）。"
+                f"最初のエラー: {first}",
+                title="登録簿の検査",
+                severity="error",
+                timeout=12,
+            )
+        self.refresh_bindings()
+
+    def _show_header(self) -> None:
+        if self.overview is None:
+            return
+        config = self.overview.config
+        self.query_one(RegisterHeader).show(config.name, config.municipality, self.overview.counts)
+
+    # -- the filter -----------------------------------------------------------
+
+    def apply_filter(self, query: str, keep: str | None = None) -> None:
+        """Narrow the tree to the processes matching ``query``."""
+        overview = self.overview
+        if overview is None:
+            return
+        result = overview.search(query)
+        self.result = result
+        tree = self.register_tree
+        tree.show(overview, result, keep=keep or self.detail.entry_id)
+        # The cursor may land on the same line number as before, in which case
+        # the tree posts no highlight: show what is under it directly.
+        data = tree.cursor_node.data if tree.cursor_node is not None else None
+        if isinstance(data, EntryData) and data.entry_id != self.detail.entry_id:
+            self._show_entry(data.entry_id)
+        total = len(overview.register.entries)
+        status = f"{total}件中 {len(result)}件" if result.is_filtered else f"全 {total}件"
+        self.query_one("#filter-status", Static).update(status)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.register_tree.focus()
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        if self.filter_input.value:
+            self.filter_input.value = ""
+        self.register_tree.focus()
+
+    # -- the selection --------------------------------------------------------
+
+    @on(Tree.NodeHighlighted, "#register-tree")
+    def _highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
+        data = event.node.data
+        if isinstance(data, EntryData):
+            self._show_entry(data.entry_id)
+        elif isinstance(data, ProblemFileData) and self.overview is not None:
+            self.detail.show_problems(data.stem, self.overview.file_problems(data.stem))
+            self.refresh_bindings()
+
+    def _show_entry(self, entry_id: str) -> None:
+        overview = self.overview
+        item = overview.get(entry_id) if overview is not None else None
+        if overview is None or item is None:
+            return
+        self.detail.show_entry(
+            item, overview.marks[entry_id], overview.config, overview.catalog, overview.as_of
+        )
+        self.refresh_bindings()
+
+    def current_entry(self) -> EntryFile | None:
+        """The process shown in the detail pane."""
+        entry_id = self.detail.entry_id
+        if self.overview is None or entry_id is None:
+            return None
+        return self.overview.get(entry_id)
+
+    def select_entry(self, entry_id: str) -> bool:
+        """Show a process and put the tree's cursor on it (the filter is cleared
+        if it hides it). Phase-2 screens (reminders, history) jump here."""
+        overview = self.overview
+        if overview is None or overview.get(entry_id) is None:
+            return False
+        if self.result is not None and entry_id not in self.result:
+            with self.filter_input.prevent(Input.Changed):
+                self.filter_input.value = ""
+            self.apply_filter("", keep=entry_id)
+        self.register_tree.move_to_entry(entry_id, expand=True)
+        self._show_entry(entry_id)
+        self.register_tree.focus()
+        return True
+
+    # -- actions --------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit_entry":
+            return self.current_entry() is not None or None
+        if action == "new_entry":
+            return self.overview is not None or None
+        if action == "clear_filter":
+            return bool(self.filter_input.value) or self.filter_input.has_focus
+        return True
+
+    def action_edit_entry(self) -> None:
+        item = self.current_entry()
+        if self.overview is None or item is None:
+            self.notify("編集する業務を一覧で選んでください", severity="warning")
+            return
+        self.app.push_screen(EntryFormScreen(self.overview, item), self.entry_saved)
+
+    def action_new_entry(self) -> None:
+        if self.overview is None:
+            return
+        department = self.register_tree.current_department()
+        self.app.push_screen(EntryFormScreen(self.overview, None, department), self.entry_saved)
+
+    def action_reload(self) -> None:
+        self.reload()
+        self.notify("登録簿を読み込み直しています…", timeout=3)
+
+    def entry_saved(self, result: EntrySaved | None) -> None:
+        """The form closed: read the saved entry back, show it, offer to file it."""
+        if result is None or self.overview is None:
+            return
+        item = self.overview.refresh_entry(result.entry_id)
+        self._show_header()
+        self.apply_filter(self.filter_input.value, keep=result.entry_id)
+        if item is None:
+            problems = self.overview.file_problems(result.entry_id)
+            first = problems[0].as_text() if problems else ""
+            self.notify(
+                f"保存しましたが、読み込み直すとエラーがあります: {first}",
+                severity="error",
+                timeout=12,
+            )
+            return
+        self.select_entry(result.entry_id)
+        self.offer_filing(result)
+
+    def offer_filing(self, result: EntrySaved) -> None:
+        """After a save: tell the user the change is not filed yet.
+
+        Phase 2 opens the filing dialog here (kind, date, review flag and a
+        summary pre-filled from the diff) instead of only telling.
+        """
+        if not result.changed:
+            self.notify("変更はありませんでした", timeout=4)
+            return
+        verb = "作成" if result.created else "保存"
+        kind = "start" if result.created else "change"
+        message = (
+            f"{verb}しました（まだ届出していません）。"
+            f"届出は todokede file {result.entry_id} --kind {kind} --date 日付"
+        )
+        if result.warnings:
+            message += f"\n警告 {len(result.warnings)}件: {result.warnings[0]}"
+        self.notify(
+            message,
+            title="保存",
+            severity="warning" if result.warnings else "information",
+            timeout=10,
+        )

@@ -1,0 +1,311 @@
+"""The selected process in tabs: 概要, 記録項目, 委託・結合・提供, 届出履歴, 変更履歴.
+
+Every tab is a rich renderable in a scrolling ``Static``: rich measures
+double-width characters, so Japanese columns line up at any width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import ContentSwitcher, Static, TabbedContent, TabPane
+
+from registry.catalog import CATEGORIES, Catalog
+from registry.model import KIND_LABELS, Entry, RegistryConfig
+from registry.overview import EntryMarks
+from registry.problems import Problem
+from registry.review import review_of
+from registry.store import EntryFile
+from registry.wareki import format_wareki
+from tui.widgets.marks import ABOLISHED, DUE_SOON, MY_NUMBER, OVERDUE, SENSITIVE
+
+NONE = Text("なし", "dim")
+TAB_IDS = ("tab-summary", "tab-items", "tab-links", "tab-filings", "tab-history")
+
+
+def wareki(day: date | None) -> str:
+    return format_wareki(day) if day is not None else ""
+
+
+def _badge(spec: tuple[str, str, str], text: str | None = None) -> Text:
+    mark, style, meaning = spec
+    return Text.assemble((mark, style), " ", text or meaning)
+
+
+def _list(values: Sequence[str]) -> RenderableType:
+    return Text("\n".join(f"・{v}" for v in values)) if values else NONE
+
+
+def _fields_table() -> Table:
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column("項目", style="bold", no_wrap=True)
+    table.add_column("内容", ratio=1, overflow="fold")
+    return table
+
+
+def summary_view(
+    item: EntryFile, marks: EntryMarks, config: RegistryConfig, as_of: date
+) -> RenderableType:
+    """概要: the process's fields, status and review clock."""
+    entry = item.entry
+    table = _fields_table()
+    table.add_row("業務の名称", Text(entry.name, "bold"))
+    table.add_row("業務ID", item.id)
+    table.add_row("担当", " ".join(v for v in (entry.department, entry.section) if v))
+    table.add_row("状態", _status_text(entry, marks, config, as_of))
+    table.add_row("業務の目的", entry.purpose)
+    table.add_row("根拠法令", _list(entry.legal_basis))
+    table.add_row("対象者の範囲", _list(entry.subjects))
+    table.add_row("収集先", _list(entry.sources))
+    table.add_row("収集方法", _list(entry.collection_methods))
+    table.add_row(
+        "電算処理", "電子計算機処理あり" if entry.computer_processing else "なし（紙のみ）"
+    )
+    table.add_row("保存期間", entry.retention or NONE)
+    special = [
+        badge
+        for flag, badge in (
+            (marks.my_number, _badge(MY_NUMBER)),
+            (marks.sensitive, _badge(SENSITIVE)),
+        )
+        if flag
+    ]
+    table.add_row("特記", Text("\n").join(special) if special else NONE)
+    return table
+
+
+def _status_text(entry: Entry, marks: EntryMarks, config: RegistryConfig, as_of: date) -> Text:
+    last = entry.last_filing
+    if marks.abolished:
+        day = wareki(last.date) if last else ""
+        return _badge(ABOLISHED, f"廃止（{day}）" if day else "廃止")
+    if last is None:
+        return Text("まだ届出されていません", "bold yellow")
+    text = Text(f"届出中（最終届出 {wareki(last.date)} {KIND_LABELS[last.kind]}）")
+    review = review_of(entry, config, as_of)
+    if review is not None:
+        text.append("\n")
+        due = f"見直し期限 {wareki(review.due)}"
+        if review.state == "overdue":
+            text.append_text(_badge(OVERDUE, f"{due}（期限切れ）"))
+        elif review.state == "due_soon":
+            text.append_text(_badge(DUE_SOON, f"{due}（期限間近）"))
+        else:
+            text.append(due, "dim")
+    return text
+
+
+def items_view(entry: Entry, catalog: Catalog) -> RenderableType:
+    """記録項目: grouped by category, 要配慮 and 個人番号 marked, unknown items last."""
+    groups: dict[str, list[Text]] = {category: [] for category in CATEGORIES}
+    unknown: list[Text] = []
+    for written in entry.record_items:
+        known = catalog.lookup(written)
+        if known is None:
+            unknown.append(Text.assemble("・", written, ("  項目一覧にない項目", "yellow")))
+            continue
+        line = Text.assemble("・", known.name)
+        if written != known.name:
+            line.append(f"（{written}）", "dim")
+        if known.my_number:
+            line.append("  ")
+            line.append(MY_NUMBER[0], MY_NUMBER[1])
+            line.append(" 個人番号", "dim")
+        if known.sensitive:
+            line.append("  ")
+            line.append(SENSITIVE[0], SENSITIVE[1])
+            line.append(" 要配慮", "dim")
+        groups[known.category].append(line)
+    parts: list[RenderableType] = [Text(f"記録項目 {len(entry.record_items)}件", "dim")]
+    for category, lines in groups.items():
+        if lines:
+            parts.append(Text(category, "bold underline"))
+            parts.extend(lines)
+    if unknown:
+        parts.append(Text("項目一覧にない項目", "bold underline yellow"))
+        parts.extend(unknown)
+    return Group(*parts)
+
+
+def _section(title: str, rows: Iterable[Text]) -> list[RenderableType]:
+    lines = list(rows)
+    return [Text(title, "bold underline"), *(lines or [NONE]), Text("")]
+
+
+def links_view(entry: Entry) -> RenderableType:
+    """委託・結合・提供: outsourcing, online connections and provisions."""
+    parts: list[RenderableType] = []
+    parts += _section(
+        f"委託  {len(entry.outsourcing)}件",
+        (
+            Text.assemble(
+                "・",
+                (o.contractor, "bold"),
+                f" — {o.scope}" if o.scope else "",
+                (f"（{wareki(o.since)}から）", "dim") if o.since else "",
+            )
+            for o in entry.outsourcing
+        ),
+    )
+    parts += _section(
+        f"外部結合  {len(entry.connections)}件",
+        (
+            Text.assemble(
+                "・",
+                (c.partner, "bold"),
+                f" — {c.purpose}" if c.purpose else "",
+                (f"（{wareki(c.since)}から）", "dim") if c.since else "",
+            )
+            for c in entry.connections
+        ),
+    )
+    parts += _section(
+        f"目的外利用・外部提供  {len(entry.provisions)}件",
+        (
+            Text.assemble("・", (p.recipient, "bold"), (f" — {p.basis}" if p.basis else ""))
+            for p in entry.provisions
+        ),
+    )
+    return Group(*parts[:-1])
+
+
+def filings_view(entry: Entry) -> RenderableType:
+    """届出履歴: every filing, oldest first, dates in 和暦."""
+    if not entry.filings:
+        return Text(
+            "まだ届出されていません（保存した内容は届出で登録簿の記録になります）", "yellow"
+        )
+    table = Table(expand=True, show_edge=False, pad_edge=False, box=None, header_style="bold")
+    table.add_column("届出日", no_wrap=True)
+    table.add_column("区分", no_wrap=True)
+    table.add_column("内容", ratio=1, overflow="fold")
+    for filing in entry.filings:
+        content = Text(filing.summary)
+        if filing.review:
+            content.append("（見直し）", "cyan")
+        if filing.items_added:
+            content.append(f"\n追加: {'、'.join(filing.items_added)}", "green")
+        if filing.items_removed:
+            content.append(f"\n削除: {'、'.join(filing.items_removed)}", "red")
+        table.add_row(format_wareki(filing.date), KIND_LABELS[filing.kind], content)
+    return table
+
+
+def problems_view(stem: str, problems: Sequence[Problem]) -> RenderableType:
+    """A file that could not be loaded: what is wrong and where."""
+    parts: list[RenderableType] = [
+        Text(f"entries/{stem}.toml は読み込めませんでした", "bold red"),
+        Text("ファイルを直してから ctrl+r で読み込み直してください。", "dim"),
+        Text(""),
+    ]
+    for problem in problems:
+        place = f"{problem.line}行目" if problem.line else "ファイル"
+        label = "エラー" if problem.severity == "error" else "警告"
+        field = f" {problem.field}:" if problem.field else ""
+        style = "red" if problem.severity == "error" else "yellow"
+        parts.append(Text.assemble((f"{place} {label}", style), f"{field} {problem.message}"))
+    return Group(*parts)
+
+
+HISTORY_NOTE = Text.assemble(
+    ("変更履歴（git のコミット）", "bold"),
+    "\nこの業務のコミットと項目ごとの差分は、今後この画面に表示されます。\nいまは端末で ",
+    ("todokede log 業務ID", "bold"),
+    " と ",
+    ("todokede diff 業務ID", "bold"),
+    " で確認できます。",
+)
+
+
+class EntryDetail(Vertical):
+    """The detail pane: an empty hint, the tabs of a process, or a file's problems."""
+
+    DEFAULT_CSS = """
+    EntryDetail {
+        height: 1fr;
+    }
+    EntryDetail ContentSwitcher, EntryDetail TabbedContent {
+        height: 1fr;
+    }
+    EntryDetail TabPane {
+        padding: 0 1;
+    }
+    EntryDetail .detail-body {
+        height: auto;
+    }
+    EntryDetail #detail-empty, EntryDetail #detail-problems {
+        padding: 1 2;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entry_id: str | None = None
+        """The process shown, if any."""
+
+    def compose(self) -> ComposeResult:
+        with ContentSwitcher(initial="detail-empty"):
+            yield Static(
+                "左の一覧から業務を選んでください。/ で絞り込み、? でキー一覧。",
+                id="detail-empty",
+            )
+            with TabbedContent(id="detail-tabs"):
+                with TabPane("概要", id="tab-summary"):
+                    yield self._body("summary")
+                with TabPane("記録項目", id="tab-items"):
+                    yield self._body("items")
+                with TabPane("委託・結合・提供", id="tab-links"):
+                    yield self._body("links")
+                with TabPane("届出履歴", id="tab-filings"):
+                    yield self._body("filings")
+                with TabPane("変更履歴", id="tab-history"):
+                    yield self._body("history", HISTORY_NOTE)
+            with VerticalScroll(id="detail-problems"):
+                yield Static(id="problems-body", classes="detail-body")
+
+    @staticmethod
+    def _body(name: str, content: RenderableType = "") -> VerticalScroll:
+        return VerticalScroll(Static(content, id=f"{name}-body", classes="detail-body"))
+
+    def _set(self, name: str, content: RenderableType) -> None:
+        self.query_one(f"#{name}-body", Static).update(content)
+
+    def show_entry(
+        self,
+        item: EntryFile,
+        marks: EntryMarks,
+        config: RegistryConfig,
+        catalog: Catalog,
+        as_of: date,
+    ) -> None:
+        """Show a process in the tabs (the active tab stays)."""
+        self.entry_id = item.id
+        self._set("summary", summary_view(item, marks, config, as_of))
+        self._set("items", items_view(item.entry, catalog))
+        self._set("links", links_view(item.entry))
+        self._set("filings", filings_view(item.entry))
+        self.query_one(ContentSwitcher).current = "detail-tabs"
+
+    def show_problems(self, stem: str, problems: Sequence[Problem]) -> None:
+        """Show why a file could not be loaded."""
+        self.entry_id = None
+        self._set("problems", problems_view(stem, problems))
+        self.query_one(ContentSwitcher).current = "detail-problems"
+
+    def show_empty(self) -> None:
+        self.entry_id = None
+        self.query_one(ContentSwitcher).current = "detail-empty"
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    @active_tab.setter
+    def active_tab(self, tab_id: str) -> None:
+        self.query_one(TabbedContent).active = tab_id

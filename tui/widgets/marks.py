@@ -1,0 +1,61 @@
+"""The marks of a process as the tree and the detail show them, and their legend."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from rich.text import Text
+
+from registry.overview import EntryMarks
+
+#: (mark, style, meaning): each mark is one double-width character.
+OVERDUE: Final = ("期", "bold #ffffff on #b3261e", "見直し期限切れ")
+DUE_SOON: Final = ("近", "bold #000000 on #e0a800", "見直し期限間近")
+ABOLISHED: Final = ("廃", "#9e9e9e", "廃止")
+MY_NUMBER: Final = ("番", "bold #ffffff on #6a3d9a", "個人番号（特定個人情報）")
+SENSITIVE: Final = ("要", "bold #ffffff on #c2410c", "要配慮個人情報")
+LEGEND: Final = (OVERDUE, DUE_SOON, ABOLISHED, MY_NUMBER, SENSITIVE)
+BLANK: Final = "  "
+
+
+def _mark(spec: tuple[str, str, str]) -> tuple[str, str]:
+    return spec[0], spec[1]
+
+
+def marks_text(marks: EntryMarks) -> Text:
+    """Three fixed slots (review or 廃, 番, 要), so names line up."""
+    text = Text()
+    if marks.abolished:
+        text.append(*_mark(ABOLISHED))
+    elif marks.overdue:
+        text.append(*_mark(OVERDUE))
+    elif marks.due_soon:
+        text.append(*_mark(DUE_SOON))
+    else:
+        text.append(BLANK)
+    for flag, spec in ((marks.my_number, MY_NUMBER), (marks.sensitive, SENSITIVE)):
+        if flag:
+            text.append(*_mark(spec))
+        else:
+            text.append(BLANK)
+    return text
+
+
+def entry_label(name: str, marks: EntryMarks) -> Text:
+    """A tree leaf: the marks, then the process's name (struck through if abolished)."""
+    label = marks_text(marks)
+    label.append(" ")
+    label.append(name, "dim strike" if marks.abolished else "")
+    return label
+
+
+def legend_text(compact: bool = False) -> Text:
+    """The legend of the marks, one mark and its meaning after another."""
+    text = Text()
+    for index, (mark, style, meaning) in enumerate(LEGEND):
+        if index:
+            text.append(" ")
+        text.append(mark, style)
+        short = meaning.removeprefix("見直し").split("（")[0] if compact else meaning
+        text.append(short, "dim")
+    return text

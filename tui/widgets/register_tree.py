@@ -1,0 +1,259 @@
+"""Departments → processes, in the order of ``registry.toml``, with their marks.
+
+A register may hold thousands of processes, so a department's leaves are
+built only when it is expanded: when the list to show is short (a narrow
+filter, a small register) every department opens at once, otherwise only the
+ones the user opened. A keystroke in the filter therefore rebuilds at most
+the departments (40 or so) and the leaves on screen, never 5,000 nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Final
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from registry.overview import RegisterOverview
+from registry.search import SearchResult, fold_text
+from registry.store import EntryFile
+from tui.widgets.marks import entry_label
+
+#: Show every department open when no more processes than this are listed.
+AUTO_EXPAND_LIMIT: Final = 300
+
+
+@dataclass(frozen=True)
+class DepartmentData:
+    """A department node: its listed processes (after the filter) and its total."""
+
+    department: str
+    entries: tuple[EntryFile, ...]
+    total: int
+    generation: int
+
+
+@dataclass(frozen=True)
+class EntryData:
+    """A process leaf."""
+
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class ProblemGroupData:
+    """The node holding files that could not be loaded."""
+
+    stems: tuple[str, ...]
+    generation: int
+
+
+@dataclass(frozen=True)
+class ProblemFileData:
+    """A file with errors, named by its stem."""
+
+    stem: str
+
+
+NodeData = DepartmentData | EntryData | ProblemGroupData | ProblemFileData
+
+
+class RegisterTree(Tree[NodeData]):
+    """The register's departments and processes; leaves built on demand."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "開く", show=False, id="tree-select"),
+        Binding("space", "toggle_node", "開閉", show=False, id="tree-toggle"),
+    ]
+
+    DEFAULT_CSS = """
+    RegisterTree {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("登録簿", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.auto_expand = True
+        self._overview: RegisterOverview | None = None
+        self._generation = 0
+        self._user_open: set[str] = set()
+        """Departments the user opened (kept open across filter changes)."""
+        self._user_closed: set[str] = set()
+        """Departments the user closed while everything was shown open."""
+        self._auto_open: set[int] = set()
+        """Ids of nodes opened by a rebuild rather than by the user."""
+        self._leaves: dict[str, TreeNode[NodeData]] = {}
+        self._departments: dict[str, TreeNode[NodeData]] = {}
+        self._problem_group: TreeNode[NodeData] | None = None
+        self.listed = 0
+        """How many processes the current filter lists."""
+
+    # -- building -------------------------------------------------------------
+
+    def show(
+        self,
+        overview: RegisterOverview,
+        result: SearchResult,
+        keep: str | None = None,
+    ) -> None:
+        """Show the departments and the processes of ``result``.
+
+        ``keep`` is the process to leave the cursor on if it is still listed.
+        """
+        self._overview = overview
+        self._generation += 1
+        generation = self._generation
+        groups = overview.grouped(result if result.is_filtered else None)
+        totals = {name: len(items) for name, items in overview.grouped().items()}
+        self.listed = sum(len(items) for items in groups.values())
+        open_all = self.listed <= AUTO_EXPAND_LIMIT
+        self.clear()
+        self._leaves.clear()
+        self._departments.clear()
+        self._auto_open.clear()
+        self._problem_group = None
+        for department, items in groups.items():
+            if result.is_filtered and not items:
+                continue
+            data = DepartmentData(department, tuple(items), totals.get(department, 0), generation)
+            node = self.root.add(
+                self._department_label(data, result.is_filtered),
+                data=data,
+                allow_expand=bool(items),
+            )
+            self._departments[department] = node
+            wanted = (
+                department not in self._user_closed if open_all else department in self._user_open
+            )
+            if items and wanted:
+                self._populate(node, data)
+                self._auto_open.add(node.id)
+                node.expand()
+        self._add_problem_files(overview, result, generation)
+        if keep is not None and self.move_to_entry(keep, expand=False):
+            return
+        first = self._first_leaf()
+        if first is not None:
+            self._move_to(first)
+        elif self.root.children:
+            self._move_to(self.root.children[0])
+
+    def _first_leaf(self) -> TreeNode[NodeData] | None:
+        for node in self.root.children:
+            if node.is_expanded and node.children:
+                return node.children[0]
+        return None
+
+    def _department_label(self, data: DepartmentData, filtered: bool) -> Text:
+        label = Text(data.department, "bold")
+        count = f"{len(data.entries)}/{data.total}" if filtered else f"{data.total}"
+        label.append(f"  {count}件", "dim")
+        return label
+
+    def _populate(self, node: TreeNode[NodeData], data: DepartmentData) -> None:
+        if node.children:
+            return
+        overview = self._overview
+        assert overview is not None
+        for item in data.entries:
+            marks = overview.marks[item.id]
+            leaf = node.add_leaf(entry_label(item.entry.name, marks), data=EntryData(item.id))
+            self._leaves[item.id] = leaf
+
+    def _add_problem_files(
+        self, overview: RegisterOverview, result: SearchResult, generation: int
+    ) -> None:
+        stems = overview.invalid_files()
+        if result.is_filtered:
+            stems = [s for s in stems if all(term in fold_text(s) for term in result.query)]
+        if not stems:
+            return
+        data = ProblemGroupData(tuple(stems), generation)
+        label = Text(f"エラーのあるファイル  {len(stems)}件", "bold red")
+        group = self.root.add(label, data=data, expand=True)
+        for stem in stems:
+            group.add_leaf(Text(f"{stem}.toml", "red"), data=ProblemFileData(stem))
+        self._problem_group = group
+
+    # -- expanding on demand --------------------------------------------------
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        data = event.node.data
+        if not isinstance(data, DepartmentData) or data.generation != self._generation:
+            return
+        self._populate(event.node, data)
+        if event.node.id in self._auto_open:
+            self._auto_open.discard(event.node.id)
+            return
+        self._user_open.add(data.department)
+        self._user_closed.discard(data.department)
+
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[NodeData]) -> None:
+        data = event.node.data
+        if not isinstance(data, DepartmentData) or data.generation != self._generation:
+            return
+        self._user_open.discard(data.department)
+        self._user_closed.add(data.department)
+
+    # -- finding --------------------------------------------------------------
+
+    def leaf(self, entry_id: str) -> TreeNode[NodeData] | None:
+        """The leaf of a process, if it is built."""
+        return self._leaves.get(entry_id)
+
+    def department_node(self, department: str) -> TreeNode[NodeData] | None:
+        return self._departments.get(department)
+
+    def move_to_entry(self, entry_id: str, expand: bool = True) -> bool:
+        """Put the cursor on a listed process, opening its department if asked."""
+        leaf = self._leaves.get(entry_id)
+        if leaf is None and expand and self._overview is not None:
+            item = self._overview.get(entry_id)
+            node = self._departments.get(item.entry.department) if item else None
+            if node is not None and isinstance(node.data, DepartmentData):
+                self._populate(node, node.data)
+                self._user_open.add(node.data.department)
+                self._user_closed.discard(node.data.department)
+                node.expand()
+                leaf = self._leaves.get(entry_id)
+        if leaf is None:
+            return False
+        if leaf.parent is not None and not leaf.parent.is_expanded:
+            if not expand:
+                return False
+            leaf.parent.expand()
+        self._move_to(leaf)
+        return True
+
+    def _move_to(self, node: TreeNode[NodeData]) -> None:
+        # A node knows its line only once the tree has laid out its lines;
+        # ``last_line`` lays them out when nodes were just added. Scrolling
+        # waits for the next refresh, when the tree knows its own height.
+        if self.last_line >= 0:
+            self.cursor_line = node.line
+            self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        node = self.cursor_node
+        if node is not None:
+            self.scroll_to_node(node, animate=False)
+
+    def current_department(self) -> str | None:
+        """The department under the cursor (of a process or a department node)."""
+        node = self.cursor_node
+        if node is None:
+            return None
+        data = node.data
+        if isinstance(data, DepartmentData):
+            return data.department
+        if isinstance(data, EntryData) and self._overview is not None:
+            item = self._overview.get(data.entry_id)
+            return item.entry.department if item else None
+        return None
