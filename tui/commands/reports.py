@@ -50,10 +50,10 @@ def load_clean_register(ctx: click.Context) -> Register:
     """The register, refused (exit 1) while it has errors: a report must be complete."""
     from registry.store import load_register
 
+    # A one-shot command whose objects all live until it exits: the cyclic
+    # collector would only walk the growing register again and again.
+    gc.disable()
     register = load_register(registry_root(ctx))
-    # The register lives until the process ends: keep the collector from
-    # walking its many objects again while the report allocates its rows.
-    gc.freeze()
     errors = register.errors
     if errors:
         fail(
