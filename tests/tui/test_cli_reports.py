@@ -163,6 +163,7 @@ def test_format_wins_over_the_suffix(
         (["--from", "2016-09-14", "--to", "2016-09-13"], "--from（平成28年9月14日）が --to（平成28年9月13日）より後です"),
         ([*PERIOD, "--format", "xlsx"], "XLSX は -o でファイルを指定してください"),
         ([*PERIOD, "-o", "/nonexistent-folder/報告書.md"], "出力先のフォルダがありません"),
+        ([*PERIOD, "-o", "/tmp"], "出力先 /tmp はフォルダです"),
         (["--from", "平成32年1月1日", "--to", "2016-09-13"], "平成にない日付です"),
         (["--to", "2016-09-13"], "--from"),
         ([*PERIOD, "--format", "pdf"], "pdf"),

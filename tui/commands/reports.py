@@ -31,7 +31,7 @@ def output_option(func: click.decorators.FC) -> click.decorators.FC:
     return click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),  # a folder is refused below, in Japanese
         help="書き出すファイル（--format がなければ拡張子 .md/.html/.csv/.xlsx/.json で形式を決める）",
     )(func)
 
