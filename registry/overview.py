@@ -109,7 +109,17 @@ class RegisterOverview:
         ordered = register.ordered()
         self.index = SearchIndex(register.catalog, ((e.id, e.entry) for e in ordered))
         self.marks = register_marks(ordered, register.config, register.catalog, as_of)
+        self._order: list[str] = []
+        self._groups: dict[str, list[EntryFile]] = {}
+        self._arrange(ordered)
+
+    def _arrange(self, ordered: list[EntryFile]) -> None:
+        """Keep the order and the department groups, so a filter only picks."""
         self._order = [e.id for e in ordered]
+        groups: dict[str, list[EntryFile]] = {name: [] for name in self.register.config.departments}
+        for item in ordered:
+            groups.setdefault(item.entry.department, []).append(item)
+        self._groups = groups
 
     @classmethod
     def load(cls, root: Path, as_of: date) -> RegisterOverview:
@@ -148,13 +158,17 @@ class RegisterOverview:
 
         Every department of ``registry.toml`` is a key, even without entries.
         """
-        groups: dict[str, list[EntryFile]] = {name: [] for name in self.config.departments}
-        entries = self.register.entries
-        for entry_id in self._order:
-            if result is None or entry_id in result:
-                item = entries[entry_id]
-                groups.setdefault(item.entry.department, []).append(item)
-        return groups
+        if result is None or not result.is_filtered:
+            return {name: list(items) for name, items in self._groups.items()}
+        members = result.members
+        return {
+            name: [item for item in items if item.id in members]
+            for name, items in self._groups.items()
+        }
+
+    def department_totals(self) -> dict[str, int]:
+        """How many entries each department has, filter or not."""
+        return {name: len(items) for name, items in self._groups.items()}
 
     def search(self, query: str) -> SearchResult:
         return self.index.search(query)
@@ -194,5 +208,5 @@ class RegisterOverview:
             else:
                 register.invalid.add(entry_id)
         register.files_read = len(register.entries) + len(register.invalid)
-        self._order = [e.id for e in register.ordered()]
+        self._arrange(register.ordered())
         return loaded

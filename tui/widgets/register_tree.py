@@ -110,8 +110,8 @@ class RegisterTree(Tree[NodeData]):
         self._overview = overview
         self._generation += 1
         generation = self._generation
-        groups = overview.grouped(result if result.is_filtered else None)
-        totals = {name: len(items) for name, items in overview.grouped().items()}
+        groups = overview.grouped(result)
+        totals = overview.department_totals()
         self.listed = sum(len(items) for items in groups.values())
         open_all = self.listed <= AUTO_EXPAND_LIMIT
         self.clear()
