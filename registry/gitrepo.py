@@ -1,13 +1,34 @@
-"""The register's git repository: open or create it, identity, commits."""
+"""The register's git repository: open or create it, identity, objects, refs.
+
+Reading goes through one ``git cat-file --batch`` process per reader (every
+object asked for at once, pipelined), never a process per file or per commit.
+Commits are built from objects written straight into the object store (blob,
+trees, commit) and published with one compare-and-swap ``git update-ref``, so
+a filing commits exactly one path whatever else the index holds.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import subprocess
+import threading
+import time
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from types import TracebackType
+from typing import Final
 
 import git
 
-from registry.store import RegisterError
+from registry.errors import RegisterError
+
+TREE_MODE: Final = 0o040000
+BLOB_MODE: Final = 0o100644
+ZERO_SHA: Final = "0" * 40
 
 
 def open_repo(root: Path) -> git.Repo:
@@ -28,22 +49,59 @@ def ensure_repo(root: Path) -> git.Repo:
         return git.Repo.init(root)
 
 
-def identity(repo: git.Repo, author: str | None = None) -> git.Actor:
-    """Who commits: ``--author "Name <mail>"``, else git's environment or config."""
-    if author:
-        actor = git.Actor._from_string(author)
-        if not actor.name or not actor.email:
-            raise RegisterError(f"--author は「氏名 <メール>」の形で書いてください: {author}")
-        return actor
+NO_IDENTITY: Final = (
+    "git の利用者が設定されていません（git config user.name と user.email を設定するか、"
+    '--author "氏名 <メール>" を付けてください）'
+)
+
+
+def _clean_actor(name: str, email: str) -> git.Actor:
+    if any(c in name + email for c in "<>\n\r\0"):
+        raise RegisterError(f"git の利用者の氏名・メールに使えない文字があります: {name} <{email}>")
+    return git.Actor(name.strip(), email.strip())
+
+
+def parse_author(author: str) -> git.Actor:
+    """``"氏名 <mail>"`` as an actor; RegisterError for any other form."""
+    text = author.strip()
+    name, sep, rest = text.partition("<")
+    email = rest.removesuffix(">")
+    if not sep or not rest.endswith(">") or not name.strip() or not email.strip():
+        raise RegisterError(f"--author は「氏名 <メール>」の形で書いてください: {author}")
+    return _clean_actor(name, email)
+
+
+def _configured(repo: git.Repo, role: str) -> git.Actor | None:
+    """GIT_<ROLE>_NAME/EMAIL, else ``user.name``/``user.email`` of git's config."""
     reader = repo.config_reader()
-    name = os.environ.get("GIT_AUTHOR_NAME") or reader.get_value("user", "name", default="")
-    email = os.environ.get("GIT_AUTHOR_EMAIL") or reader.get_value("user", "email", default="")
-    if not name or not email:
-        raise RegisterError(
-            "git の利用者が設定されていません（git config user.name と user.email を設定するか、"
-            '--author "氏名 <メール>" を付けてください）'
-        )
-    return git.Actor(str(name), str(email))
+    name = os.environ.get(f"GIT_{role}_NAME") or reader.get_value("user", "name", default="")
+    email = os.environ.get(f"GIT_{role}_EMAIL") or reader.get_value("user", "email", default="")
+    if not str(name).strip() or not str(email).strip():
+        return None
+    return _clean_actor(str(name), str(email))
+
+
+def identity(repo: git.Repo, author: str | None = None) -> git.Actor:
+    """Who commits: ``--author "Name <mail>"``, else git's environment or config.
+
+    Never falls back to ``user@hostname`` as GitPython would: no identity is a refusal.
+    """
+    if author:
+        return parse_author(author)
+    actor = _configured(repo, "AUTHOR")
+    if actor is None:
+        raise RegisterError(NO_IDENTITY)
+    return actor
+
+
+def identities(repo: git.Repo, author: str | None = None) -> tuple[git.Actor, git.Actor]:
+    """Author and committer of a filing; the committer falls back to ``--author``."""
+    configured_author = _configured(repo, "AUTHOR")
+    chosen = parse_author(author) if author else configured_author
+    if chosen is None:
+        raise RegisterError(NO_IDENTITY)
+    committer = _configured(repo, "COMMITTER") or configured_author or chosen
+    return chosen, committer
 
 
 def commit_paths(
@@ -55,3 +113,279 @@ def commit_paths(
     rel = [str(Path(p).resolve().relative_to(work_tree)) for p in paths]
     repo.index.add(rel)
     return repo.index.commit(message, author=actor, committer=actor)
+
+
+# -- where the register sits ---------------------------------------------------------
+
+
+def work_tree(repo: git.Repo) -> Path:
+    if repo.working_tree_dir is None:
+        raise RegisterError("作業フォルダのない git リポジトリ（bare）では使えません")
+    return Path(repo.working_tree_dir).resolve()
+
+
+def register_prefix(repo: git.Repo, root: Path) -> str:
+    """The register's folder inside the work tree: ``""`` or ``"sub/dir/"``."""
+    rel = root.resolve().relative_to(work_tree(repo)).as_posix()
+    return "" if rel == "." else f"{rel}/"
+
+
+def operation_in_progress(repo: git.Repo) -> str | None:
+    """A merge, rebase, cherry-pick or revert left half done, in Japanese."""
+    git_dir = Path(repo.git_dir)
+    checks = (
+        ("rebase-merge", "リベース"),
+        ("rebase-apply", "リベース"),
+        ("MERGE_HEAD", "マージ"),
+        ("CHERRY_PICK_HEAD", "チェリーピック"),
+        ("REVERT_HEAD", "リバート"),
+    )
+    for name, label in checks:
+        if (git_dir / name).exists():
+            return label
+    return None
+
+
+def refuse_in_progress(repo: git.Repo) -> None:
+    if label := operation_in_progress(repo):
+        raise RegisterError(
+            f"git の{label}の途中です。終えるか中止（git {_ABORT[label]}）してから実行してください"
+        )
+
+
+_ABORT: Final = {
+    "リベース": "rebase --abort",
+    "マージ": "merge --abort",
+    "チェリーピック": "cherry-pick --abort",
+    "リバート": "revert --abort",
+}
+
+
+def head_sha(repo: git.Repo) -> str | None:
+    """HEAD's commit, or None on a branch without commits yet."""
+    try:
+        return repo.head.commit.hexsha
+    except ValueError:
+        return None
+
+
+# -- reading objects in bulk ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TreeItem:
+    mode: int
+    name: str
+    sha: str
+
+    @property
+    def is_tree(self) -> bool:
+        return self.mode == TREE_MODE
+
+
+def parse_tree(data: bytes) -> list[TreeItem]:
+    """The items of a raw tree object: ``mode SP name NUL sha20`` repeated."""
+    items: list[TreeItem] = []
+    pos = 0
+    while pos < len(data):
+        space = data.index(b" ", pos)
+        nul = data.index(b"\0", space)
+        mode = int(data[pos:space], 8)
+        name = data[space + 1 : nul].decode("utf-8", "surrogateescape")
+        items.append(TreeItem(mode, name, data[nul + 1 : nul + 21].hex()))
+        pos = nul + 21
+    return items
+
+
+def parse_commit_tree(data: bytes) -> str:
+    """The tree sha of a raw commit object."""
+    first = data.split(b"\n", 1)[0]
+    if not first.startswith(b"tree "):
+        raise RegisterError("git のコミットを読めません")
+    return first[5:].decode("ascii")
+
+
+class ObjectReader:
+    """One ``git cat-file --batch`` process; :meth:`read` asks for many objects at once."""
+
+    def __init__(self, repo: git.Repo) -> None:
+        self._process = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=repo.git_dir,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "GIT_DIR": repo.git_dir},
+        )
+
+    def __enter__(self) -> ObjectReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._process.stdin:
+            self._process.stdin.close()
+        if self._process.stdout:
+            self._process.stdout.close()
+        self._process.wait()
+
+    def read(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The content of each object; missing objects are left out."""
+        wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        request = "".join(f"{sha}\n" for sha in wanted).encode("ascii")
+
+        def write() -> None:
+            stdin.write(request)
+            stdin.flush()
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        found: dict[str, bytes] = {}
+        for sha in wanted:
+            header = stdout.readline().split()
+            if len(header) != 3:  # "<sha> missing" or "<name> ambiguous"
+                continue
+            size = int(header[2])
+            found[sha] = stdout.read(size)
+            stdout.read(1)  # the newline after each object
+        writer.join()
+        return found
+
+    def one(self, sha: str) -> bytes | None:
+        return self.read([sha]).get(sha)
+
+    def tree(self, sha: str) -> list[TreeItem]:
+        data = self.one(sha)
+        return parse_tree(data) if data is not None else []
+
+    def subtree(self, commit: str, folder: str) -> list[TreeItem] | None:
+        """The items of ``folder`` (``"a/b"``, ``""`` for the root) at a commit."""
+        data = self.one(commit)
+        if data is None:
+            raise RegisterError(f"コミット {commit} を読めません")
+        items = self.tree(parse_commit_tree(data))
+        for part in [p for p in folder.split("/") if p]:
+            found = next((i for i in items if i.name == part and i.is_tree), None)
+            if found is None:
+                return None
+            items = self.tree(found.sha)
+        return items
+
+
+def blob_sha(data: bytes) -> str:
+    """The id git gives a file's content."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+# -- writing objects -----------------------------------------------------------------
+
+
+def write_object(repo: git.Repo, kind: str, data: bytes) -> str:
+    """Store a loose object (as git does: zlib, temp file, rename); its sha."""
+    raw = f"{kind} {len(data)}\0".encode("ascii") + data
+    sha = hashlib.sha1(raw).hexdigest()
+    folder = Path(repo.common_dir) / "objects" / sha[:2]
+    path = folder / sha[2:]
+    if path.exists():
+        return sha
+    folder.mkdir(parents=True, exist_ok=True)
+    temp = folder / f"tmp_obj_{os.getpid()}_{threading.get_ident()}_{sha[2:]}"
+    temp.write_bytes(zlib.compress(raw, 1))
+    temp.chmod(0o444)
+    temp.replace(path)
+    return sha
+
+
+def _tree_key(item: TreeItem) -> bytes:
+    name = item.name.encode("utf-8", "surrogateescape")
+    return name + b"/" if item.is_tree else name
+
+
+def write_tree(repo: git.Repo, items: Iterable[TreeItem]) -> str:
+    data = b"".join(
+        b"%o %s\0%s"
+        % (item.mode, item.name.encode("utf-8", "surrogateescape"), bytes.fromhex(item.sha))
+        for item in sorted(items, key=_tree_key)
+    )
+    return write_object(repo, "tree", data)
+
+
+def replace_path(
+    repo: git.Repo, reader: ObjectReader, tree: str | None, path: str, blob: str
+) -> str:
+    """A new tree: ``tree`` (None for empty) with the file at ``path`` set to ``blob``."""
+    head, _, rest = path.partition("/")
+    items = reader.tree(tree) if tree else []
+    kept = [item for item in items if item.name != head]
+    if rest:
+        current = next((i for i in items if i.name == head and i.is_tree), None)
+        sub = replace_path(repo, reader, current.sha if current else None, rest, blob)
+        kept.append(TreeItem(TREE_MODE, head, sub))
+    else:
+        kept.append(TreeItem(BLOB_MODE, head, blob))
+    return write_tree(repo, kept)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who and when, as a commit writes it: ``Name <mail> 1458604800 +0900``."""
+
+    name: str
+    email: str
+    when: int
+    offset_minutes: int  # east of UTC
+
+    @classmethod
+    def now(cls, actor: git.Actor, env_var: str | None = None) -> Signature:
+        """Now in the local timezone, or the date of ``GIT_AUTHOR_DATE``-like variables."""
+        if env_var and (given := os.environ.get(env_var)):
+            from git.objects.util import parse_date
+
+            seconds, west = parse_date(given)
+            return cls(str(actor.name), str(actor.email), seconds, -west // 60)
+        moment = datetime.now().astimezone()
+        offset = moment.utcoffset()
+        minutes = int(offset.total_seconds()) // 60 if offset else 0
+        return cls(str(actor.name), str(actor.email), int(time.time()), minutes)
+
+    def encode(self) -> bytes:
+        sign = "+" if self.offset_minutes >= 0 else "-"
+        hours, minutes = divmod(abs(self.offset_minutes), 60)
+        return f"{self.name} <{self.email}> {self.when} {sign}{hours:02d}{minutes:02d}".encode()
+
+
+def write_commit(
+    repo: git.Repo,
+    tree: str,
+    parents: Sequence[str],
+    author: Signature,
+    committer: Signature,
+    message: str,
+) -> str:
+    lines = [b"tree " + tree.encode("ascii")]
+    lines += [b"parent " + parent.encode("ascii") for parent in parents]
+    lines += [b"author " + author.encode(), b"committer " + committer.encode()]
+    body = message if message.endswith("\n") else message + "\n"
+    return write_object(repo, "commit", b"\n".join(lines) + b"\n\n" + body.encode("utf-8"))
+
+
+def move_head(repo: git.Repo, new: str, old: str | None, reason: str) -> None:
+    """Point HEAD's branch at ``new`` only if it still is ``old`` (None: no commit yet)."""
+    try:
+        repo.git.update_ref("-m", reason, "HEAD", new, old or ZERO_SHA)
+    except git.GitCommandError as error:
+        detail = str(error.stderr).strip().splitlines()
+        raise RegisterError(
+            "コミットできませんでした（他の操作と重なった可能性があります）: "
+            + (detail[-1].removeprefix("stderr: ").strip("' ") if detail else "")
+        ) from None

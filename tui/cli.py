@@ -10,6 +10,7 @@ import click
 from registry import __version__
 from tui.clihelp import run
 from tui.commands.app import tui
+from tui.commands.history import HISTORY_COMMANDS
 from tui.commands.register import check, init, new
 from tui.commands.reports import export, reminders, report
 
@@ -34,7 +35,7 @@ def cli(ctx: click.Context, registry: Path | None) -> None:
         ctx.exit(ctx.invoke(tui) or 0)
 
 
-for command in (init, new, check, report, reminders, export, tui):
+for command in (init, new, check, report, reminders, export, tui, *HISTORY_COMMANDS):
     cli.add_command(command)
 
 

@@ -1,0 +1,372 @@
+"""``todokede file``: record a filing (開始・変更・廃止) and commit it.
+
+The entry as edited on disk is compared with HEAD: a start needs a file not
+yet committed, a change a file that differs from HEAD (or ``review`` for a
+pure review), an abolition a committed entry. The filing is appended with the
+record items added and removed and, when none is given, a Japanese summary
+written from the semantic diff. The result is validated, written atomically
+(comments kept) and committed as one commit touching only that file, with the
+trailers ``Filing-Kind``, ``Filing-Date``, ``Entry`` (and ``Filing-Review: true``
+for a review). A refusal leaves the file byte for byte and HEAD as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+import git
+from pydantic import ValidationError
+
+from registry.catalog import Catalog
+from registry.diff import FIELD_LABELS, EntryDiff, diff_entry, parse_data
+from registry.gitrepo import (
+    Signature,
+    identities,
+    move_head,
+    parse_commit_tree,
+    refuse_in_progress,
+    replace_path,
+    write_commit,
+    write_object,
+)
+from registry.history import KIND_WORDS, SUBJECT_SEPARATOR
+from registry.locate import line_of, locate
+from registry.model import Entry, Filing, FilingKind, RegistryConfig
+from registry.problems import Problem, Violation
+from registry.revisions import RegisterRepo
+from registry.rules import check_entry_data, entry_rule_violations, validation_violations
+from registry.store import (
+    ENTRIES_DIR,
+    REGISTRY_FILE,
+    RegisterError,
+    TomlProblem,
+    atomic_write,
+    entry_path,
+    load_config_or_raise,
+    parse_toml,
+    read_text,
+)
+from registry.tomledit import update_text
+
+_BREAKS: Final = re.compile(r"\s*[\r\n]+\s*")
+#: Lists of tables whose changes the summary names one by one.
+_TABLE_WORDS: Final = (
+    ("outsourcing", "委託先"),
+    ("connections", "オンライン結合"),
+    ("provisions", "提供先"),
+)
+_NOT_NAMED_AS_FIELDS: Final = frozenset(
+    {"record_items", "outsourcing", "connections", "provisions", "filings", "status"}
+)
+
+
+def one_line(text: str) -> str:
+    return _BREAKS.sub(" ", text).strip()
+
+
+def _quoted(items: tuple[str, ...]) -> str:
+    return "".join(f"「{item}」" for item in items)
+
+
+def summarize(diff: EntryDiff | None, kind: str, review: bool = False) -> str:
+    """A filing's summary written from its diff: 「記録項目に「個人番号」を追加」…"""
+    if kind == "start":
+        return "業務開始"
+    parts: list[str] = ["業務を廃止"] if kind == "abolish" else []
+    if diff is not None:
+        if diff.items_added:
+            parts.append(f"記録項目に{_quoted(diff.items_added)}を追加")
+        if diff.items_removed:
+            parts.append(f"記録項目から{_quoted(diff.items_removed)}を削除")
+        for key, word in _TABLE_WORDS:
+            changes = getattr(diff, key)
+            if changes.added:
+                parts.append(f"{word}を追加: {'、'.join(changes.added)}")
+            if changes.removed:
+                parts.append(f"{word}を削除: {'、'.join(changes.removed)}")
+            if changes.changed:
+                parts.append(f"{word}の内容を変更: {'、'.join(changes.changed)}")
+        others = [
+            FIELD_LABELS.get(name, name)
+            for name in diff.changed_fields
+            if name not in _NOT_NAMED_AS_FIELDS
+        ]
+        items_moved = "record_items" in diff.changed_fields and not (
+            diff.items_added or diff.items_removed
+        )
+        if items_moved:
+            others.insert(0, "記録項目の並び")
+        if others:
+            parts.append(f"{'・'.join(others)}を変更")
+    if review:
+        parts.append("見直し" if parts else "見直し（変更なし）")
+    return "。".join(parts) or "変更"
+
+
+def filing_message(
+    kind: str,
+    department: str,
+    name: str,
+    summary: str,
+    day: date,
+    entry_id: str,
+    review: bool = False,
+) -> str:
+    """``変更届: 課税課 個人住民税賦課事務 — <summary>``, a blank line, the trailers."""
+    subject = f"{KIND_WORDS[kind]}: {one_line(department)} {one_line(name)}"
+    subject += f"{SUBJECT_SEPARATOR}{one_line(summary)}"
+    trailers = [
+        f"Filing-Kind: {kind}",
+        f"Filing-Date: {day.isoformat()}",
+        f"Entry: {entry_id}",
+    ]
+    if review:
+        trailers.append("Filing-Review: true")
+    return subject + "\n\n" + "\n".join(trailers) + "\n"
+
+
+@dataclass(frozen=True)
+class FilingDraft:
+    """A filing ready to commit: the entry after it and the new file text."""
+
+    entry_id: str
+    path: Path
+    repo_path: str
+    filing: Filing
+    entry: Entry
+    diff: EntryDiff | None
+    original: str
+    text: str
+    head: str | None
+    message: str
+
+    @property
+    def summary(self) -> str:
+        return self.filing.summary
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A committed filing."""
+
+    draft: FilingDraft
+    commit: str
+    author: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def subject(self) -> str:
+        return self.draft.message.split("\n", 1)[0]
+
+
+def _first_error(rel: str, text: str, violations: list[Violation]) -> RegisterError:
+    errors = [v for v in violations if v.severity == "error"]
+    found = locate(text)
+    first = errors[0]
+    problem = Problem(rel, line_of(found, first.loc), first.field, first.message)
+    more = (
+        f"（ほかに {len(errors) - 1}件。todokede check で確かめてください）"
+        if len(errors) > 1
+        else ""
+    )
+    return RegisterError(problem.as_text() + more)
+
+
+def _read(path: Path, rel: str) -> tuple[str, dict[str, object]]:
+    try:
+        text = read_text(path)
+        return text, parse_toml(text)
+    except TomlProblem as problem:
+        raise RegisterError(Problem(rel, problem.line, "", problem.message).as_text()) from None
+
+
+def _refuse_kind(
+    entry_id: str, kind: str, committed: dict[str, object] | None, entry: Entry
+) -> None:
+    """Refuse a kind that does not fit the file's state (new, committed, abolished)."""
+    if kind == "start":
+        if committed is not None:
+            raise RegisterError(
+                f"「{entry_id}」は既に届出されています"
+                "（変更なら --kind change、廃止なら --kind abolish で届け出てください）"
+            )
+        if entry.filings:
+            raise RegisterError(
+                f"「{entry_id}」はまだ届出されていないのに届出の記録（[[filings]]）があります"
+                "（届出の記録は todokede file が書きます。[[filings]] を消してから開始届を出してください）"
+            )
+        return
+    if committed is None:
+        raise RegisterError(
+            f"「{entry_id}」はまだ開始届が出ていません（--kind start で届け出てください）"
+        )
+    filings = committed.get("filings")
+    last = filings[-1] if isinstance(filings, list) and filings else None
+    if isinstance(last, dict) and last.get("kind") == "abolish":
+        raise RegisterError(
+            f"「{entry_id}」は {last.get('date')} に廃止されています（廃止後の届出はできません）"
+        )
+
+
+def _prepare(
+    history: RegisterRepo,
+    config: RegistryConfig,
+    catalog: Catalog,
+    entry_id: str,
+    kind: FilingKind,
+    day: date,
+    summary: str | None,
+    review: bool,
+) -> FilingDraft:
+    root = history.root
+    path = entry_path(root, entry_id)
+    rel = f"{ENTRIES_DIR}/{entry_id}.toml"
+    if not path.is_file():
+        raise RegisterError(
+            f"エントリ「{entry_id}」がありません: {rel}（todokede new で作成できます）"
+        )
+    text, data = _read(path, rel)
+    entry, violations = check_entry_data(data, config, catalog)
+    if entry is None:
+        raise _first_error(rel, text, violations)
+    head = history.head()
+    committed_blob = history.snapshot(history.head_revision()).entries.get(entry_id)
+    committed_bytes = history.reader.one(committed_blob) if committed_blob else None
+    committed, _ = parse_data(committed_bytes)
+    _refuse_kind(entry_id, kind, committed, entry)
+    diff = diff_entry(entry_id, committed, data, catalog) if committed is not None else None
+    if kind != "start" and diff is not None and "filings" in diff.changed_fields:
+        raise RegisterError(
+            f"「{entry_id}」の届出の記録（[[filings]]）が前回の届出から書き換えられています"
+            "（届出は todokede file が追加します。[[filings]] を元に戻してください）"
+        )
+    if kind == "change" and diff is None and not review:
+        raise RegisterError(
+            f"「{entry_id}」は前回の届出から変わっていません"
+            "（内容を直してから届け出るか、見直しだけなら --review を付けてください）"
+        )
+    if entry.filings and day < entry.filings[-1].date:
+        raise RegisterError(
+            f"届出日 {day.isoformat()} が前回の届出日（{entry.filings[-1].date.isoformat()}）"
+            "より前です"
+        )
+    text_summary = (summary or "").strip() or summarize(diff, kind, review)
+    with_filing = entry.model_dump(mode="python")
+    with_filing["filings"].append(
+        {
+            "date": day,
+            "kind": kind,
+            "summary": text_summary,
+            "review": review,
+            "items_added": list(diff.items_added) if diff and kind != "start" else [],
+            "items_removed": list(diff.items_removed) if diff and kind != "start" else [],
+        }
+    )
+    if kind == "abolish":
+        with_filing["status"] = "abolished"
+    try:
+        result = Entry.model_validate(with_filing)
+    except ValidationError as error:
+        found = validation_violations(error)[0]
+        raise RegisterError(f"{rel}: エラー: {found.field}: {found.message}") from None
+    new_text = update_text(text, result)
+    rules = entry_rule_violations(result, config, catalog)
+    if any(v.severity == "error" for v in rules):
+        raise _first_error(rel, new_text, rules)
+    return FilingDraft(
+        entry_id=entry_id,
+        path=path,
+        repo_path=history.entry_path(entry_id),
+        filing=result.filings[-1],
+        entry=result,
+        diff=diff,
+        original=text,
+        text=new_text,
+        head=head,
+        message=filing_message(
+            kind, result.department, result.name, text_summary, day, entry_id, review
+        ),
+    )
+
+
+def _open(root: Path) -> tuple[RegisterRepo, RegistryConfig]:
+    root = root.resolve()
+    if not (root / REGISTRY_FILE).is_file():
+        raise RegisterError(f"登録簿ではありません: {root}（{REGISTRY_FILE} がありません）")
+    config = load_config_or_raise(root)
+    history = RegisterRepo(root)
+    try:
+        refuse_in_progress(history.repo)
+    except RegisterError:
+        history.close()
+        raise
+    return history, config
+
+
+def draft_filing(
+    root: Path,
+    entry_id: str,
+    kind: FilingKind,
+    day: date,
+    summary: str | None = None,
+    review: bool = False,
+) -> FilingDraft:
+    """What ``file`` would commit (summary, items), or the refusal; writes nothing."""
+    history, config = _open(root)
+    with history:
+        return _prepare(
+            history, config, config.build_catalog(), entry_id, kind, day, summary, review
+        )
+
+
+def file_entry(
+    root: Path,
+    entry_id: str,
+    kind: FilingKind,
+    day: date,
+    summary: str | None = None,
+    review: bool = False,
+    author: str | None = None,
+) -> Filed:
+    """Record a filing and commit exactly that entry file; RegisterError when refused."""
+    history, config = _open(root)
+    with history:
+        repo = history.repo
+        author_actor, committer_actor = identities(repo, author)
+        draft = _prepare(
+            history, config, config.build_catalog(), entry_id, kind, day, summary, review
+        )
+        new_bytes = draft.text.encode("utf-8")
+        blob = write_object(repo, "blob", new_bytes)
+        base_tree = None
+        if draft.head is not None:
+            head_data = history.reader.one(draft.head)
+            base_tree = parse_commit_tree(head_data) if head_data else None
+        tree = replace_path(repo, history.reader, base_tree, draft.repo_path, blob)
+        commit = write_commit(
+            repo,
+            tree,
+            [draft.head] if draft.head else [],
+            Signature.now(author_actor, "GIT_AUTHOR_DATE"),
+            Signature.now(committer_actor, "GIT_COMMITTER_DATE"),
+            draft.message,
+        )
+        atomic_write(draft.path, draft.text)
+        try:
+            move_head(repo, commit, draft.head, "commit: " + draft.message.split("\n", 1)[0])
+        except BaseException:
+            atomic_write(draft.path, draft.original)
+            raise
+        notes: list[str] = []
+        try:
+            repo.git.update_index("--add", "--", draft.repo_path)
+        except git.GitCommandError:
+            notes.append(
+                "コミットはできましたが git のインデックスを更新できませんでした"
+                f"（git add {draft.repo_path} で直ります）"
+            )
+        return Filed(draft, commit, f"{author_actor.name} <{author_actor.email}>", notes)

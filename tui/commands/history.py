@@ -1,0 +1,371 @@
+"""``file``, ``log``, ``diff``, ``sync`` and ``demo``: the register's git memory.
+
+Only click is imported here; GitPython, rich and the registry modules load
+inside each command, so ``todokede --help`` stays light. The commands parse
+options, call :mod:`registry` and print; refusals are RegisterErrors, shown
+by ``run()`` as one line with exit 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import click
+
+from tui.clihelp import DATE, EXIT_OK, EXIT_USAGE, fail, registry_root
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from registry.diff import DiffStatus, EntryDiff, RegisterDiff
+    from registry.history import LogItem
+    from registry.model import FilingKind
+
+KINDS = ("start", "change", "abolish")
+STATUS_WORDS = {"added": "追加", "modified": "変更", "removed": "削除"}
+STATUS_STYLES = {"added": "bold green", "modified": "bold yellow", "removed": "bold red"}
+
+
+def console() -> Console:
+    """Rich on stdout: colour on a terminal; unwrapped plain text in a pipe."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, width=10_000, color_system=None)
+
+
+# -- file ------------------------------------------------------------------------------
+
+
+@click.command("file")
+@click.argument("entry_id", metavar="ID")
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    required=True,
+    help="届出の区分: start（開始）/ change（変更）/ abolish（廃止）",
+)
+@click.option(
+    "--date", "day", type=DATE, required=True, help="届出日（例: 2016-03-22、平成28年3月22日）"
+)
+@click.option("--summary", default=None, help="概要（省略時は変更内容から作る）")
+@click.option("--review", is_flag=True, help="見直しを兼ねる届出（変更がなくても届け出られる）")
+@click.option("--author", default=None, help="届出者（「氏名 <メール>」。省略時は git の設定）")
+@click.pass_context
+def file_command(
+    ctx: click.Context,
+    entry_id: str,
+    kind: str,
+    day: date,
+    summary: str | None,
+    review: bool,
+    author: str | None,
+) -> int:
+    """編集したエントリを届け出て、そのファイルだけをコミットする。
+
+    開始届は未コミットの新しいエントリ、変更届は前回の届出から変わったエントリ（見直しだけなら
+    --review）、廃止届は届出中のエントリに出す。追加・削除した記録項目と概要は前回の届出との差分から書く。
+    """
+    from registry.filing import file_entry
+    from registry.model import entry_id_problem
+
+    if problem := entry_id_problem(entry_id):
+        fail(problem, EXIT_USAGE)
+    root = registry_root(ctx)
+    filed = file_entry(root, entry_id, cast("FilingKind", kind), day, summary, review, author)
+    word, _, title = filed.subject.partition(": ")
+    click.echo(f"{word}を記録しました: {title}")
+    click.echo(f"コミット {filed.commit[:10]}（届出日 {day.isoformat()}、届出者 {filed.author}）")
+    for note in filed.notes:
+        click.echo(note)
+    return EXIT_OK
+
+
+# -- log -------------------------------------------------------------------------------
+
+
+def log_table(items: list[LogItem]) -> Any:
+    """The log as a rich table: 日付, 区分, 担当課, 業務の名称, 届出者, 概要."""
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for label in ("日付", "区分", "担当課", "業務の名称", "届出者", "概要"):
+        table.add_column(label, overflow="fold")
+    styles = {"start": "green", "change": "yellow", "abolish": "red", None: "dim"}
+    for item in items:
+        table.add_row(
+            item.date.isoformat(),
+            f"[{styles[item.kind]}]{item.kind_label}[/]",
+            item.department,
+            item.name,
+            item.author,
+            item.summary,
+        )
+    return table
+
+
+@click.command("log")
+@click.argument("entry_id", metavar="[ID]", required=False)
+@click.option(
+    "--since", type=DATE, default=None, help="この日以降（届出日、届出でなければコミット日）"
+)
+@click.option("--until", type=DATE, default=None, help="この日まで（その日を含む）")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="出力形式",
+)
+@click.pass_context
+def log_command(
+    ctx: click.Context, entry_id: str | None, since: date | None, until: date | None, fmt: str
+) -> int:
+    """届出とその他のコミットを新しい順に示す（日付・区分・担当課・業務の名称・届出者・概要）。"""
+    from registry.history import register_log
+    from registry.model import entry_id_problem
+
+    if entry_id is not None and (problem := entry_id_problem(entry_id)):
+        fail(problem, EXIT_USAGE)
+    if since and until and since > until:
+        fail(f"--since（{since}）が --until（{until}）より後です", EXIT_USAGE)
+    items = register_log(registry_root(ctx), entry_id, since, until)
+    if fmt == "json":
+        click.echo(
+            json.dumps({"commits": [i.as_json() for i in items]}, ensure_ascii=False, indent=2)
+        )
+        return EXIT_OK
+    if not items:
+        click.echo("該当する履歴はありません")
+        return EXIT_OK
+    out = console()
+    out.print(log_table(items))
+    filings = sum(1 for i in items if i.is_filing)
+    out.print(f"{len(items)}件（届出 {filings}件・その他 {len(items) - filings}件）", markup=False)
+    return EXIT_OK
+
+
+# -- diff ------------------------------------------------------------------------------
+
+
+def _label(label: str) -> str:
+    return label[:10] if len(label) == 40 else label
+
+
+def _line(sign: str, label: str, value: str) -> Text:
+    from rich.text import Text
+
+    style = {"+": "green", "-": "red", "~": "yellow"}[sign]
+    return Text.assemble("    ", (f"{sign} {label}: ", style), value)
+
+
+def _field_lines(diff: EntryDiff) -> list[Text]:
+    from registry.diff import FIELD_LABELS, TABLE_KEYS
+
+    lines: list[Text] = []
+    lines += [_line("+", "記録項目", i) for i in diff.items_added]
+    lines += [_line("-", "記録項目", i) for i in diff.items_removed]
+    tables = (("outsourcing", "委託先"), ("connections", "外部結合"), ("provisions", "提供先"))
+    for key, word in tables:
+        changes = getattr(diff, key)
+        lines += [_line("+", word, name) for name in changes.added]
+        lines += [_line("-", word, name) for name in changes.removed]
+        lines += [_line("~", word, f"{name}（内容を変更）") for name in changes.changed]
+    for note in diff.filings_added:
+        kind = {"start": "開始", "change": "変更", "abolish": "廃止"}.get(note.kind, note.kind)
+        review = "（見直し）" if note.review else ""
+        lines.append(_line("+", "届出", f"{note.date} {kind}{review} {note.summary}"))
+    if diff.status != "modified":
+        return lines
+    for change in diff.field_changes:
+        if change.field in ("record_items", "filings", *TABLE_KEYS):
+            continue
+        label = FIELD_LABELS.get(change.field, change.field)
+        before, after = change.before, change.after
+        if isinstance(before, list) or isinstance(after, list):
+            old = before if isinstance(before, list) else []
+            new = after if isinstance(after, list) else []
+            lines += [_line("+", label, str(v)) for v in new if v not in old]
+            lines += [_line("-", label, str(v)) for v in old if v not in new]
+        else:
+            lines.append(_line("~", label, f"{_show(before)} → {_show(after)}"))
+    if "record_items" in diff.changed_fields and not (diff.items_added or diff.items_removed):
+        lines.append(_line("~", "記録項目", "並びを変更"))
+    return lines
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "（なし）"
+    if isinstance(value, bool):
+        return "あり" if value else "なし"
+    return str(value)
+
+
+def render_diff(result: RegisterDiff, out: Console) -> None:
+    """The semantic diff in colour: one block per entry, + added, - removed, ~ changed."""
+    from rich.text import Text
+
+    from registry.diff import FIELD_LABELS
+
+    statuses: tuple[DiffStatus, ...] = ("added", "modified", "removed")
+    counts = "・".join(f"{STATUS_WORDS[s]} {result.count(s)}件" for s in statuses)
+    out.print(
+        Text.assemble(
+            ("登録簿の差分: ", "bold"),
+            f"{_label(result.source.label)} → {_label(result.target.label)}（{counts}）",
+        )
+    )
+    if result.config_changed:
+        out.print(Text("  registry.toml が変わっています", style="yellow"))
+    if not result.entries:
+        out.print("  変更はありません", markup=False)
+    for diff in result.entries:
+        header = Text.assemble(
+            "  ",
+            (f"[{STATUS_WORDS[diff.status]}] ", STATUS_STYLES[diff.status]),
+            (f"{diff.department} {diff.name}", "bold"),
+            f"（{diff.entry}）",
+        )
+        out.print(header)
+        if diff.unreadable:
+            out.print(Text("    TOML として読めない版があります", style="red"))
+        if diff.status == "modified":
+            fields = "、".join(FIELD_LABELS.get(f, f) for f in diff.changed_fields)
+            out.print(Text(f"    変わった項目: {fields}", style="dim"))
+        for line in _field_lines(diff):
+            out.print(line)
+
+
+@click.command("diff")
+@click.argument("entry_id", metavar="[ID]", required=False)
+@click.option(
+    "--from", "from_spec", default=None, help="比べる元: リビジョンか日付（省略時は HEAD）"
+)
+@click.option(
+    "--to", "to_spec", default=None, help="比べる先: リビジョンか日付（省略時は作業中のファイル）"
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="出力形式",
+)
+@click.pass_context
+def diff_command(
+    ctx: click.Context, entry_id: str | None, from_spec: str | None, to_spec: str | None, fmt: str
+) -> int:
+    """二つの版の間で、追加・変更・削除されたエントリと変わった項目を示す。
+
+    日付（2016-09-13、平成28年9月13日）はその日までの最後のコミットを指す。--to がなければ作業中の
+    ファイルと比べる。--to だけなら、そのコミットが変えたものを示す。
+    """
+    from registry.diff import diff_register
+    from registry.revisions import RevisionError
+
+    root = registry_root(ctx)
+    try:
+        result = diff_register(root, from_spec, to_spec, entry_id)
+    except RevisionError as error:
+        fail(str(error), EXIT_USAGE)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        render_diff(result, console())
+    return EXIT_OK
+
+
+# -- sync ------------------------------------------------------------------------------
+
+
+@click.command("sync")
+@click.option("--remote", default=None, help="共有先のリモート（省略時は追跡先、なければ origin）")
+@click.pass_context
+def sync_command(ctx: click.Context, remote: str | None) -> int:
+    """共有先と同期する: 取得し、手元の届出をその上に載せ直し、送る。
+
+    他の端末が先に送っていたら取り込み直して送り直す。同じ業務が両方で変わっていたら中止し、
+    手元の届出はそのまま残して、その業務を示す（終了コード 1）。
+    """
+    from registry.sync import sync_register
+
+    result = sync_register(registry_root(ctx), remote)
+    where = f"{result.remote}/{result.branch}"
+    click.echo(f"同期しました（{where}）: 受け取り {result.received}件・送り出し {result.sent}件")
+    if result.attempts > 1:
+        click.echo(
+            f"他の端末が先に送信していたため、取り込み直して送り直しました（{result.attempts}回目で完了）"
+        )
+    if result.upstream_set:
+        click.echo(f"このブランチは今後 {where} と同期します")
+    return EXIT_OK
+
+
+# -- demo ------------------------------------------------------------------------------
+
+
+def tui_runner() -> Callable[[Path], int] | None:
+    """The TUI's entry point (``tui.commands.app.run_tui``) when it is installed.
+
+    The hook through which ``demo`` opens the app; None while the app is not there.
+    """
+    try:
+        module = importlib.import_module("tui.commands.app")
+    except ImportError:
+        return None
+    runner = getattr(module, "run_tui", None)
+    return runner if callable(runner) else None
+
+
+def open_in_tui(root: Path) -> int | None:
+    """Open the register in the TUI on a terminal; None when that cannot be done."""
+    runner = tui_runner()
+    if runner is None or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
+    return runner(root)
+
+
+@click.command("demo")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--no-tui", is_flag=True, help="作るだけで画面（TUI）は開かない")
+def demo_command(path: Path | None, no_tui: bool) -> int:
+    """見本の登録簿を、届出を届出日のコミットとして再現した git 履歴付きで PATH に作る。
+
+    PATH の省略時は現在のフォルダの todokede-demo。PATH は独立した git リポジトリになる
+    （別のリポジトリの中でも、そこにはコミットしない）。既に登録簿があればそれを使う。
+    """
+    from registry.demo import DEFAULT_DIR, VISITOR, build_demo
+
+    result = build_demo(path or Path(DEFAULT_DIR))
+    shown = result.root
+    if result.created:
+        click.echo(f"見本の登録簿を作成しました: {shown}（コミット {result.commits}件）")
+    else:
+        click.echo(f"見本の登録簿は既にあります: {shown}（そのまま使います）")
+    if result.identity_set:
+        click.echo(
+            f"git の利用者が未設定のため、見本では「{VISITOR[0]} <{VISITOR[1]}>」として"
+            "届け出るよう設定しました"
+        )
+    if not no_tui:
+        code = open_in_tui(shown)
+        if code is not None:
+            return code
+    click.echo(f"開く: todokede --registry {shown}")
+    click.echo(f"履歴: todokede --registry {shown} log / 差分: todokede --registry {shown} diff")
+    return EXIT_OK
+
+
+#: Registered by ``tui/cli.py``.
+HISTORY_COMMANDS = (demo_command, file_command, log_command, diff_command, sync_command)
