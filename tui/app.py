@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from tui.commands_palette import EntryJumpProvider, TodokedeCommands
+from tui.commands_palette import EntryJumpProvider, TodokedeCommands, TodokedePalette
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.help import HelpScreen, screen_keys
 from tui.screens.entry_form import EntryFormScreen
@@ -64,7 +64,7 @@ class TodokedeApp(App[None]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
-            self.push_screen(CommandPalette(placeholder="コマンドを検索…", id="--command-palette"))
+            self.push_screen(TodokedePalette())
 
     def action_help_quit(self) -> None:
         self.notify("終了するには ctrl+q を押してください", title="終了しますか？")

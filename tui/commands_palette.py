@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Final
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.widgets.option_list import Option
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,6 @@ ACTIONS: Final[tuple[PaletteAction, ...]] = (
     ),
     PaletteAction("編集をやめて戻る", "一覧に戻る（escape）", "cancel", "EntryFormScreen"),
     PaletteAction("キー一覧", "この画面のキーを表示する（?）", "help", "App"),
-    PaletteAction("テーマを変える", "画面の色の組み合わせを選ぶ", "change_theme", "App"),
     PaletteAction("終了", "todokede を終了する（ctrl+q）", "quit", "App"),
 )
 
@@ -114,3 +116,24 @@ class EntryJumpProvider(Provider):
             found += 1
             if found >= 50:
                 return
+
+
+class TodokedePalette(CommandPalette):
+    """Textual's command palette, saying "nothing found" in Japanese."""
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="コマンドや業務の名前を入力…", id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual (8.2.8, pinned) writes "No matches found" in this private
+        # method; this is the same countdown with the message in Japanese.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text("見つかりません")), disabled=True, id=self._NO_MATCHES)
+                )
+            self._list_visible = bool(search_value)
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

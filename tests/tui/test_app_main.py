@@ -338,3 +338,54 @@ async def test_reload_reads_the_register_again(sample_copy: Path) -> None:
         await ready(pilot)
         assert "kazei-keijidosha-zei" not in listed_ids(screen.register_tree)
         assert len(listed_ids(screen.register_tree)) == 31
+
+
+async def test_enter_reads_the_process_and_escape_comes_back(sample_copy: Path) -> None:
+    app = make_app(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        await pilot.press("slash", *"住民税", "enter")  # type, then from the filter to the list
+        assert screen.register_tree.has_focus
+        await pilot.press("enter")  # from the list into the tabs
+        await pilot.pause()
+        focused = app.focused
+        assert focused is not None and screen.detail in focused.ancestors
+        await pilot.press("escape")  # back to the list, the filter kept
+        await pilot.pause()
+        assert screen.register_tree.has_focus
+        assert screen.filter_input.value == "住民税"
+        await pilot.press("escape")  # and from the list, the filter cleared
+        await pilot.pause()
+        assert screen.filter_input.value == ""
+
+
+async def test_command_palette_runs_actions_and_says_when_nothing_matches(
+    sample_copy: Path,
+) -> None:
+    from textual.command import CommandList, CommandPalette
+
+    app = make_app(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await pilot.press(*"zzzz")
+        await pilot.pause(0.8)
+        commands = palette.query_one(CommandList)
+        prompts = [
+            str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)
+        ]
+        assert any("見つかりません" in p for p in prompts), prompts
+        for _ in range(4):
+            await pilot.press("backspace")
+        await pilot.press(*"新規作成")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        from tui.screens.entry_form import EntryFormScreen
+
+        assert isinstance(app.screen, EntryFormScreen)
+        assert app.screen.is_new

@@ -95,8 +95,8 @@ class CatalogPicker(ModalScreen[list[str] | None]):
             yield OptionList(id="picker-list")
             yield Static(id="picker-status")
             with Horizontal(id="picker-buttons"):
-                yield Button("追加 (ctrl+s)", id="picker-add", variant="primary")
-                yield Button("取消 (esc)", id="picker-cancel")
+                yield Button("追加 (ctrl+s)", id="picker-add", variant="primary", compact=True)
+                yield Button("取消 (esc)", id="picker-cancel", compact=True)
 
     def on_mount(self) -> None:
         self._fill("")

@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -28,21 +28,22 @@ class KeyHelp:
 
 
 def screen_keys(screen: Screen[object]) -> list[KeyHelp]:
-    """The keys active on ``screen`` that have a description, one line per action."""
+    """The keys of todokede active on ``screen``: the screen's, then the focused
+    widget's, then the app's. Textual's own navigation keys (no id) are left out."""
     seen: set[tuple[str, str]] = set()
-    keys: list[KeyHelp] = []
+    ranked: list[tuple[int, KeyHelp]] = []
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description or binding.system:
+        if not binding.id or not binding.description or binding.system:
             continue
         marker = (binding.action, binding.description)
         if marker in seen:
             continue
         seen.add(marker)
-        keys.append(
-            KeyHelp(screen.app.get_key_display(binding), binding.description, active.enabled)
-        )
-    return keys
+        rank = 0 if active.node is screen else (2 if isinstance(active.node, App) else 1)
+        key = KeyHelp(screen.app.get_key_display(binding), binding.description, active.enabled)
+        ranked.append((rank, key))
+    return [key for _, key in sorted(ranked, key=lambda pair: pair[0])]
 
 
 class HelpScreen(ModalScreen[None]):

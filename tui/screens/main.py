@@ -46,7 +46,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "絞り込み", id="filter"),
-        Binding("escape", "clear_filter", "絞り込み解除", show=False, id="clear-filter"),
+        Binding("escape", "clear_filter", "絞り込み解除・一覧へ", show=False, id="clear-filter"),
         Binding("e", "edit_entry", "編集", id="edit-entry"),
         Binding("n", "new_entry", "新規", id="new-entry"),
         Binding("ctrl+r", "reload", "読み込み直す", show=False, id="reload"),
@@ -208,9 +208,11 @@ class MainScreen(Screen[None]):
         self.filter_input.focus()
 
     def action_clear_filter(self) -> None:
-        if self.filter_input.value:
+        """Back to the list; from the filter or the list, the filter is cleared too."""
+        tree = self.register_tree
+        if (self.filter_input.has_focus or tree.has_focus) and self.filter_input.value:
             self.filter_input.value = ""
-        self.register_tree.focus()
+        tree.focus()
 
     # -- the selection --------------------------------------------------------
 
@@ -222,6 +224,12 @@ class MainScreen(Screen[None]):
         elif isinstance(data, ProblemFileData) and self.overview is not None:
             self.detail.show_problems(data.stem, self.overview.file_problems(data.stem))
             self.refresh_bindings()
+
+    @on(RegisterTree.EntryOpened)
+    def _opened(self, event: RegisterTree.EntryOpened) -> None:
+        """Enter on a process: read it in the tabs (escape comes back)."""
+        self._show_entry(event.entry_id)
+        self.detail.focus_content()
 
     def _show_entry(self, entry_id: str) -> None:
         overview = self.overview
@@ -263,7 +271,7 @@ class MainScreen(Screen[None]):
         if action == "new_entry":
             return self.overview is not None or None
         if action == "clear_filter":
-            return bool(self.filter_input.value) or self.filter_input.has_focus
+            return bool(self.filter_input.value) or not self.register_tree.has_focus
         return True
 
     def action_edit_entry(self) -> None:

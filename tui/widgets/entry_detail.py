@@ -302,6 +302,16 @@ class EntryDetail(Vertical):
         self.entry_id = None
         self.query_one(ContentSwitcher).current = "detail-empty"
 
+    def focus_content(self) -> None:
+        """Focus the active tab's scrolling content (arrows then scroll it)."""
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current == "detail-tabs":
+            pane = self.query_one(TabbedContent).active_pane
+            if pane is not None:
+                pane.query_one(VerticalScroll).focus()
+        elif switcher.current == "detail-problems":
+            self.query_one("#detail-problems", VerticalScroll).focus()
+
     @property
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active

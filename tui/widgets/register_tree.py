@@ -14,6 +14,7 @@ from typing import ClassVar, Final
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -65,7 +66,7 @@ class RegisterTree(Tree[NodeData]):
     """The register's departments and processes; leaves built on demand."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "開く", show=False, id="tree-select"),
+        Binding("enter", "open_cursor", "開く", show=False, id="tree-open"),
         Binding("space", "toggle_node", "開閉", show=False, id="tree-toggle"),
     ]
 
@@ -75,6 +76,13 @@ class RegisterTree(Tree[NodeData]):
         scrollbar-size-vertical: 1;
     }
     """
+
+    class EntryOpened(Message):
+        """Enter on a process: the user wants to read it."""
+
+        def __init__(self, entry_id: str) -> None:
+            super().__init__()
+            self.entry_id = entry_id
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("登録簿", id=id)
@@ -201,6 +209,14 @@ class RegisterTree(Tree[NodeData]):
             return
         self._user_open.discard(data.department)
         self._user_closed.add(data.department)
+
+    def action_open_cursor(self) -> None:
+        """Enter: open a process for reading, or open/close a department."""
+        node = self.cursor_node
+        if node is not None and isinstance(node.data, EntryData):
+            self.post_message(self.EntryOpened(node.data.entry_id))
+        else:
+            self.action_select_cursor()
 
     # -- finding --------------------------------------------------------------
 
