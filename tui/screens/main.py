@@ -11,18 +11,22 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+from rich.console import RenderableType
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widgets import Footer, Input, Static, TabbedContent, Tree
 
+from registry.errors import RegisterError
 from registry.overview import RegisterOverview
 from registry.search import SearchResult
 from registry.store import EntryFile
 from tui.screens.entry_form import EntryFormScreen, EntrySaved
 from tui.widgets.entry_detail import EntryDetail
+from tui.widgets.history_view import history_view
 from tui.widgets.marks import legend_text
 from tui.widgets.register_header import RegisterHeader
 from tui.widgets.register_tree import (
@@ -150,6 +154,7 @@ class MainScreen(Screen[None]):
 
     def _loaded(self, overview: RegisterOverview) -> None:
         keep = self.detail.entry_id
+        self.detail.forget_history()
         self.overview = overview
         self.register_tree.loading = False
         self._show_header()
@@ -239,7 +244,37 @@ class MainScreen(Screen[None]):
         self.detail.show_entry(
             item, overview.marks[entry_id], overview.config, overview.catalog, overview.as_of
         )
+        if self.detail.active_tab == "tab-history":
+            self._show_history()
         self.refresh_bindings()
+
+    # -- the history tab ------------------------------------------------------
+
+    @on(TabbedContent.TabActivated, "#detail-tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-history":
+            self._show_history()
+
+    def _show_history(self) -> None:
+        """Read the shown process's commits in the background, once per process."""
+        entry_id = self.detail.entry_id
+        if entry_id is None or self.detail.history_entry == entry_id:
+            return
+        self.detail.show_history_loading(entry_id)
+        self._load_history(entry_id)
+
+    @work(thread=True, exclusive=True, group="entry-history", exit_on_error=False)
+    def _load_history(self, entry_id: str) -> None:
+        from registry.history import entry_history
+
+        content: RenderableType
+        try:
+            content = history_view(entry_history(self.root, entry_id))
+        except RegisterError as error:
+            content = Text(f"変更履歴を読めません: {error}", "yellow")
+        except Exception as error:  # shown on screen: a user never sees a traceback
+            content = Text(f"変更履歴を読めません: {type(error).__name__}: {error}", "red")
+        self.app.call_from_thread(self.detail.show_history, entry_id, content)
 
     def current_entry(self) -> EntryFile | None:
         """The process shown in the detail pane."""
@@ -296,6 +331,7 @@ class MainScreen(Screen[None]):
         if result is None or self.overview is None:
             return
         item = self.overview.refresh_entry(result.entry_id)
+        self.detail.forget_history()
         self._show_header()
         self.apply_filter(self.filter_input.value, keep=result.entry_id)
         if item is None:

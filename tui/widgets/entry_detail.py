@@ -213,16 +213,6 @@ def problems_view(stem: str, problems: Sequence[Problem]) -> RenderableType:
     return Group(*parts)
 
 
-HISTORY_NOTE = Text.assemble(
-    ("変更履歴（git のコミット）", "bold"),
-    "\nこの業務のコミットと項目ごとの差分は、今後この画面に表示されます。\nいまは端末で ",
-    ("todokede log 業務ID", "bold"),
-    " と ",
-    ("todokede diff 業務ID", "bold"),
-    " で確認できます。",
-)
-
-
 class EntryDetail(Vertical):
     """The detail pane: an empty hint, the tabs of a process, or a file's problems."""
 
@@ -248,6 +238,8 @@ class EntryDetail(Vertical):
         super().__init__(id=id)
         self.entry_id: str | None = None
         """The process shown, if any."""
+        self.history_entry: str | None = None
+        """The process whose history the 変更履歴 tab shows (or is loading)."""
 
     def compose(self) -> ComposeResult:
         with ContentSwitcher(initial="detail-empty"):
@@ -265,7 +257,7 @@ class EntryDetail(Vertical):
                 with TabPane("届出履歴", id="tab-filings"):
                     yield self._body("filings")
                 with TabPane("変更履歴", id="tab-history"):
-                    yield self._body("history", HISTORY_NOTE)
+                    yield self._body("history")
             with VerticalScroll(id="detail-problems"):
                 yield Static(id="problems-body", classes="detail-body")
 
@@ -291,6 +283,27 @@ class EntryDetail(Vertical):
         self._set("links", links_view(item.entry))
         self._set("filings", filings_view(item.entry))
         self.query_one(ContentSwitcher).current = "detail-tabs"
+
+    def show_history_loading(self, entry_id: str) -> None:
+        """The history of ``entry_id`` is being read (in the background)."""
+        self.history_entry = entry_id
+        self._set("history", Text("変更履歴を読み込んでいます…", "dim"))
+        self._history_scroll.loading = True
+
+    def show_history(self, entry_id: str, content: RenderableType) -> None:
+        """Show a history that was read, unless another process is shown by now."""
+        if entry_id != self.history_entry:
+            return
+        self._history_scroll.loading = False
+        self._set("history", content)
+
+    def forget_history(self) -> None:
+        """The shown history is stale (the entry was saved, the register reloaded)."""
+        self.history_entry = None
+
+    @property
+    def _history_scroll(self) -> VerticalScroll:
+        return self.query_one("#tab-history VerticalScroll", VerticalScroll)
 
     def show_problems(self, stem: str, problems: Sequence[Problem]) -> None:
         """Show why a file could not be loaded."""

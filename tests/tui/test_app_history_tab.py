@@ -1,0 +1,55 @@
+"""The 変更履歴 tab: the process's commits read from git in a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import TabbedContent
+
+from registry.demo import build_demo
+from tests.tui.conftest import make_app, ready
+from tests.tui.test_app_main import main_screen, static_text
+
+
+@pytest.fixture
+def demo_register(tmp_path: Path, git_identity: None) -> Path:
+    """The demo register: the sample with a commit per filing, on the filing's date."""
+    return build_demo(tmp_path / "demo").root
+
+
+async def test_history_tab_lists_the_commits_of_the_process(demo_register: Path) -> None:
+    app = make_app(demo_register)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        screen.select_entry("kazei-kojin-juminzei")
+        screen.query_one(TabbedContent).active = "tab-history"
+        await pilot.pause()
+        await ready(pilot)
+        history = static_text(screen, "#history-body", 120)
+        assert "コミット" in history
+        assert "開始届" in history and "変更届" in history
+        assert "平成" in history
+        assert "個人番号" in history  # the filing that added it
+        # the newest commit comes first
+        assert history.index("変更届") < history.index("開始届")
+
+        # another process: its own history, read when shown
+        await pilot.press("down")
+        await ready(pilot)
+        assert screen.detail.history_entry == screen.detail.entry_id
+        assert static_text(screen, "#history-body", 120) != history
+
+
+async def test_history_tab_without_git_says_why(sample_copy: Path) -> None:
+    app = make_app(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        screen.query_one(TabbedContent).active = "tab-history"
+        await pilot.pause()
+        await ready(pilot)
+        history = static_text(screen, "#history-body")
+        assert "変更履歴を読めません" in history
+        assert "git リポジトリではありません" in history
