@@ -301,3 +301,53 @@ async def test_rows_can_be_added_and_removed(git_register: Path, kind: str) -> N
         rows.editors()[-1].query_one(".row-delete", Button).press()
         await pilot.pause()
         assert len(rows.editors()) == count
+
+
+async def test_a_file_changed_on_disk_meanwhile_is_not_overwritten_without_asking(
+    git_register: Path,
+) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        form.query_one("#input-section", Input).value = "画面で直した係"
+        outside = path.read_text(encoding="utf-8").replace("市民税係", "エディタで直した係")
+        path.write_text(outside, encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen_stack[-1] is form
+        assert path.read_text(encoding="utf-8") == outside
+        assert form.query_one("#input-section", Input).value == "画面で直した係"
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert tomllib.loads(path.read_text(encoding="utf-8"))["section"] == "画面で直した係"
+
+
+async def test_a_write_that_fails_keeps_the_form(
+    git_register: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.screens.entry_form as entry_form
+
+    def refuse(*args: object, **kwargs: object) -> bool:
+        raise PermissionError(13, "許可がありません")
+
+    monkeypatch.setattr(entry_form, "save_draft", refuse)
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        form.query_one("#input-section", Input).value = "書けない係"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen_stack[-1] is form
+        assert form.query_one("#input-section", Input).value == "書けない係"
+        summary = str(form.query_one("#form-summary", Static).content)
+        assert "保存できませんでした: 許可がありません" in summary

@@ -44,8 +44,8 @@ from tui.widgets.entry_detail import filings_view
 from tui.widgets.form_fields import (
     COLUMN_LABELS,
     FieldBox,
+    FieldMessage,
     LinesArea,
-    Message_,
     RecordItemsEditor,
     RowsEditor,
 )
@@ -370,8 +370,8 @@ class EntryFormScreen(Screen[EntrySaved | None]):
 
     def show_check(self, check: DraftCheck, id_problem: str | None = None) -> None:
         """Show every violation beside its field and a summary of the errors on top."""
-        by_field: dict[str, list[Message_]] = defaultdict(list)
-        by_row: dict[str, dict[int, list[Message_]]] = defaultdict(lambda: defaultdict(list))
+        by_field: dict[str, list[FieldMessage]] = defaultdict(list)
+        by_row: dict[str, dict[int, list[FieldMessage]]] = defaultdict(lambda: defaultdict(list))
         for violation in check.violations:
             loc = violation.loc
             head = str(loc[0]) if loc else "filings"
@@ -443,7 +443,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
     def _live_input(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("input-")
         result = event.validation_result
-        messages: list[Message_] = []
+        messages: list[FieldMessage] = []
         if result is not None and not result.is_valid:
             messages = [(d, "error") for d in result.failure_descriptions]
         self.query_one(f"#field-{key}", FieldBox).show_messages(messages)
@@ -479,8 +479,13 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         entry_id = self.typed_id if self.is_new else (self.item.id if self.item else "")
         try:
             changed = save_draft(self.overview.root, entry_id, check.entry, new=self.is_new)
-        except (RegisterError, OSError) as error:
-            detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        except Exception as error:  # whatever went wrong, the form and its text stay
+            if isinstance(error, OSError) and error.strerror:
+                detail = error.strerror
+            elif isinstance(error, RegisterError | OSError):
+                detail = str(error)
+            else:
+                detail = f"{type(error).__name__}: {error}"
             self._show_summary(
                 [], heading=f"保存できませんでした: {detail}（入力した内容はそのままです）"
             )

@@ -41,10 +41,10 @@ COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
 }
 DATE_PLACEHOLDER: Final = "例 H22.4.1"
 
-Message_ = tuple[str, Severity]
+FieldMessage = tuple[str, Severity]
 
 
-def message_text(messages: Sequence[Message_]) -> Text:
+def message_text(messages: Sequence[FieldMessage]) -> Text:
     """Messages under a field: errors in red, warnings in yellow."""
     text = Text()
     for index, (message, severity) in enumerate(messages):
@@ -112,7 +112,7 @@ class FieldBox(Widget):
                 yield Static(self._hint, classes="field-hint")
             yield Static("", classes="field-message")
 
-    def show_messages(self, messages: Sequence[Message_]) -> None:
+    def show_messages(self, messages: Sequence[FieldMessage]) -> None:
         """Show messages beside the field (none clears them)."""
         self.query_one(".field-message", Static).update(message_text(messages))
         self.set_class(bool(messages), "-has-message")
@@ -317,7 +317,7 @@ class RowEditor(Widget):
     def _show_reading(self) -> None:
         self.show_messages([])
 
-    def show_messages(self, messages: Sequence[Message_]) -> None:
+    def show_messages(self, messages: Sequence[FieldMessage]) -> None:
         """Errors of this row, or else how its dates read."""
         shown: list[Text] = []
         if messages:
@@ -404,6 +404,6 @@ class RowsEditor(Widget):
         await event.row.remove()
         self._update_empty()
 
-    def show_messages(self, by_row: dict[int, list[Message_]]) -> None:
+    def show_messages(self, by_row: dict[int, list[FieldMessage]]) -> None:
         for index, editor in enumerate(self.editors()):
             editor.show_messages(by_row.get(index, []))
