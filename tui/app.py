@@ -57,10 +57,9 @@ class TodokedeApp(App[None]):
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        title = "登録簿" if isinstance(screen, MainScreen) else "業務の編集"
-        self.push_screen(
-            HelpScreen(title, screen_keys(screen), show_legend=isinstance(screen, MainScreen))
-        )
+        title = str(getattr(screen, "HELP_TITLE", "todokede"))
+        legend = bool(getattr(screen, "HELP_LEGEND", False))
+        self.push_screen(HelpScreen(title, screen_keys(screen), show_legend=legend))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):

@@ -116,6 +116,8 @@ def place_of(violation: Violation) -> str:
 class EntryFormScreen(Screen[EntrySaved | None]):
     """Edit an entry, or create one when ``item`` is None."""
 
+    HELP_TITLE: ClassVar[str] = "業務の編集"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "保存", id="save-entry"),
         Binding("escape", "cancel", "戻る", id="cancel-form"),

@@ -90,6 +90,9 @@ class MainScreen(Screen[None]):
     """
 
     AUTO_FOCUS = "#register-tree"
+    HELP_TITLE: ClassVar[str] = "登録簿"
+    """Shown by ``?`` above this screen's keys (with the legend of the marks)."""
+    HELP_LEGEND: ClassVar[bool] = True
 
     def __init__(self, root: Path, as_of: date) -> None:
         super().__init__()
