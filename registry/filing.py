@@ -297,11 +297,11 @@ def _open(root: Path) -> tuple[RegisterRepo, RegistryConfig]:
     root = root.resolve()
     if not (root / REGISTRY_FILE).is_file():
         raise RegisterError(f"登録簿ではありません: {root}（{REGISTRY_FILE} がありません）")
-    config = load_config_or_raise(root)
     history = RegisterRepo(root)
     try:
-        refuse_in_progress(history.repo)
-    except RegisterError:
+        refuse_in_progress(history.repo)  # before reading files that may hold conflicts
+        config = load_config_or_raise(root)
+    except BaseException:
         history.close()
         raise
     return history, config

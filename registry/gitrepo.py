@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import threading
 import time
@@ -18,6 +19,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Final
@@ -336,6 +338,33 @@ def replace_path(
     return write_tree(repo, kept)
 
 
+_RAW_DATE: Final = re.compile(r"@?(\d+)(?: ([+-])(\d\d)(\d\d))?")
+
+
+def parse_git_date(text: str, origin: str = "日時") -> tuple[int, int]:
+    """Seconds since the epoch and minutes east of UTC of a date as git takes it.
+
+    Git's own forms (``1458604800 +0900``, ``@1458604800``), ISO 8601 (a date
+    without a timezone is local time) and RFC 2822.
+    """
+    text = text.strip()
+    if raw := _RAW_DATE.fullmatch(text):
+        seconds, sign, hours, minutes = raw.groups()
+        east = int(hours or 0) * 60 + int(minutes or 0)
+        return int(seconds), -east if sign == "-" else east
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            raise RegisterError(f"{origin} の日時を読めません: {text}") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    offset = moment.utcoffset()
+    return int(moment.timestamp()), int(offset.total_seconds()) // 60 if offset else 0
+
+
 @dataclass(frozen=True)
 class Signature:
     """Who and when, as a commit writes it: ``Name <mail> 1458604800 +0900``."""
@@ -349,10 +378,8 @@ class Signature:
     def now(cls, actor: git.Actor, env_var: str | None = None) -> Signature:
         """Now in the local timezone, or the date of ``GIT_AUTHOR_DATE``-like variables."""
         if env_var and (given := os.environ.get(env_var)):
-            from git.objects.util import parse_date
-
-            seconds, west = parse_date(given)
-            return cls(str(actor.name), str(actor.email), seconds, -west // 60)
+            seconds, minutes = parse_git_date(given, env_var)
+            return cls(str(actor.name), str(actor.email), seconds, minutes)
         moment = datetime.now().astimezone()
         offset = moment.utcoffset()
         minutes = int(offset.total_seconds()) // 60 if offset else 0

@@ -136,9 +136,22 @@ def _name_of(path: Path) -> str:
     return name if isinstance(name, str) else ""
 
 
+def _refuse_overwrites(repo: git.Repo, upstream: str) -> None:
+    """Files the remote added that exist here untracked (a draft under the same id)."""
+    added = repo.git.diff("--name-only", "--diff-filter=A", f"HEAD...{upstream}").splitlines()
+    base = work_tree(repo)
+    clashes = [path for path in added if (base / path).exists()]
+    if clashes:
+        raise RegisterError(
+            f"他の端末で同じ名前のファイルが届け出られています: {'、'.join(clashes)}"
+            "（手元のまだ届け出ていないファイルの名前を変えるか移してから同期してください）"
+        )
+
+
 def _rebase(history: RegisterRepo, upstream: str) -> None:
     """Rebase HEAD on ``upstream``; on a conflict abort and raise SyncConflict."""
     repo = history.repo
+    _refuse_overwrites(repo, upstream)
     try:
         repo.git.rebase("--no-autostash", upstream)
     except git.GitCommandError as error:

@@ -113,6 +113,9 @@ def _sync_tables(
                 aot.append(_table(model, data))
             doc[key] = aot
         return
+    if not new and isinstance(current, AoT):
+        del doc[key]  # an empty AoT would be written as `key = []` at the top of the file
+        return
     if not isinstance(current, AoT):
         if [_plain(t) for t in current] != [_table(model, d).unwrap() for d in new]:
             doc[key] = [dict(_table(model, d).unwrap()) for d in new]

@@ -1,0 +1,133 @@
+"""Filings as registry functions: summaries, drafts, the commit and its failure."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from registry.diff import EntryDiff, TableChanges
+from registry.errors import RegisterError
+from registry.filing import draft_filing, file_entry, filing_message, summarize
+from tests.conftest import VALID_ENTRY
+from tests.githelpers import ENTRY_ID, committed_register, git, head, trailers, write_register
+
+WITH_MY_NUMBER = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "個人番号"]')
+
+
+def modified(**changes: Any) -> EntryDiff:
+    return EntryDiff(ENTRY_ID, "modified", "個人住民税賦課事務", "課税課", **changes)
+
+
+def test_summaries_written_from_the_diff() -> None:
+    assert summarize(None, "start") == "業務開始"
+    assert summarize(None, "abolish") == "業務を廃止"
+    assert summarize(None, "change", review=True) == "見直し（変更なし）"
+    items = modified(
+        changed_fields=("record_items",), items_added=("個人番号",), items_removed=("本籍", "職業")
+    )
+    assert (
+        summarize(items, "change")
+        == "記録項目に「個人番号」を追加。記録項目から「本籍」「職業」を削除"
+    )
+    assert summarize(items, "change", review=True).endswith("を削除。見直し")
+    tables = modified(
+        changed_fields=("purpose", "outsourcing", "connections", "provisions", "sources"),
+        outsourcing=TableChanges(added=("株式会社○○",), changed=("株式会社△△",)),
+        connections=TableChanges(removed=("eLTAX",)),
+        provisions=TableChanges(added=("監査委員",)),
+    )
+    assert summarize(tables, "change") == (
+        "委託先を追加: 株式会社○○。委託先の内容を変更: 株式会社△△。"
+        "オンライン結合を削除: eLTAX。提供先を追加: 監査委員。業務の目的・収集先を変更"
+    )
+    assert summarize(modified(changed_fields=("record_items",)), "change") == "記録項目の並びを変更"
+    assert summarize(modified(changed_fields=("status",)), "abolish") == "業務を廃止"
+
+
+def test_message_has_a_subject_and_the_trailers() -> None:
+    message = filing_message(
+        "change",
+        "課税課",
+        "個人住民税賦課事務",
+        "一行目\n二行目",
+        date(2016, 3, 22),
+        ENTRY_ID,
+        True,
+    )
+    assert message == (
+        "変更届: 課税課 個人住民税賦課事務 — 一行目 二行目\n\n"
+        "Filing-Kind: change\nFiling-Date: 2016-03-22\nEntry: kazei-kojin-juminzei\n"
+        "Filing-Review: true\n"
+    )
+
+
+def test_a_draft_says_what_would_be_filed_and_writes_nothing(tmp_path: Path) -> None:
+    root = committed_register(tmp_path / "reg")
+    path = root / "entries" / f"{ENTRY_ID}.toml"
+    path.write_text(WITH_MY_NUMBER, encoding="utf-8")
+    draft = draft_filing(root, ENTRY_ID, "change", date(2016, 3, 22))
+    assert draft.summary == "記録項目に「個人番号」を追加"
+    assert draft.filing.items_added == ["個人番号"]
+    assert draft.diff is not None and draft.diff.items_added == ("個人番号",)
+    assert draft.text.startswith(WITH_MY_NUMBER)
+    assert path.read_text("utf-8") == WITH_MY_NUMBER
+    with pytest.raises(RegisterError, match="既に届出されています"):
+        draft_filing(root, ENTRY_ID, "start", date(2016, 3, 22))
+
+
+def test_filing_a_register_in_a_subfolder_of_a_bigger_repository(
+    tmp_path: Path, git_identity: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outer = tmp_path / "outer"
+    root = write_register(outer / "docs" / "register")
+    (outer / "README.md").write_text("readme\n", encoding="utf-8")
+    git(outer, "init", "-q", "-b", "main")
+    git(outer, "add", ".")
+    git(outer, "commit", "-q", "-m", "project")
+    (root / "entries" / f"{ENTRY_ID}.toml").write_text(WITH_MY_NUMBER, encoding="utf-8")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2016-03-22T10:00:00+09:00")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2016-03-22T10:05:00+09:00")
+    filed = file_entry(root, ENTRY_ID, "change", date(2016, 3, 22))
+    assert head(outer) == filed.commit
+    assert git(outer, "show", "--format=", "--name-only", "HEAD").split() == [
+        f"docs/register/entries/{ENTRY_ID}.toml"
+    ]
+    assert git(outer, "log", "-1", "--format=%aI %cI").split() == [
+        "2016-03-22T10:00:00+09:00",
+        "2016-03-22T10:05:00+09:00",
+    ]
+    assert git(outer, "ls-files", "README.md").strip() == "README.md"  # the tree kept the rest
+    git(outer, "fsck", "--strict")
+
+
+def test_a_first_commit_on_an_unborn_branch(tmp_path: Path, git_identity: None) -> None:
+    unfiled = VALID_ENTRY.split("\n[[filings]]")[0]
+    root = write_register(tmp_path / "reg", (ENTRY_ID, unfiled))
+    git(root, "init", "-q", "-b", "main")
+    filed = file_entry(root, ENTRY_ID, "start", date(2005, 4, 1))
+    assert git(root, "rev-list", "--count", "HEAD").strip() == "1"
+    assert git(root, "ls-tree", "-r", "--name-only", "HEAD").split() == [f"entries/{ENTRY_ID}.toml"]
+    assert trailers(root)["Filing-Kind"] == "start"
+    assert filed.author == "総務 太郎 <soumu@example.jp>"
+    assert git(root, "status", "--porcelain", "--", "entries").strip() == ""
+
+
+def test_a_commit_that_cannot_be_published_restores_the_file(
+    tmp_path: Path, git_identity: None
+) -> None:
+    root = committed_register(tmp_path / "reg")
+    path = root / "entries" / f"{ENTRY_ID}.toml"
+    path.write_text(WITH_MY_NUMBER, encoding="utf-8")
+    before = head(root)
+    lock = root / ".git" / "refs" / "heads" / "main.lock"
+    lock.write_text("another git process holds the branch\n")  # as a concurrent git would
+    with pytest.raises(RegisterError, match="コミットできませんでした"):
+        file_entry(root, ENTRY_ID, "change", date(2016, 3, 22))
+    assert path.read_text("utf-8") == WITH_MY_NUMBER
+    assert head(root) == before
+    lock.unlink()
+    file_entry(root, ENTRY_ID, "change", date(2016, 3, 22))
+    assert git(root, "rev-parse", "HEAD~1").strip() == before
