@@ -50,10 +50,16 @@ class EntryMarks:
 def entry_marks(entry: Entry, config: RegistryConfig, catalog: Catalog, as_of: date) -> EntryMarks:
     """The marks of an entry on the day ``as_of``."""
     review = review_of(entry, config, as_of)
+    my_number = sensitive = False
+    for item in entry.record_items:
+        known = catalog.lookup(item)
+        if known is not None:
+            my_number = my_number or known.my_number
+            sensitive = sensitive or known.sensitive
     return EntryMarks(
         abolished=entry.is_abolished,
-        my_number=any(catalog.is_my_number(item) for item in entry.record_items),
-        sensitive=any(catalog.is_sensitive(item) for item in entry.record_items),
+        my_number=my_number,
+        sensitive=sensitive,
         review=review.state if review is not None else None,
     )
 

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from registry.catalog import Catalog
+from registry.catalog import Catalog, CatalogItem
 from registry.model import Entry
 
 #: Separates fields in a haystack so that no word matches across two fields.
@@ -23,7 +23,9 @@ _SEPARATOR = "\x00"
 
 def fold_text(text: str) -> str:
     """Text as compared by the filter: NFKC-normalised and case-folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
 
 
 def query_terms(query: str) -> tuple[str, ...]:
@@ -31,22 +33,33 @@ def query_terms(query: str) -> tuple[str, ...]:
     return tuple(term for term in fold_text(query).split() if term)
 
 
-def haystack(entry_id: str, entry: Entry, catalog: Catalog) -> str:
-    """Everything the filter matches for one entry, folded once."""
-    parts = [
-        entry_id,
-        entry.name,
-        entry.department,
-        entry.section,
-        entry.purpose,
-    ]
+def _catalog_words(item: CatalogItem) -> str:
+    return fold_text(_SEPARATOR.join((item.name, *item.aliases)))
+
+
+def haystack(
+    entry_id: str,
+    entry: Entry,
+    catalog: Catalog,
+    catalog_words: dict[str, str] | None = None,
+) -> str:
+    """Everything the filter matches for one entry, folded once.
+
+    ``catalog_words`` caches the folded names and aliases of catalog items across
+    the entries of one index.
+    """
+    words = catalog_words if catalog_words is not None else {}
+    parts = [entry_id, entry.name, entry.department, entry.section, entry.purpose]
+    parts.extend(entry.record_items)
+    catalog_parts: list[str] = []
     for item in entry.record_items:
-        parts.append(item)
         known = catalog.lookup(item)
         if known is not None:
-            parts.append(known.name)
-            parts.extend(known.aliases)
-    return fold_text(_SEPARATOR.join(parts))
+            folded = words.get(known.name)
+            if folded is None:
+                folded = words[known.name] = _catalog_words(known)
+            catalog_parts.append(folded)
+    return _SEPARATOR.join((fold_text(_SEPARATOR.join(parts)), *catalog_parts))
 
 
 @dataclass(frozen=True)
@@ -79,8 +92,9 @@ class SearchIndex:
         self.catalog = catalog
         self._haystacks: dict[str, str] = {}
         self._last: SearchResult | None = None
+        self._words: dict[str, str] = {}
         for entry_id, entry in entries:
-            self._haystacks[entry_id] = haystack(entry_id, entry, catalog)
+            self._haystacks[entry_id] = haystack(entry_id, entry, catalog, self._words)
 
     def __len__(self) -> int:
         return len(self._haystacks)
@@ -90,7 +104,7 @@ class SearchIndex:
 
     def put(self, entry_id: str, entry: Entry) -> None:
         """Add or replace an entry (a new one goes last)."""
-        self._haystacks[entry_id] = haystack(entry_id, entry, self.catalog)
+        self._haystacks[entry_id] = haystack(entry_id, entry, self.catalog, self._words)
         self._last = None
 
     def remove(self, entry_id: str) -> None:
