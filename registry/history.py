@@ -8,6 +8,7 @@ reads the files' versions. Nothing here prints: the CLI and the TUI show it.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -232,12 +233,36 @@ def _item(history: RegisterRepo, raw: _Raw, names: dict[str, tuple[str, str]]) -
     )
 
 
+_FIRST_TABLE: Final = re.compile(rb"^[ \t]*\[", re.MULTILINE)
+
+
+_NAME_LINES: Final = re.compile(rb'^(?:name|department)[ \t]*=[ \t]*"[^"\\\n]*"', re.MULTILINE)
+
+
+def _head(data: bytes) -> dict[str, Any]:
+    """``name`` and ``department`` of an entry file, reading as little as needed.
+
+    Their two lines when both are plain one-line strings (the common case), else
+    the part before the first table, else the whole file.
+    """
+    lines = _NAME_LINES.findall(data)
+    if len(lines) == 2:
+        parsed, bad = parse_data(b"\n".join(lines))
+        if not bad and parsed is not None and len(parsed) == 2:
+            return parsed
+    found = _FIRST_TABLE.search(data)
+    if found is not None:
+        parsed, bad = parse_data(data[: found.start()])
+        if not bad and parsed is not None and "name" in parsed and "department" in parsed:
+            return parsed
+    return parse_data(data)[0] or {}
+
+
 def _names(blobs: dict[str, bytes]) -> dict[str, tuple[str, str]]:
-    """Department and name of each entry version."""
+    """Department and name of each entry version (top-level keys only: fast)."""
     found: dict[str, tuple[str, str]] = {}
     for sha, data in blobs.items():
-        parsed, _ = parse_data(data)
-        parsed = parsed or {}
+        parsed = _head(data)
         department, name = parsed.get("department"), parsed.get("name")
         found[sha] = (
             department if isinstance(department, str) else "",

@@ -92,24 +92,44 @@ def file_command(
 # -- log -------------------------------------------------------------------------------
 
 
+LOG_COLUMNS = ("日付", "区分", "担当課", "業務の名称", "届出者", "概要")
+KIND_STYLES: dict[str | None, str] = {
+    "start": "green",
+    "change": "yellow",
+    "abolish": "red",
+    None: "dim",
+}
+
+
+def log_rows(items: list[LogItem]) -> list[tuple[str, str, str, str, str, str]]:
+    return [
+        (i.date.isoformat(), i.kind_label, i.department, i.name, i.author, i.summary) for i in items
+    ]
+
+
 def log_table(items: list[LogItem]) -> Any:
-    """The log as a rich table: 日付, 区分, 担当課, 業務の名称, 届出者, 概要."""
+    """The log as a rich table (on a terminal): long cells fold, colours by kind."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(show_lines=False, header_style="bold")
-    for label in ("日付", "区分", "担当課", "業務の名称", "届出者", "概要"):
+    for label in LOG_COLUMNS:
         table.add_column(label, overflow="fold")
-    styles = {"start": "green", "change": "yellow", "abolish": "red", None: "dim"}
-    for item in items:
-        table.add_row(
-            item.date.isoformat(),
-            f"[{styles[item.kind]}]{item.kind_label}[/]",
-            item.department,
-            item.name,
-            item.author,
-            item.summary,
-        )
+    for item, row in zip(items, log_rows(items), strict=True):
+        table.add_row(row[0], Text(row[1], style=KIND_STYLES[item.kind]), *row[2:])
     return table
+
+
+def plain_table(rows: list[tuple[str, ...]]) -> str:
+    """Columns aligned by display width (full-width characters count two), two spaces apart."""
+    from rich.cells import cell_len
+
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        cells = [c + " " * (w - cell_len(c)) for c, w in zip(row, widths, strict=False)]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines)
 
 
 @click.command("log")
@@ -132,10 +152,12 @@ def log_command(
 ) -> int:
     """届出とその他のコミットを新しい順に示す（日付・区分・担当課・業務の名称・届出者・概要）。"""
     from registry.history import register_log
-    from registry.model import entry_id_problem
 
-    if entry_id is not None and (problem := entry_id_problem(entry_id)):
-        fail(problem, EXIT_USAGE)
+    if entry_id is not None:
+        from registry.model import entry_id_problem
+
+        if problem := entry_id_problem(entry_id):
+            fail(problem, EXIT_USAGE)
     if since and until and since > until:
         fail(f"--since（{since}）が --until（{until}）より後です", EXIT_USAGE)
     items = register_log(registry_root(ctx), entry_id, since, until)
@@ -147,10 +169,15 @@ def log_command(
     if not items:
         click.echo("該当する履歴はありません")
         return EXIT_OK
-    out = console()
-    out.print(log_table(items))
     filings = sum(1 for i in items if i.is_filing)
-    out.print(f"{len(items)}件（届出 {filings}件・その他 {len(items) - filings}件）", markup=False)
+    total = f"{len(items)}件（届出 {filings}件・その他 {len(items) - filings}件）"
+    if sys.stdout.isatty():
+        out = console()
+        out.print(log_table(items))
+        out.print(total, markup=False)
+    else:
+        click.echo(plain_table([LOG_COLUMNS, *log_rows(items)]))
+        click.echo(total)
     return EXIT_OK
 
 
@@ -211,39 +238,51 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def render_diff(result: RegisterDiff, out: Console) -> None:
-    """The semantic diff in colour: one block per entry, + added, - removed, ~ changed."""
+def diff_lines(result: RegisterDiff) -> list[Text]:
+    """The semantic diff as styled lines: one block per entry, + added, - removed, ~ changed."""
     from rich.text import Text
 
     from registry.diff import FIELD_LABELS
 
     statuses: tuple[DiffStatus, ...] = ("added", "modified", "removed")
     counts = "・".join(f"{STATUS_WORDS[s]} {result.count(s)}件" for s in statuses)
-    out.print(
+    lines = [
         Text.assemble(
             ("登録簿の差分: ", "bold"),
             f"{_label(result.source.label)} → {_label(result.target.label)}（{counts}）",
         )
-    )
+    ]
     if result.config_changed:
-        out.print(Text("  registry.toml が変わっています", style="yellow"))
+        lines.append(Text("  registry.toml が変わっています", style="yellow"))
     if not result.entries:
-        out.print("  変更はありません", markup=False)
+        lines.append(Text("  変更はありません"))
     for diff in result.entries:
-        header = Text.assemble(
-            "  ",
-            (f"[{STATUS_WORDS[diff.status]}] ", STATUS_STYLES[diff.status]),
-            (f"{diff.department} {diff.name}", "bold"),
-            f"（{diff.entry}）",
+        lines.append(
+            Text.assemble(
+                "  ",
+                (f"[{STATUS_WORDS[diff.status]}] ", STATUS_STYLES[diff.status]),
+                (f"{diff.department} {diff.name}", "bold"),
+                f"（{diff.entry}）",
+            )
         )
-        out.print(header)
         if diff.unreadable:
-            out.print(Text("    TOML として読めない版があります", style="red"))
+            lines.append(Text("    TOML として読めない版があります", style="red"))
         if diff.status == "modified":
             fields = "、".join(FIELD_LABELS.get(f, f) for f in diff.changed_fields)
-            out.print(Text(f"    変わった項目: {fields}", style="dim"))
-        for line in _field_lines(diff):
-            out.print(line)
+            lines.append(Text(f"    変わった項目: {fields}", style="dim"))
+        lines.extend(_field_lines(diff))
+    return lines
+
+
+def render_diff(result: RegisterDiff) -> None:
+    """In colour on a terminal; plain text, written at once, in a pipe or a file."""
+    from rich.text import Text
+
+    lines = diff_lines(result)
+    if sys.stdout.isatty():
+        console().print(Text("\n").join(lines))
+    else:
+        click.echo("\n".join(line.plain for line in lines))
 
 
 @click.command("diff")
@@ -282,7 +321,7 @@ def diff_command(
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
-        render_diff(result, console())
+        render_diff(result)
     return EXIT_OK
 
 
