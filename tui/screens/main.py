@@ -341,11 +341,7 @@ class MainScreen(Screen[None]):
         """The form closed: read the saved entry back, show it, offer to file it."""
         if result is None or self.overview is None:
             return
-        item = self.overview.refresh_entry(result.entry_id)
-        self.detail.forget_history()
-        self._show_header()
-        self.apply_filter(self.filter_input.value, keep=result.entry_id)
-        if item is None:
+        if self.refresh_entry(result.entry_id) is None:
             problems = self.overview.file_problems(result.entry_id)
             first = problems[0].as_text() if problems else ""
             self.notify(
@@ -354,8 +350,20 @@ class MainScreen(Screen[None]):
                 timeout=12,
             )
             return
-        self.select_entry(result.entry_id)
         self.offer_filing(result)
+
+    def refresh_entry(self, entry_id: str) -> EntryFile | None:
+        """Read one entry's file again (after a save, a filing, an abolition) and
+        show it: header counts, tree, tabs. None when the file now has errors."""
+        if self.overview is None:
+            return None
+        item = self.overview.refresh_entry(entry_id)
+        self.detail.forget_history()
+        self._show_header()
+        self.apply_filter(self.filter_input.value, keep=entry_id)
+        if item is not None:
+            self.select_entry(entry_id)
+        return item
 
     def offer_filing(self, result: EntrySaved) -> None:
         """After a save: tell the user the change is not filed yet.
