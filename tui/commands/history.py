@@ -196,46 +196,9 @@ def _line(sign: str, label: str, value: str) -> Text:
 
 
 def _field_lines(diff: EntryDiff) -> list[Text]:
-    from registry.diff import FIELD_LABELS, TABLE_KEYS
+    from registry.diff_lines import diff_lines as entry_lines
 
-    lines: list[Text] = []
-    lines += [_line("+", "記録項目", i) for i in diff.items_added]
-    lines += [_line("-", "記録項目", i) for i in diff.items_removed]
-    tables = (("outsourcing", "委託先"), ("connections", "外部結合"), ("provisions", "提供先"))
-    for key, word in tables:
-        changes = getattr(diff, key)
-        lines += [_line("+", word, name) for name in changes.added]
-        lines += [_line("-", word, name) for name in changes.removed]
-        lines += [_line("~", word, f"{name}（内容を変更）") for name in changes.changed]
-    for note in diff.filings_added:
-        kind = {"start": "開始", "change": "変更", "abolish": "廃止"}.get(note.kind, note.kind)
-        review = "（見直し）" if note.review else ""
-        lines.append(_line("+", "届出", f"{note.date} {kind}{review} {note.summary}"))
-    if diff.status != "modified":
-        return lines
-    for change in diff.field_changes:
-        if change.field in ("record_items", "filings", *TABLE_KEYS):
-            continue
-        label = FIELD_LABELS.get(change.field, change.field)
-        before, after = change.before, change.after
-        if isinstance(before, list) or isinstance(after, list):
-            old = before if isinstance(before, list) else []
-            new = after if isinstance(after, list) else []
-            lines += [_line("+", label, str(v)) for v in new if v not in old]
-            lines += [_line("-", label, str(v)) for v in old if v not in new]
-        else:
-            lines.append(_line("~", label, f"{_show(before)} → {_show(after)}"))
-    if "record_items" in diff.changed_fields and not (diff.items_added or diff.items_removed):
-        lines.append(_line("~", "記録項目", "並びを変更"))
-    return lines
-
-
-def _show(value: object) -> str:
-    if value is None:
-        return "（なし）"
-    if isinstance(value, bool):
-        return "あり" if value else "なし"
-    return str(value)
+    return [_line(line.sign, line.label, line.value) for line in entry_lines(diff)]
 
 
 def diff_lines(result: RegisterDiff) -> list[Text]:
