@@ -17,7 +17,6 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -38,35 +37,23 @@ KIND_LABELS: Final[dict[str, str]] = {"start": "開始", "change": "変更", "ab
 STATUS_LABELS: Final[dict[str, str]] = {"active": "届出中", "abolished": "廃止"}
 
 
-def _toml_date(value: object) -> object:
-    """Accept only TOML local dates; explain the ISO form for anything else."""
+def date_problem(value: object) -> str:
+    """Why a value is not a TOML local date, with the form to write when known.
+
+    The type itself is checked by pydantic-core (strict ``date``: no strings,
+    no datetimes); this only explains a failure, so it runs on errors alone.
+    """
     if isinstance(value, datetime):
-        raise PydanticCustomError(
-            "toml_date",
-            "日付に時刻は書けません: {iso} と書いてください",
-            {"iso": value.date().isoformat()},
-        )
+        return f"日付に時刻は書けません: {value.date().isoformat()} と書いてください"
     if isinstance(value, date):
-        if value < GREGORIAN_START:
-            raise PydanticCustomError("toml_date", "明治6年（1873年）より前の日付は扱えません", {})
-        return value
+        return "明治6年（1873年）より前の日付は扱えません"
     if isinstance(value, str):
         try:
             iso = parse_date(value).isoformat()
         except WarekiError:
-            raise PydanticCustomError(
-                "toml_date",
-                "日付は TOML の日付で書いてください（例: 2016-03-22、引用符なし）",
-                {},
-            ) from None
-        raise PydanticCustomError(
-            "toml_date",
-            "日付は TOML の日付で書いてください: 「{text}」ではなく {iso}（引用符なし）",
-            {"text": value, "iso": iso},
-        )
-    raise PydanticCustomError(
-        "toml_date", "日付は TOML の日付で書いてください（例: 2016-03-22）", {}
-    )
+            return "日付は TOML の日付で書いてください（例: 2016-03-22、引用符なし）"
+        return f"日付は TOML の日付で書いてください: 「{value}」ではなく {iso}（引用符なし）"
+    return "日付は TOML の日付で書いてください（例: 2016-03-22）"
 
 
 #: Control characters (tab and newline aside) and bidi overrides are refused.
@@ -88,7 +75,7 @@ def text_problem(value: str) -> str:
     return "空にはできません"
 
 
-TomlDate = Annotated[date, BeforeValidator(_toml_date)]
+TomlDate = Annotated[date, Field(ge=GREGORIAN_START)]
 Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
 RequiredText = Annotated[str, StringConstraints(pattern=REQUIRED_TEXT_PATTERN)]
 TextList = list[RequiredText]

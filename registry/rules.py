@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from registry.model import text_problem
+from registry.model import date_problem, text_problem
 from registry.problems import Violation
 
 if TYPE_CHECKING:
@@ -150,6 +151,10 @@ def validation_violations(error: ValidationError) -> list[Violation]:
         loc = tuple(item["loc"])
         if kind == "literal_error":
             message = _literal_message(item)
+        elif kind == "date_type" or (
+            kind == "greater_than_equal" and isinstance(item["input"], date)
+        ):
+            message = date_problem(item["input"])
         elif kind == "string_pattern_mismatch":
             message = text_problem(str(item["input"]))
         elif kind in _MESSAGES:

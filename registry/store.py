@@ -6,6 +6,7 @@ comments and layout survive (:mod:`registry.tomledit`). Every write is atomic.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import tomllib
@@ -267,7 +268,18 @@ def _pending_problems(root: Path) -> list[Problem]:
 
 def load_register(root: Path) -> Register:
     """Load and check the whole register; problems are collected, not raised."""
-    root = root.resolve()
+    # Thousands of new objects and no cyclic garbage: the cyclic collector's
+    # passes over the growing register cost a tenth of a check on 5,000 entries.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_register(root.resolve())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_register(root: Path) -> Register:
     config, problems = load_config(root)
     if config is None:
         loaded_config = RegistryConfig.model_construct(
