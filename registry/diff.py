@@ -20,6 +20,7 @@ from typing import Any, Final, Literal
 
 from registry.catalog import Catalog, CatalogItem, builtin_catalog, fold
 from registry.errors import RegisterError
+from registry.limits import MAX_FILE_BYTES
 from registry.revisions import RegisterRepo, Revision
 
 DiffStatus = Literal["added", "modified", "removed"]
@@ -157,6 +158,8 @@ def parse_data(raw: bytes | None) -> tuple[dict[str, Any] | None, bool]:
     """A file's TOML data (None when absent) and whether it could not be read."""
     if raw is None:
         return None, False
+    if len(raw) > MAX_FILE_BYTES:  # a version in history can be anything: not parsed
+        return {}, True
     try:
         return tomllib.loads(raw.decode("utf-8")), False
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Final, Literal
 
 from registry.diff import FIELD_LABELS, TABLE_KEYS, EntryDiff, FilingNote
+from registry.display import visible
 from registry.model import KIND_LABELS
 from registry.wareki import format_wareki
 
@@ -42,6 +43,10 @@ class DiffLine:
     sign: Sign
     label: str
     value: str
+
+    def __post_init__(self) -> None:
+        # Old versions of a file were never checked: show hidden characters as marks.
+        object.__setattr__(self, "value", visible(self.value))
 
     @property
     def heading(self) -> str:

@@ -302,7 +302,11 @@ def new_id_problem(root: Path, entry_id: str) -> str | None:
         return "業務ID を入力してください（例: kazei-kojin-juminzei）"
     if problem := entry_id_problem(entry_id):
         return problem
-    if entry_path(root, entry_id).exists():
+    try:
+        path = entry_path(root, entry_id)
+    except RegisterError as error:  # entries/ or the file is a symbolic link
+        return str(error)
+    if path.exists():
         return f"業務ID「{entry_id}」は既に使われています"
     return None
 

@@ -22,20 +22,25 @@ import git
 from pydantic import ValidationError
 
 from registry.catalog import Catalog
+from registry.crashpoints import crash_point
 from registry.diff import FIELD_LABELS, EntryDiff, diff_entry, parse_data
 from registry.gitrepo import (
     Signature,
+    blob_sha,
     identities,
     move_head,
     parse_commit_tree,
     refuse_in_progress,
     replace_path,
+    work_tree,
     write_commit,
     write_object,
 )
 from registry.history import KIND_WORDS, SUBJECT_SEPARATOR
 from registry.locate import line_of, locate
+from registry.locking import repository_lock
 from registry.model import Entry, Filing, FilingKind, RegistryConfig
+from registry.pending import JOURNAL_NAME, PendingFiling, journal_exists, read_journal
 from registry.problems import Problem, Violation
 from registry.revisions import RegisterRepo
 from registry.rules import check_entry_data, entry_rule_violations, validation_violations
@@ -332,41 +337,125 @@ def file_entry(
     review: bool = False,
     author: str | None = None,
 ) -> Filed:
-    """Record a filing and commit exactly that entry file; RegisterError when refused."""
+    """Record a filing and commit exactly that entry file; RegisterError when refused.
+
+    Under the repository's lock (a second filing waits for the first): finish a
+    filing a crash interrupted, prepare this one, write its objects, note it in
+    the journal, publish the commit (compare-and-swap on HEAD), then rewrite the
+    entry file and the index, and drop the note. Killed before the publication,
+    nothing happened; after it, the next ``file`` or ``sync`` completes the file.
+    """
     history, config = _open(root)
     with history:
         repo = history.repo
-        author_actor, committer_actor = identities(repo, author)
-        draft = _prepare(
-            history, config, config.build_catalog(), entry_id, kind, day, summary, review
-        )
-        new_bytes = draft.text.encode("utf-8")
-        blob = write_object(repo, "blob", new_bytes)
-        base_tree = None
-        if draft.head is not None:
-            head_data = history.reader.one(draft.head)
-            base_tree = parse_commit_tree(head_data) if head_data else None
-        tree = replace_path(repo, history.reader, base_tree, draft.repo_path, blob)
-        commit = write_commit(
-            repo,
-            tree,
-            [draft.head] if draft.head else [],
-            Signature.now(author_actor, "GIT_AUTHOR_DATE"),
-            Signature.now(committer_actor, "GIT_COMMITTER_DATE"),
-            draft.message,
-        )
-        atomic_write(draft.path, draft.text)
-        try:
-            move_head(repo, commit, draft.head, "commit: " + draft.message.split("\n", 1)[0])
-        except BaseException:
-            atomic_write(draft.path, draft.original)
-            raise
-        notes: list[str] = []
-        try:
-            repo.git.update_index("--add", "--", draft.repo_path)
-        except git.GitCommandError:
-            notes.append(
-                "コミットはできましたが git のインデックスを更新できませんでした"
-                f"（git add {draft.repo_path} で直ります）"
+        with repository_lock(repo.common_dir):
+            notes = finish_interrupted(history)
+            author_actor, committer_actor = identities(repo, author)
+            draft = _prepare(
+                history, config, config.build_catalog(), entry_id, kind, day, summary, review
             )
+            commit = _write_commit(history, draft, author_actor, committer_actor)
+            crash_point("file:objects")
+            original = draft.original.encode("utf-8")
+            pending = PendingFiling(
+                entry=entry_id,
+                path=draft.repo_path,
+                kind=kind,
+                date=day.isoformat(),
+                commit=commit,
+                head=draft.head,
+                new_blob=blob_sha(draft.text.encode("utf-8")),
+                original_blob=blob_sha(original),
+            )
+            journal = Path(repo.git_dir) / JOURNAL_NAME
+            atomic_write(journal, pending.to_json())
+            crash_point("file:journal")
+            try:
+                move_head(repo, commit, draft.head, "commit: " + draft.message.split("\n", 1)[0])
+            except BaseException:
+                journal.unlink(missing_ok=True)
+                raise
+            crash_point("file:published")
+            atomic_write(draft.path, draft.text)
+            crash_point("file:written")
+            notes += _update_index(repo, draft.repo_path)
+            crash_point("file:indexed")
+            journal.unlink(missing_ok=True)
         return Filed(draft, commit, f"{author_actor.name} <{author_actor.email}>", notes)
+
+
+def _write_commit(
+    history: RegisterRepo, draft: FilingDraft, author: git.Actor, committer: git.Actor
+) -> str:
+    """The filing's blob, trees and commit in the object store; the commit's sha."""
+    repo = history.repo
+    blob = write_object(repo, "blob", draft.text.encode("utf-8"))
+    base_tree = None
+    if draft.head is not None:
+        head_data = history.reader.one(draft.head)
+        base_tree = parse_commit_tree(head_data) if head_data else None
+    tree = replace_path(repo, history.reader, base_tree, draft.repo_path, blob)
+    return write_commit(
+        repo,
+        tree,
+        [draft.head] if draft.head else [],
+        Signature.now(author, "GIT_AUTHOR_DATE"),
+        Signature.now(committer, "GIT_COMMITTER_DATE"),
+        draft.message,
+    )
+
+
+def _update_index(repo: git.Repo, repo_path: str) -> list[str]:
+    try:
+        repo.git.update_index("--add", "--", repo_path)
+    except git.GitCommandError:
+        return [
+            "コミットはできましたが git のインデックスを更新できませんでした"
+            f"（git add {repo_path} で直ります）"
+        ]
+    return []
+
+
+def finish_interrupted(history: RegisterRepo) -> list[str]:
+    """Complete or drop a filing that a crash interrupted (the journal); notes for the user.
+
+    Call with the repository's lock held. Published (HEAD holds the new file):
+    the entry file, still the original, is written as committed and the index
+    updated. Not published: nothing was written but objects, so nothing to undo.
+    """
+    repo = history.repo
+    git_dir = Path(repo.git_dir)
+    if not journal_exists(git_dir):
+        return []
+    pending = read_journal(git_dir)
+    notes: list[str] = []
+    if pending is not None:
+        notes = _complete(history, pending)
+    (git_dir / JOURNAL_NAME).unlink(missing_ok=True)
+    return notes
+
+
+def _complete(history: RegisterRepo, pending: PendingFiling) -> list[str]:
+    repo = history.repo
+    what = f"{pending.entry} の {pending.date} の届出"
+    head = history.head()
+    committed = history.reader.one(f"{head}:{pending.path}") if head else None
+    if committed is None or blob_sha(committed) != pending.new_blob:
+        return [f"中断した{what}はコミットされていなかったため、記録されていません"]
+    path = work_tree(repo) / pending.path
+    try:
+        on_disk = blob_sha(path.read_bytes()) if not path.is_symlink() else None
+    except OSError:
+        on_disk = None
+    if on_disk == pending.original_blob:
+        atomic_write(path, committed)
+        on_disk = pending.new_blob
+    if on_disk != pending.new_blob:
+        return [
+            f"中断した{what}はコミット済みですが、その後ファイルが変わっています"
+            f"（git diff -- {pending.path} で確かめてください）"
+        ]
+    return [
+        f"中断した{what}を仕上げました（コミット済みの内容をファイルに書きました）",
+        *_update_index(repo, pending.path),
+    ]

@@ -26,6 +26,7 @@ from typing import Final
 
 import git
 
+from registry.crashpoints import crash_point
 from registry.errors import RegisterError
 
 TREE_MODE: Final = 0o040000
@@ -210,13 +211,16 @@ def parse_commit_tree(data: bytes) -> str:
 class ObjectReader:
     """One ``git cat-file --batch`` process; :meth:`read` asks for many objects at once."""
 
-    def __init__(self, repo: git.Repo) -> None:
+    def __init__(self, repo: git.Repo | Path) -> None:
+        # A path is a git directory as a hook sees it; the environment passes on, so
+        # the objects of a push still in quarantine (GIT_OBJECT_DIRECTORY) are read.
+        git_dir = str(repo.resolve()) if isinstance(repo, Path) else repo.git_dir
         self._process = subprocess.Popen(
             ["git", "cat-file", "--batch"],
-            cwd=repo.git_dir,
+            cwd=git_dir,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env={**os.environ, "GIT_DIR": repo.git_dir},
+            env={**os.environ, "GIT_DIR": git_dir},
         )
 
     def __enter__(self) -> ObjectReader:
@@ -304,6 +308,7 @@ def write_object(repo: git.Repo, kind: str, data: bytes) -> str:
     temp = folder / f"tmp_obj_{os.getpid()}_{threading.get_ident()}_{sha[2:]}"
     temp.write_bytes(zlib.compress(raw, 1))
     temp.chmod(0o444)
+    crash_point("object:written")
     temp.replace(path)
     return sha
 

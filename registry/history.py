@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,7 +39,12 @@ _FIELDS: Final = (
     "%(trailers:key=Filing-Review,valueonly,separator=%x2C)",
     "%s",
 )
-_FORMAT: Final = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
+
+
+def _log_format(nonce: str) -> str:
+    """Records and fields marked by a control character and a nonce: an author or a
+    subject may hold any control character, never the nonce of this one run."""
+    return f"%x1e{nonce}" + f"%x1f{nonce}".join(_FIELDS) + f"%x1f{nonce}"
 
 
 @dataclass(frozen=True)
@@ -135,10 +141,10 @@ class _Raw:
     files: list[tuple[str, str | None, str | None]]
 
 
-def _parse_log(out: bytes) -> Iterator[_Raw]:
-    """Records of ``git log -z --raw`` in :data:`_FORMAT`."""
-    for record in out.split(b"\x1e")[1:]:
-        parts = record.split(b"\x1f")
+def _parse_log(out: bytes, nonce: str) -> Iterator[_Raw]:
+    """Records of ``git log -z --raw`` in :func:`_log_format`."""
+    for record in out.split(b"\x1e" + nonce.encode("ascii"))[1:]:
+        parts = record.split(b"\x1f" + nonce.encode("ascii"))
         head = [p.decode("utf-8", "replace") for p in parts[: len(_FIELDS)]]
         raw = parts[len(_FIELDS)] if len(parts) > len(_FIELDS) else b""
         tokens = raw.lstrip(b"\0\n").split(b"\0")
@@ -180,18 +186,19 @@ def _parse_log(out: bytes) -> Iterator[_Raw]:
 def _log(history: RegisterRepo, paths: list[str]) -> list[_Raw]:
     if history.head() is None:
         return []
+    nonce = secrets.token_hex(8)
     out = history.repo.git.log(
         "-z",
         "--raw",
         "--no-abbrev",
         "--no-renames",
-        f"--format={_FORMAT}",
+        f"--format={_log_format(nonce)}",
         "HEAD",
         "--",
         *paths,
         stdout_as_string=False,
     )
-    return list(_parse_log(out))
+    return list(_parse_log(out, nonce))
 
 
 def _summary(raw: _Raw, filing: bool) -> str:

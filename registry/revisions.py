@@ -20,6 +20,7 @@ import git
 
 from registry.errors import RegisterError
 from registry.gitrepo import ObjectReader, blob_sha, open_repo, register_prefix
+from registry.limits import MAX_FILE_BYTES
 from registry.wareki import WarekiError, parse_date
 
 #: The layout of a register (as in :mod:`registry.store`, which loads pydantic;
@@ -56,6 +57,23 @@ class Snapshot:
     entries: dict[str, str] = field(default_factory=dict)
     config: str | None = None
     on_disk: dict[str, bytes] = field(default_factory=dict)
+
+
+#: What a file on disk reads as when it is not read: a symbolic link (it may point
+#: out of the register) or a file over MAX_FILE_BYTES. Not TOML (a NUL byte), so
+#: the diff shows a version it cannot read.
+REFUSED: Final = b"\0todokede: not read (a symbolic link or a file too large)\0"
+
+
+def _read_limited(path: Path) -> bytes:
+    if path.is_symlink():
+        return REFUSED
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return REFUSED
+    return REFUSED if len(data) > MAX_FILE_BYTES else data
 
 
 def commit_day(iso: str) -> date:
@@ -204,21 +222,31 @@ class RegisterRepo:
         return Snapshot(entries, config)
 
     def _disk_snapshot(self) -> Snapshot:
+        """The files on disk; a symbolic link or a huge file is read as :data:`REFUSED`."""
         snapshot = Snapshot()
         folder = self.root / ENTRIES_DIR
+        if folder.is_symlink():
+            raise RegisterError(
+                f"{ENTRIES_DIR}/ フォルダがシンボリックリンクです"
+                "（登録簿の外を指すかもしれないため、読みません）"
+            )
         try:
             with os.scandir(folder) as scan:
-                names = [i.name for i in scan if i.name.endswith(".toml") and i.is_file()]
+                names = [
+                    i.name
+                    for i in scan
+                    if i.name.endswith(".toml") and (i.is_symlink() or i.is_file())
+                ]
         except (FileNotFoundError, NotADirectoryError):
             names = []
         for name in sorted(names):
-            data = (folder / name).read_bytes()
+            data = _read_limited(folder / name)
             entry_id = name.removesuffix(".toml")
             snapshot.entries[entry_id] = blob_sha(data)
             snapshot.on_disk[entry_id] = data
         config = self.root / REGISTRY_FILE
-        if config.is_file():
-            data = config.read_bytes()
+        if config.is_symlink() or config.is_file():
+            data = _read_limited(config)
             snapshot.config = blob_sha(data)
             snapshot.on_disk[REGISTRY_FILE] = data
         return snapshot

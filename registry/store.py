@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,10 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from registry.catalog import Catalog, builtin_catalog
+from registry.crashpoints import crash_point
 from registry.errors import RegisterError as RegisterError  # re-exported for callers
+from registry.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported
+from registry.limits import TEMP_SUFFIX as TEMP_SUFFIX  # re-exported
 from registry.locate import line_of, locate
 from registry.model import Entry, RegistryConfig, entry_id_problem
 from registry.problems import Problem, Violation
@@ -26,9 +30,6 @@ from registry.rules import check_entry_data, validation_violations
 REGISTRY_FILE: Final = "registry.toml"
 ENTRIES_DIR: Final = "entries"
 ENV_VAR: Final = "TODOKEDE_REGISTRY"
-#: An entry is a page of text; anything larger is a mistake or an attack.
-MAX_FILE_BYTES: Final = 1024 * 1024
-TEMP_SUFFIX: Final = ".todokede-tmp"
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
 
@@ -105,10 +106,33 @@ def find_registry(explicit: str | os.PathLike[str] | None = None, cwd: Path | No
 
 
 def entry_path(root: Path, entry_id: str) -> Path:
-    """The file of an entry id, refusing ids that are not plain names."""
+    """The file of an entry id, refusing ids that are not plain names and paths that
+    could lead out of ``entries/`` (the folder or the file a symbolic link)."""
     if problem := entry_id_problem(entry_id):
         raise RegisterError(problem)
-    return root / ENTRIES_DIR / f"{entry_id}.toml"
+    folder = root / ENTRIES_DIR
+    if problem := entries_dir_problem(root):
+        raise RegisterError(problem)
+    path = folder / f"{entry_id}.toml"
+    if path.is_symlink():
+        raise RegisterError(
+            f"{ENTRIES_DIR}/{path.name} はシンボリックリンクです"
+            "（登録簿の外を指すかもしれないため、読み書きしません）"
+        )
+    return path
+
+
+def entries_dir_problem(root: Path) -> str | None:
+    """Why ``entries/`` cannot be used (a symbolic link, or not a folder), or None."""
+    folder = root / ENTRIES_DIR
+    if folder.is_symlink():
+        return (
+            f"{ENTRIES_DIR}/ フォルダがシンボリックリンクです"
+            "（登録簿の外を指すかもしれないため、読み書きしません）"
+        )
+    if folder.exists() and not folder.is_dir():
+        return f"{ENTRIES_DIR} がフォルダではありません"
+    return None
 
 
 class TomlProblem(Exception):
@@ -120,18 +144,36 @@ class TomlProblem(Exception):
         self.line = line
 
 
+#: Opening never follows a symbolic link nor waits on a FIFO (O_NONBLOCK).
+_OPEN_FLAGS: Final = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+) | getattr(os, "O_BINARY", 0)
+
+
 def read_text(path: Path) -> str:
-    """The text of a register file, refusing huge, binary or non-UTF-8 files."""
+    """The text of a register file, refusing huge, binary or non-UTF-8 files, symbolic
+    links and anything that is not a regular file (a FIFO would block forever)."""
+    if path.is_symlink():
+        raise TomlProblem("シンボリックリンクは登録簿のファイルにできません")
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise TomlProblem(
-                    f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_FILE_BYTES:,} バイト）"
-                )
-            raw = handle.read()
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as error:
         raise TomlProblem(f"読めません: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise TomlProblem("通常のファイルではありません")
+            if info.st_size > MAX_FILE_BYTES:
+                raise TomlProblem(
+                    f"ファイルが大きすぎます（{info.st_size:,} バイト、"
+                    f"上限 {MAX_FILE_BYTES:,} バイト）"
+                )
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise TomlProblem(f"読めません: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:  # grew while being read
+        raise TomlProblem(f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -248,8 +290,11 @@ def check_entry_file(
 
 
 def _pending_problems(root: Path) -> list[Problem]:
-    """Leftovers of an interrupted write: temp files that never became whole."""
-    found = []
+    """Leftovers of an interrupted write: temp files that never became whole, an
+    unfinished filing, git's lock files."""
+    from registry.pending import git_pending_problems
+
+    found = git_pending_problems(root)
     for folder in (root, root / ENTRIES_DIR):
         for temp in sorted(folder.glob(f".*{TEMP_SUFFIX}")):
             rel = temp.relative_to(root).as_posix()
@@ -294,6 +339,10 @@ def _load_register(root: Path) -> Register:
         loaded_config = config
         catalog = config.build_catalog()
     register = Register(root, loaded_config, catalog, problems=list(problems))
+    if problem := entries_dir_problem(root):
+        register.problems.append(Problem(ENTRIES_DIR, None, "", problem))
+        register.problems.extend(_pending_problems(root))
+        return register
     if not (root / ENTRIES_DIR).is_dir():
         register.problems.append(
             Problem(ENTRIES_DIR, None, "", f"{ENTRIES_DIR}/ フォルダがありません")
@@ -324,21 +373,34 @@ def load_entry(root: Path, entry_id: str, config: RegistryConfig | None = None) 
     return EntryFile(entry_id, path, entry)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write a file whole or not at all: temp file, fsync, rename, fsync folder."""
-    data = text.encode("utf-8")
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write a file whole or not at all: temp file, fsync, rename, fsync folder.
+
+    A process killed at any step leaves ``path`` whole (old or new) and at
+    worst a temp file that ``check`` reports; the crash points let the tests
+    prove it at each step.
+    """
+    data = text.encode("utf-8") if isinstance(text, str) else text
     temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    crash_point("write:start")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            half = len(data) // 2
+            handle.write(data[:half])
             handle.flush()
+            crash_point("write:half")
+            handle.write(data[half:])
+            handle.flush()
+            crash_point("write:written")
             os.fsync(handle.fileno())
+        crash_point("write:synced")
         temp.replace(path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    crash_point("write:renamed")
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)

@@ -2,7 +2,10 @@
 
 Fetch, rebase the local filings on the remote branch, push. When another
 machine pushed in between (the push is refused and the remote has moved),
-fetch and rebase again, a bounded number of times. A conflict (the same entry
+fetch and rebase again, a bounded number of times, waiting a random and
+growing while between tries so that many machines racing spread out. A
+refusal by the remote's hook (permissions) is shown as the remote said it and
+never retried. A conflict (the same entry
 changed on both sides) aborts the rebase, so every local commit stays as it
 was, and names the entries in conflict. Nothing typed is lost: uncommitted
 changes to tracked files refuse the sync before anything runs.
@@ -10,18 +13,30 @@ changes to tracked files refuse the sync before anything runs.
 
 from __future__ import annotations
 
+import os
+import random
+import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
 import git
 
+from registry.display import visible
 from registry.errors import RegisterError
+from registry.filing import finish_interrupted
 from registry.gitrepo import identities, refuse_in_progress, work_tree
+from registry.locking import repository_lock
 from registry.revisions import RegisterRepo
 
-MAX_ATTEMPTS: Final = 5
+#: Tries of fetch + rebase + push while other machines keep pushing first; between
+#: tries a random wait (up to BACKOFF_BASE * 2**try, at most BACKOFF_CAP seconds)
+#: spreads the racers out. TODOKEDE_SYNC_ATTEMPTS overrides the count.
+MAX_ATTEMPTS: Final = 12
+ATTEMPTS_ENV: Final = "TODOKEDE_SYNC_ATTEMPTS"
+BACKOFF_BASE: Final = 0.05
+BACKOFF_CAP: Final = 2.0
 
 
 class SyncConflict(RegisterError):
@@ -42,6 +57,7 @@ class SyncResult:
     sent: int
     attempts: int
     upstream_set: bool = False
+    notes: tuple[str, ...] = ()
 
 
 def _git_message(error: git.GitCommandError) -> str:
@@ -180,57 +196,115 @@ def _rebase(history: RegisterRepo, upstream: str) -> None:
         ) from None
 
 
-def _push(repo: git.Repo, remote: str, branch: str, set_upstream: bool) -> str | None:
-    """Push HEAD; None when done, else git's reason."""
+@dataclass(frozen=True)
+class PushRefused:
+    """Why a push failed: git's reason, and what the remote's hook said (if it spoke)."""
+
+    reason: str
+    remote_lines: tuple[str, ...] = ()
+
+    @property
+    def transient(self) -> bool:
+        """A lock held by a push running at the same moment: worth another try."""
+        return not self.remote_lines and any(word in self.reason for word in _TRANSIENT)
+
+    def message(self, remote: str) -> str:
+        if self.remote_lines:
+            return f"リモート「{remote}」が受け付けませんでした: {' ／ '.join(self.remote_lines)}"
+        return f"リモート「{remote}」に送れませんでした: {self.reason}"
+
+
+#: Words of git's reasons when another push held the remote's ref at that moment.
+_TRANSIENT: Final = ("lock", "failed to update ref", "fetch first", "non-fast-forward")
+
+
+def _remote_lines(error: git.GitCommandError) -> tuple[str, ...]:
+    """What the remote side printed (its hooks' messages), without git's own remarks."""
+    lines = []
+    for line in str(error.stderr).splitlines():
+        text = line.strip().removeprefix("stderr:").strip(" '")
+        if text.startswith("remote:"):
+            said = text.removeprefix("remote:").strip()
+            if said:
+                lines.append(visible(said))
+    return tuple(lines)
+
+
+def _push(repo: git.Repo, remote: str, branch: str, set_upstream: bool) -> PushRefused | None:
+    """Push HEAD; None when done, else why not."""
     args = ["--porcelain", *(["-u"] if set_upstream else []), remote, f"HEAD:refs/heads/{branch}"]
     try:
         repo.git.push(*args)
     except git.GitCommandError as error:
-        return _git_message(error)
+        stdout = str(getattr(error, "stdout", "") or "")
+        return PushRefused(f"{_git_message(error)} {stdout}".strip(), _remote_lines(error))
     return None
 
 
-def sync_register(
-    root: Path, remote: str | None = None, attempts: int = MAX_ATTEMPTS
-) -> SyncResult:
-    """Fetch, rebase the local filings on the remote, push; retry a push race."""
+def _backoff(attempt: int) -> None:
+    """Wait a random while, longer after each failed try, so racing machines spread out."""
+    time.sleep(random.uniform(0.0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))
+
+
+def _attempts() -> int:
+    try:
+        return max(1, int(os.environ.get(ATTEMPTS_ENV, MAX_ATTEMPTS)))
+    except ValueError:
+        return MAX_ATTEMPTS
+
+
+def sync_register(root: Path, remote: str | None = None, attempts: int | None = None) -> SyncResult:
+    """Fetch, rebase the local filings on the remote, push; retry a push race.
+
+    Holds the repository's lock (a filing started meanwhile waits) and first
+    finishes a filing a crash interrupted.
+    """
+    tries = attempts or _attempts()
     with RegisterRepo(root) as history:
         repo = history.repo
-        refuse_in_progress(repo)
-        branch = _branch(repo)
-        if history.head() is None:
-            raise RegisterError("まだコミットがありません（届出をしてから同期してください）")
-        remote_name, remote_branch = _remote(repo, branch, remote)
-        if dirty := _uncommitted(repo):
-            shown = "、".join(dirty[:5]) + (f" ほか{len(dirty) - 5}件" if len(dirty) > 5 else "")
-            raise RegisterError(
-                f"届出していない変更があります: {shown}"
-                "（todokede file で届け出るか、変更を戻してから同期してください）"
-            )
-        needs_upstream = repo.active_branch.tracking_branch() is None
-        received = 0
-        for attempt in range(1, attempts + 1):
-            _fetch(repo, remote_name)
-            upstream = _remote_sha(repo, remote_name, remote_branch)
-            if upstream is not None:
-                new = _count(repo, f"HEAD..{upstream}")
-                if new:
-                    if _count(repo, f"{upstream}..HEAD"):
-                        identities(repo)  # a rebase writes commits: refuse without an identity
-                    _rebase(history, upstream)
-                    received += new
-            sent = _count(repo, f"{upstream}..HEAD") if upstream else _count(repo, "HEAD")
-            if not sent and not needs_upstream:
-                return SyncResult(remote_name, remote_branch, received, 0, attempt)
-            reason = _push(repo, remote_name, remote_branch, needs_upstream)
-            if reason is None:
-                return SyncResult(
-                    remote_name, remote_branch, received, sent, attempt, needs_upstream
-                )
-            _fetch(repo, remote_name)
-            if _remote_sha(repo, remote_name, remote_branch) == upstream:
-                raise RegisterError(f"リモート「{remote_name}」に送れませんでした: {reason}")
+        with repository_lock(repo.common_dir):
+            notes = tuple(finish_interrupted(history))
+            return replace(_sync(history, remote, tries), notes=notes)
+
+
+def _sync(history: RegisterRepo, remote: str | None, attempts: int) -> SyncResult:
+    repo = history.repo
+    refuse_in_progress(repo)
+    branch = _branch(repo)
+    if history.head() is None:
+        raise RegisterError("まだコミットがありません（届出をしてから同期してください）")
+    remote_name, remote_branch = _remote(repo, branch, remote)
+    if dirty := _uncommitted(repo):
+        shown = "、".join(dirty[:5]) + (f" ほか{len(dirty) - 5}件" if len(dirty) > 5 else "")
         raise RegisterError(
-            f"他の端末からの送信が続いたため同期できませんでした（{attempts}回試行）。"
-            "しばらくしてからもう一度実行してください"
+            f"届出していない変更があります: {shown}"
+            "（todokede file で届け出るか、変更を戻してから同期してください）"
         )
+    needs_upstream = repo.active_branch.tracking_branch() is None
+    received = 0
+    for attempt in range(1, attempts + 1):
+        _fetch(repo, remote_name)
+        upstream = _remote_sha(repo, remote_name, remote_branch)
+        if upstream is not None:
+            new = _count(repo, f"HEAD..{upstream}")
+            if new:
+                if _count(repo, f"{upstream}..HEAD"):
+                    identities(repo)  # a rebase writes commits: refuse without an identity
+                _rebase(history, upstream)
+                received += new
+        sent = _count(repo, f"{upstream}..HEAD") if upstream else _count(repo, "HEAD")
+        if not sent and not needs_upstream:
+            return SyncResult(remote_name, remote_branch, received, 0, attempt)
+        refused = _push(repo, remote_name, remote_branch, needs_upstream)
+        if refused is None:
+            return SyncResult(remote_name, remote_branch, received, sent, attempt, needs_upstream)
+        _fetch(repo, remote_name)
+        moved = _remote_sha(repo, remote_name, remote_branch) != upstream
+        if not moved and not refused.transient:
+            raise RegisterError(refused.message(remote_name))
+        if attempt < attempts:
+            _backoff(attempt)
+    raise RegisterError(
+        f"他の端末からの送信が続いたため同期できませんでした（{attempts}回試行）。"
+        "手元の届出はそのまま残っています。しばらくしてからもう一度実行してください"
+    )

@@ -64,7 +64,10 @@ def registry_root(ctx: click.Context) -> Path:
 
 
 def echo_error(message: str) -> None:
-    click.echo(f"エラー: {message}", err=True)
+    """One line on stderr; a hidden or bidi character in it shown as ``⟨U+202E⟩``."""
+    from registry.display import visible
+
+    click.echo(f"エラー: {visible(message)}", err=True)
 
 
 def run(command: click.Command, args: list[str] | None = None) -> int:

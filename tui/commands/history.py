@@ -102,8 +102,19 @@ KIND_STYLES: dict[str | None, str] = {
 
 
 def log_rows(items: list[LogItem]) -> list[tuple[str, str, str, str, str, str]]:
+    """The log's cells; text from commits and old files made visible (registry.display)."""
+    from registry.display import visible
+
     return [
-        (i.date.isoformat(), i.kind_label, i.department, i.name, i.author, i.summary) for i in items
+        (
+            i.date.isoformat(),
+            i.kind_label,
+            visible(i.department),
+            visible(i.name),
+            visible(i.author),
+            visible(i.summary),
+        )
+        for i in items
     ]
 
 
@@ -116,7 +127,10 @@ def log_table(items: list[LogItem]) -> Any:
     for label in LOG_COLUMNS:
         table.add_column(label, overflow="fold")
     for item, row in zip(items, log_rows(items), strict=True):
-        table.add_row(row[0], Text(row[1], style=KIND_STYLES[item.kind]), *row[2:])
+        # Cells as Text, never str: rich would read "[bold]" in an author's name as markup.
+        table.add_row(
+            Text(row[0]), Text(row[1], style=KIND_STYLES[item.kind]), *(Text(c) for c in row[2:])
+        )
     return table
 
 
@@ -206,6 +220,7 @@ def diff_lines(result: RegisterDiff) -> list[Text]:
     from rich.text import Text
 
     from registry.diff import FIELD_LABELS
+    from registry.display import visible
 
     statuses: tuple[DiffStatus, ...] = ("added", "modified", "removed")
     counts = "・".join(f"{STATUS_WORDS[s]} {result.count(s)}件" for s in statuses)
@@ -224,8 +239,8 @@ def diff_lines(result: RegisterDiff) -> list[Text]:
             Text.assemble(
                 "  ",
                 (f"[{STATUS_WORDS[diff.status]}] ", STATUS_STYLES[diff.status]),
-                (f"{diff.department} {diff.name}", "bold"),
-                f"（{diff.entry}）",
+                (visible(f"{diff.department} {diff.name}"), "bold"),
+                f"（{visible(diff.entry)}）",
             )
         )
         if diff.unreadable:
@@ -274,8 +289,11 @@ def diff_command(
     ファイルと比べる。--to だけなら、そのコミットが変えたものを示す。
     """
     from registry.diff import diff_register
+    from registry.model import entry_id_problem
     from registry.revisions import RevisionError
 
+    if entry_id is not None and (problem := entry_id_problem(entry_id)):
+        fail(problem, EXIT_USAGE)
     root = registry_root(ctx)
     try:
         result = diff_register(root, from_spec, to_spec, entry_id)
@@ -311,6 +329,8 @@ def sync_command(ctx: click.Context, remote: str | None) -> int:
         )
     if result.upstream_set:
         click.echo(f"このブランチは今後 {where} と同期します")
+    for note in result.notes:
+        click.echo(note)
     return EXIT_OK
 
 

@@ -29,8 +29,10 @@ def check(ctx: click.Context, strict: bool, fmt: str) -> int:
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
+        from registry.display import visible
+
         for problem in [*result.errors, *result.warnings]:
-            click.echo(problem.as_text())
+            click.echo(visible(problem.as_text()))
         click.echo(result.summary())
     return EXIT_OK if result.ok else EXIT_CONTENT
 
