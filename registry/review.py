@@ -65,14 +65,20 @@ class Review:
 
 
 def review_of(entry: Entry, config: RegistryConfig, as_of: date) -> Review | None:
-    """The review clock of an entry, or None when it never reminds.
+    """The review clock of an entry on ``as_of``, or None when it does not remind.
 
-    None for abolished processes and for processes without a start or review
-    filing (nothing filed yet).
+    Only filings dated on or before ``as_of`` count: on a past day the basis is
+    the review in force then, and a process abolished later still reminded.
+    None for processes abolished by then and for those not started by then.
     """
-    if entry.is_abolished:
-        return None
-    basis = entry.review_basis
+    basis: Filing | None = None
+    for filing in entry.filings:
+        if filing.date > as_of:
+            break
+        if filing.kind == "abolish":
+            return None
+        if filing.kind == "start" or filing.review:
+            basis = filing
     if basis is None:
         return None
     due = add_years(basis.date, config.review_interval_years)

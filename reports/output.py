@@ -7,21 +7,16 @@ never load Jinja2 or openpyxl.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Final
 
-from registry.store import TEMP_SUFFIX, atomic_write
+from registry.store import atomic_write
 from reports.council import CouncilReport
 from reports.filebook import FileBook
 from reports.reminders import RemindersReport
 
 Document = CouncilReport | RemindersReport | FileBook
 
-REPORT_FORMATS: Final = ("md", "html", "csv", "xlsx", "json")
-EXPORT_FORMATS: Final = REPORT_FORMATS
-REMINDER_FORMATS: Final = ("text", "md", "csv", "json")
-BINARY_FORMATS: Final = frozenset({"xlsx"})
 SUFFIX_FORMATS: Final[dict[str, str]] = {
     ".md": "md",
     ".markdown": "md",
@@ -38,12 +33,26 @@ class FormatError(ValueError):
 
 
 def format_for(path: Path | None, fmt: str | None, default: str = "md") -> str:
-    """The format asked for, else the one the output file's suffix names, else ``default``."""
+    """The format to write: ``fmt``, else the one the output file's suffix names.
+
+    Refuses (FormatError) a suffix that names another format than ``fmt`` —
+    a CSV written into ``報告書.xlsx`` would not open — and, without ``fmt``, a
+    suffix that names no format at all.
+    """
+    named = SUFFIX_FORMATS.get(path.suffix.lower()) if path is not None else None
     if fmt:
+        if named is not None and named != fmt and path is not None:
+            raise FormatError(
+                f"出力先 {path.name} の拡張子は {named} 形式ですが、--format は {fmt} です"
+            )
         return fmt
-    if path is not None:
-        return SUFFIX_FORMATS.get(path.suffix.lower(), default)
-    return default
+    if path is None:
+        return default
+    if named is None:
+        raise FormatError(
+            f"出力先 {path.name} の拡張子から形式が分かりません（--format で指定してください）"
+        )
+    return named
 
 
 def render(document: Document, fmt: str) -> str | bytes:
@@ -83,16 +92,4 @@ def render(document: Document, fmt: str) -> str | bytes:
 
 def write_output(path: Path, data: str | bytes) -> None:
     """Write a report file whole or not at all (temp file in the folder, then rename)."""
-    if isinstance(data, str):
-        atomic_write(path, data)
-        return
-    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
-    try:
-        with temp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    atomic_write(path, data)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Final
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from registry.wareki import format_wareki
 from reports.council import CouncilReport
@@ -32,7 +33,10 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["wareki"] = format_wareki
-    env.globals["css"] = (TEMPLATES / "style.css").read_text(encoding="utf-8").strip()
+    # The style sheet is the project's own file, not user data: marked safe so
+    # autoescape leaves its quotes alone inside <style>.
+    css = (TEMPLATES / "style.css").read_text(encoding="utf-8").strip()
+    env.globals["css"] = Markup(css)
     return env
 
 

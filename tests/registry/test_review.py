@@ -164,3 +164,23 @@ def test_sample_register_on_a_fixed_day() -> None:
     assert abolished and not abolished & (overdue | {r.entry for r in found.due_soon})
     dues = [r.due for r in found.overdue]
     assert dues == sorted(dues)
+
+
+def test_a_past_day_counts_only_the_filings_made_by_then() -> None:
+    entry = make_entry(
+        filing(date(1986, 4, 1)),
+        filing(date(2016, 3, 22), "change", review=True),
+        filing(date(2020, 3, 31), "abolish"),
+    )
+    before_review = review_of(entry, CONFIG, date(2016, 1, 1))
+    assert before_review is not None
+    assert before_review.basis.date == date(1986, 4, 1)
+    assert before_review.state == "overdue"
+    after_review = review_of(entry, CONFIG, date(2016, 3, 22))
+    assert after_review is not None and after_review.basis.date == date(2016, 3, 22)
+    assert after_review.state == "ok"
+    assert review_of(entry, CONFIG, date(2020, 3, 30)) is not None  # abolished the next day
+    assert review_of(entry, CONFIG, date(2020, 3, 31)) is None
+    assert review_of(entry, CONFIG, date(1986, 3, 31)) is None  # not started yet
+    found = reminders([item("kazei", entry)], CONFIG, date(2016, 1, 1))
+    assert [r.entry for r in found.overdue] == ["kazei"]

@@ -129,13 +129,30 @@ def test_reminders_json_is_the_contract_shape(sample: Register) -> None:
         ("報告書.csv", None, "csv"),
         ("報告書.xlsx", None, "xlsx"),
         ("報告書.json", None, "json"),
-        ("報告書.txt", None, "md"),
-        ("報告書.csv", "json", "json"),
+        ("報告書.txt", "json", "json"),
+        ("報告書.csv", "csv", "csv"),
         (None, None, "md"),
+        (None, "html", "html"),
     ],
 )
 def test_format_for(path: str | None, fmt: str | None, expected: str) -> None:
     assert format_for(Path(path) if path else None, fmt) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt", "message"),
+    [
+        ("報告書.xlsx", "csv", "拡張子は xlsx 形式ですが、--format は csv です"),
+        ("報告書.csv", "json", "拡張子は csv 形式ですが、--format は json です"),
+        ("報告書.txt", None, "拡張子から形式が分かりません"),
+        ("報告書", None, "拡張子から形式が分かりません"),
+    ],
+)
+def test_format_and_suffix_that_disagree_are_refused(
+    path: str, fmt: str | None, message: str
+) -> None:
+    with pytest.raises(FormatError, match=message):
+        format_for(Path(path), fmt)
 
 
 def test_formats_a_document_does_not_have_are_refused(sample: Register) -> None:

@@ -129,6 +129,9 @@ def test_html_is_self_contained(sample: Register) -> None:
         assert "<link" not in page and "@import" not in page and "url(" not in page
         assert "@page { size: A4 portrait" in page
         assert '<html lang="ja">' in page
+        # the style sheet reaches the browser as CSS, not HTML-escaped
+        assert 'font-family: "Noto Sans CJK JP"' in page
+        assert "&#34;" not in page.split("</style>")[0]
 
 
 def test_markdown_keeps_hostile_text_out_of_the_markup(hostile: Register) -> None:

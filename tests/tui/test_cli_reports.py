@@ -167,6 +167,8 @@ def test_format_wins_over_the_suffix(
         (["--from", "平成32年1月1日", "--to", "2016-09-13"], "平成にない日付です"),
         (["--to", "2016-09-13"], "--from"),
         ([*PERIOD, "--format", "pdf"], "pdf"),
+        ([*PERIOD, "--format", "csv", "-o", "/tmp/報告書.xlsx"], "拡張子は xlsx 形式ですが、--format は csv です"),
+        ([*PERIOD, "-o", "/tmp/報告書.pdf"], "拡張子から形式が分かりません"),
     ],
 )  # fmt: skip
 def test_report_usage_errors_exit_2_with_one_line(
@@ -316,3 +318,20 @@ def test_help_and_json_paths_need_no_textual(args: list[str]) -> None:
     assert {"openpyxl", "jinja2"} & loaded == set()
     if "--help" in args:
         assert "pydantic" not in loaded and "reports" not in loaded
+
+
+def test_dash_as_output_is_standard_output(todokede: CliRunner, sample_copy: Path) -> None:
+    result = todokede(
+        "--registry",
+        str(sample_copy),
+        "report",
+        *PERIOD,
+        "--format",
+        "json",
+        "-o",
+        "-",
+        cwd=sample_copy,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["counts"]["start"] == 1
+    assert not (sample_copy / "-").exists()

@@ -32,8 +32,15 @@ def output_option(func: click.decorators.FC) -> click.decorators.FC:
         "-o",
         "--output",
         type=click.Path(path_type=Path),  # a folder is refused below, in Japanese
-        help="書き出すファイル（--format がなければ拡張子 .md/.html/.csv/.xlsx/.json で形式を決める）",
+        callback=_dash_is_stdout,
+        help="書き出すファイル（--format がなければ拡張子 .md/.html/.csv/.xlsx/.json で形式を決める。- は標準出力）",
     )(func)
+
+
+def _dash_is_stdout(
+    _ctx: click.Context, _param: click.Parameter, value: Path | None
+) -> Path | None:
+    return None if value == Path("-") else value
 
 
 def document_format_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -65,16 +72,19 @@ def load_clean_register(ctx: click.Context) -> Register:
 
 def resolve_format(fmt: str | None, output: Path | None) -> str:
     """The format to write, refusing what cannot be shown (exit 2)."""
-    from reports.output import format_for
+    from reports.output import FormatError, format_for
 
-    chosen = format_for(output, fmt)
-    if output is None and chosen == "xlsx":
-        fail(XLSX_NEEDS_FILE, EXIT_USAGE)
     if output is not None:
         if output.is_dir():
             fail(f"出力先 {output} はフォルダです。ファイル名を指定してください", EXIT_USAGE)
         if not output.parent.is_dir():
             fail(f"出力先のフォルダがありません: {output.parent}", EXIT_USAGE)
+    try:
+        chosen = format_for(output, fmt)
+    except FormatError as error:
+        fail(str(error), EXIT_USAGE)
+    if output is None and chosen == "xlsx":
+        fail(XLSX_NEEDS_FILE, EXIT_USAGE)
     return chosen
 
 
