@@ -13,10 +13,12 @@ from typing import Final
 
 from registry.model import KIND_LABELS, Entry, FilingKind
 from registry.store import Register
-from registry.wareki import format_period, format_wareki
+from registry.wareki import format_period, format_short, format_wareki
 from reports.table import Column, Table
 
 COUNCIL_TITLE: Final = "個人情報に係る業務届出報告書"
+#: The first part of a report's default file name.
+REPORT_FILE_STEM: Final = "業務届出報告書"
 KIND_ORDER: Final[dict[str, int]] = {"start": 0, "change": 1, "abolish": 2}
 #: How the counts name each kind (業務開始 rather than 開始).
 COUNT_LABELS: Final[dict[str, str]] = {"start": "業務開始", "change": "変更", "abolish": "廃止"}
@@ -208,3 +210,17 @@ def build_council_report(register: Register, start: date, end: date) -> CouncilR
         counts=counts,
         rows=tuple(rows),
     )
+
+
+def default_period(as_of: date) -> tuple[date, date]:
+    """The period a secretariat reports by default: 1 January of ``as_of``'s year to ``as_of``.
+
+    The council hears the filings since its last report; the seed's report runs
+    from 平成28年1月1日 to the day of the meeting (平成28年9月13日).
+    """
+    return date(as_of.year, 1, 1), as_of
+
+
+def report_file_name(start: date, end: date, fmt: str) -> str:
+    """``業務届出報告書_R8.1.1-R8.11.27.md``: the report's name, period in short 和暦."""
+    return f"{REPORT_FILE_STEM}_{format_short(start)}-{format_short(end)}.{fmt}"
