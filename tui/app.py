@@ -31,7 +31,7 @@ class TodokedeApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "終了", priority=True, id="quit"),
-        Binding("question_mark", "help", "キー一覧", id="help"),
+        Binding("question_mark,f1", "help", "キー一覧", id="help"),
         Binding(
             "ctrl+p",
             "command_palette",

@@ -1,8 +1,8 @@
 """The command palette (ctrl+p): every action of the screen in Japanese, and a
 jump to any process by name.
 
-Actions are listed once here, with the screen class that offers them; phase 2
-adds its own (届出, 廃止, 変更履歴, 報告書, 見直し, 同期) to :data:`ACTIONS`.
+Actions are listed once here, with the screen class that offers them; a
+screen's ``check_action`` decides whether an action is offered now.
 """
 
 from __future__ import annotations
@@ -38,6 +38,20 @@ ACTIONS: Final[tuple[PaletteAction, ...]] = (
     PaletteAction("業務を編集", "選んでいる業務の内容を編集する（e）", "edit_entry", "MainScreen"),
     PaletteAction("業務を新規作成", "新しい業務のファイルを作る（n）", "new_entry", "MainScreen"),
     PaletteAction(
+        "届出", "選んでいる業務の開始届・変更届・廃止届を出す（f）", "file_entry", "MainScreen"
+    ),
+    PaletteAction(
+        "廃止", "選んでいる業務を廃止する（確かめてから廃止届、a）", "abolish_entry", "MainScreen"
+    ),
+    PaletteAction(
+        "変更履歴", "選んでいる業務のコミットと差分を見る（h）", "entry_history", "MainScreen"
+    ),
+    PaletteAction("報告書", "期間の業務届出報告書を見て書き出す（r）", "report", "MainScreen"),
+    PaletteAction(
+        "見直し期限", "見直し期限が過ぎた・近い業務を見る（m）", "reminders", "MainScreen"
+    ),
+    PaletteAction("同期", "共有先と届出をやりとりする（s）", "sync", "MainScreen"),
+    PaletteAction(
         "読み込み直す", "登録簿をディスクから読み込み直す（ctrl+r）", "reload", "MainScreen"
     ),
     PaletteAction("保存", "入力した内容を検査して保存する（ctrl+s）", "save", "EntryFormScreen"),
@@ -45,7 +59,24 @@ ACTIONS: Final[tuple[PaletteAction, ...]] = (
         "項目一覧から記録項目を追加", "項目一覧から選ぶ（ctrl+t）", "pick_items", "EntryFormScreen"
     ),
     PaletteAction("編集をやめて戻る", "一覧に戻る（escape）", "cancel", "EntryFormScreen"),
-    PaletteAction("キー一覧", "この画面のキーを表示する（?）", "help", "App"),
+    PaletteAction("届け出る", "この内容で届け出てコミットする（ctrl+s）", "commit", "FilingDialog"),
+    PaletteAction(
+        "概要を自動作成に戻す",
+        "変更内容から作った概要に戻す（ctrl+r）",
+        "reset_summary",
+        "FilingDialog",
+    ),
+    PaletteAction("届出をやめる", "届け出ずに閉じる（escape）", "cancel", "FilingDialog"),
+    PaletteAction("差分へ", "選んでいるコミットの差分に移る（enter）", "to_diff", "HistoryScreen"),
+    PaletteAction(
+        "TOML の差分を表示・隠す", "生の差分の表示を切り替える（t）", "toggle_raw", "HistoryScreen"
+    ),
+    PaletteAction("登録簿に戻る", "変更履歴を閉じる（escape）", "back", "HistoryScreen"),
+    PaletteAction("書き出す", "報告書をファイルに書き出す（ctrl+s）", "export", "ReportScreen"),
+    PaletteAction("登録簿に戻る", "報告書を閉じる（escape）", "back", "ReportScreen"),
+    PaletteAction("登録簿に戻る", "見直し期限を閉じる（escape）", "back", "RemindersScreen"),
+    PaletteAction("閉じる", "同期の結果を閉じる（enter）", "close", "SyncDialog"),
+    PaletteAction("キー一覧", "この画面のキーを表示する（? または f1）", "help", "App"),
     PaletteAction("終了", "todokede を終了する（ctrl+q）", "quit", "App"),
 )
 

@@ -11,6 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from tests.githelpers import demo_template
 from tui.app import TodokedeApp
 
 #: The day the review clock reads in every TUI test (marks are deterministic).
@@ -37,6 +38,12 @@ def git_register(sample_copy: Path, git_identity: None) -> Iterator[Path]:
     git(sample_copy, "add", "registry.toml", "entries")
     git(sample_copy, "commit", "-q", "-m", "見本の登録簿")
     yield sample_copy
+
+
+@pytest.fixture
+def shared_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo register, built once per test process: only for tests that just read it."""
+    return demo_template(tmp_path_factory)
 
 
 def make_app(root: Path) -> TodokedeApp:

@@ -13,6 +13,7 @@ from tests.tui.conftest import git, make_app, ready
 from tui.app import TodokedeApp
 from tui.dialogs.catalog_picker import CatalogPicker
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.filing import FilingDialog
 from tui.screens.entry_form import EntryFormScreen
 from tui.screens.main import MainScreen
 from tui.widgets.form_fields import FieldBox, LinesArea, RowsEditor
@@ -32,6 +33,16 @@ def comments(text: str) -> list[str]:
 def message(form: EntryFormScreen, key: str) -> str:
     box = form.query_one(f"#field-{key}", FieldBox)
     return str(box.query_one(".field-message", Static).content)
+
+
+async def decline_filing(app: TodokedeApp, pilot: Pilot[None], kind: str) -> None:
+    """After a save the filing dialog is offered (開始 for a new process); close it."""
+    dialog = app.screen
+    assert isinstance(dialog, FilingDialog), dialog
+    assert dialog.kind == kind
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(app.screen, MainScreen)
 
 
 async def open_form(app: TodokedeApp, pilot: Pilot[None], entry_id: str = ENTRY) -> EntryFormScreen:
@@ -56,7 +67,7 @@ async def test_edit_and_save_writes_the_toml_keeping_comments(git_register: Path
         items.load_text(items.text + "\n電子メールアドレス")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
+        await decline_filing(app, pilot, "change")
         after = path.read_text(encoding="utf-8")
         data = tomllib.loads(after)
         assert data["section"] == "市民税第二係"
@@ -68,6 +79,7 @@ async def test_edit_and_save_writes_the_toml_keeping_comments(git_register: Path
         assert git(git_register, "rev-parse", "HEAD") == head
         # the main screen reads it back and shows it
         screen = app.screen
+        assert isinstance(screen, MainScreen)
         assert screen.detail.entry_id == ENTRY
         assert screen.overview is not None
         saved = screen.overview.get(ENTRY)
@@ -117,7 +129,7 @@ async def test_a_failed_save_keeps_the_form_and_shows_errors_beside_fields(
         editor.query_one(".col-since", Input).value = "H22.4.1"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
+        await decline_filing(app, pilot, "change")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         assert data["name"] == "個人住民税賦課事務（改）"
         assert data["outsourcing"][-1]["contractor"] == "株式会社テスト"
@@ -136,7 +148,7 @@ async def test_warnings_are_shown_but_do_not_block(git_register: Path) -> None:
         assert "項目一覧にない項目" in notes
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
+        await decline_filing(app, pilot, "change")
         data = tomllib.loads(
             (git_register / "entries" / f"{ENTRY}.toml").read_text(encoding="utf-8")
         )
@@ -229,7 +241,7 @@ async def test_new_entry_creates_the_file_with_the_given_id(git_register: Path) 
         await pilot.press("ctrl+s")
         await pilot.pause()
 
-        assert isinstance(app.screen, MainScreen)
+        await decline_filing(app, pilot, "start")
         path = git_register / "entries" / "kazei-hoteigai-fuka.toml"
         text = path.read_text(encoding="utf-8")
         assert text.startswith("# 課税課 法定外税賦課事務\n")
@@ -327,7 +339,7 @@ async def test_a_file_changed_on_disk_meanwhile_is_not_overwritten_without_askin
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
+        await decline_filing(app, pilot, "change")
         assert tomllib.loads(path.read_text(encoding="utf-8"))["section"] == "画面で直した係"
 
 

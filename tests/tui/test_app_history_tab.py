@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import TabbedContent
 
-from registry.demo import build_demo
 from tests.tui.conftest import make_app, ready
 from tests.tui.test_app_main import main_screen, static_text
 
 
-@pytest.fixture
-def demo_register(tmp_path: Path, git_identity: None) -> Path:
-    """The demo register: the sample with a commit per filing, on the filing's date."""
-    return build_demo(tmp_path / "demo").root
-
-
-async def test_history_tab_lists_the_commits_of_the_process(demo_register: Path) -> None:
-    app = make_app(demo_register)
+async def test_history_tab_lists_the_commits_of_the_process(shared_demo: Path) -> None:
+    app = make_app(shared_demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         screen = main_screen(app)

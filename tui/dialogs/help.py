@@ -50,7 +50,7 @@ class HelpScreen(ModalScreen[None]):
     """A list of keys; any of escape, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "閉じる", id="help-close"),
+        Binding("escape,q,question_mark,f1", "close", "閉じる", id="help-close"),
     ]
 
     DEFAULT_CSS = """

@@ -2,12 +2,16 @@
 
 The register is loaded in a thread worker (the tree shows a loading
 indicator meanwhile); the filter narrows the tree as the user types; ``e``
-and ``n`` open the entry form, and a saved entry is read back and shown.
+and ``n`` open the entry form, and a saved entry is read back, shown and
+offered for filing. ``f`` files the process, ``a`` abolishes it (asking
+first), ``h`` shows its history; ``r`` the council report, ``m`` the review
+reminders, ``s`` syncs with the shared remote.
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -22,10 +26,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, Tree
 
 from registry.errors import RegisterError
+from registry.filing import Filed
+from registry.model import FilingKind
 from registry.overview import RegisterOverview
 from registry.search import SearchResult
 from registry.store import EntryFile
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.filing import FilingDialog
+from tui.dialogs.sync import SyncDialog
 from tui.screens.entry_form import EntryFormScreen, EntrySaved
+from tui.screens.history import HistoryScreen
+from tui.screens.reminders import RemindersScreen
+from tui.screens.report import ReportScreen
 from tui.widgets.entry_detail import EntryDetail
 from tui.widgets.history_view import history_view
 from tui.widgets.marks import legend_text
@@ -54,6 +66,12 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear_filter", "絞り込み解除・一覧へ", show=False, id="clear-filter"),
         Binding("e", "edit_entry", "編集", id="edit-entry"),
         Binding("n", "new_entry", "新規", id="new-entry"),
+        Binding("f", "file_entry", "届出", id="file-entry"),
+        Binding("a", "abolish_entry", "廃止", show=False, id="abolish-entry"),
+        Binding("h", "entry_history", "履歴", id="entry-history"),
+        Binding("r", "report", "報告書", id="report"),
+        Binding("m", "reminders", "見直し期限", id="reminders"),
+        Binding("s", "sync", "同期", show=False, id="sync"),
         Binding("ctrl+r", "reload", "読み込み直す", show=False, id="reload"),
     ]
 
@@ -312,9 +330,12 @@ class MainScreen(Screen[None]):
     # -- actions --------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "edit_entry":
+        if action in ("edit_entry", "file_entry", "entry_history"):
             return self.current_entry() is not None or None
-        if action == "new_entry":
+        if action == "abolish_entry":
+            item = self.current_entry()
+            return (item is not None and not item.entry.is_abolished) or None
+        if action in ("new_entry", "report", "reminders"):
             return self.overview is not None or None
         if action == "clear_filter":
             return bool(self.filter_input.value) or not self.register_tree.has_focus
@@ -366,25 +387,148 @@ class MainScreen(Screen[None]):
         return item
 
     def offer_filing(self, result: EntrySaved) -> None:
-        """After a save: tell the user the change is not filed yet.
+        """After a save: open the filing dialog (開始届 for a new process, else 変更届).
 
-        Phase 2 opens the filing dialog here (kind, date, review flag and a
-        summary pre-filled from the diff) instead of only telling.
+        Cancelling it leaves the saved file as it is, not yet filed, and says so.
         """
         if not result.changed:
             self.notify("変更はありませんでした", timeout=4)
             return
-        verb = "作成" if result.created else "保存"
-        kind = "start" if result.created else "change"
-        message = (
-            f"{verb}しました（まだ届出していません）。"
-            f"届出は todokede file {result.entry_id} --kind {kind} --date 日付"
-        )
         if result.warnings:
-            message += f"\n警告 {len(result.warnings)}件: {result.warnings[0]}"
+            self.notify(
+                f"保存しました。警告 {len(result.warnings)}件: {result.warnings[0]}",
+                title="保存",
+                severity="warning",
+                timeout=10,
+            )
+        created = result.created
+
+        def closed(filed: Filed | None) -> None:
+            if filed is None:
+                verb = "作成" if created else "保存"
+                self.notify(
+                    f"{verb}しました（まだ届出していません）。届け出るには f を押してください",
+                    title="保存",
+                    timeout=8,
+                )
+            else:
+                self.filed(filed)
+
+        self.open_filing(result.entry_id, "start" if created else None, closed)
+
+    # -- filing, abolishing, history ----------------------------------------------
+
+    def open_filing(
+        self,
+        entry_id: str,
+        kind: FilingKind | None = None,
+        callback: Callable[[Filed | None], None] | None = None,
+        *,
+        confirmed_abolish: bool = False,
+    ) -> bool:
+        """Open the filing dialog for a process; the kind defaults from its filings
+        (開始 when it was never filed, else 変更)."""
+        item = self.overview.get(entry_id) if self.overview is not None else None
+        if item is None:
+            return False
+        entry = item.entry
+        chosen: FilingKind = kind or ("change" if entry.filings else "start")
+        self.app.push_screen(
+            FilingDialog(
+                self.root,
+                entry_id,
+                name=entry.name,
+                department=entry.department,
+                kind=chosen,
+                today=self.as_of,
+                confirmed_abolish=confirmed_abolish,
+            ),
+            callback or self._filing_closed,
+        )
+        return True
+
+    def _filing_closed(self, filed: Filed | None) -> None:
+        if filed is not None:
+            self.filed(filed)
+
+    def filed(self, filed: Filed) -> None:
+        """A filing was committed: say so with its commit, and show the process again."""
+        word, _, title = filed.subject.partition(": ")
+        message = f"{title}\nコミット {filed.commit[:7]}（届出者 {filed.author}）"
+        for note in filed.notes:
+            message += f"\n{note}"
         self.notify(
             message,
-            title="保存",
-            severity="warning" if result.warnings else "information",
+            title=f"{word}を記録しました",
+            severity="warning" if filed.notes else "information",
             timeout=10,
         )
+        self.refresh_entry(filed.draft.entry_id)
+
+    def action_file_entry(self) -> None:
+        item = self.current_entry()
+        if item is None:
+            self.notify("届け出る業務を一覧で選んでください", severity="warning")
+            return
+        self.open_filing(item.id)
+
+    def action_abolish_entry(self) -> None:
+        """Ask first, naming the process; then the filing dialog preset to 廃止."""
+        item = self.current_entry()
+        if item is None:
+            self.notify("廃止する業務を一覧で選んでください", severity="warning")
+            return
+        if item.entry.is_abolished:
+            self.notify("この業務は既に廃止されています", severity="warning")
+            return
+        entry_id, entry = item.id, item.entry
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.open_filing(entry_id, "abolish", confirmed_abolish=True)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"「{entry.name}」（{entry.department}）を廃止しますか？\n"
+                "次の画面で届出日を確かめて廃止届を出します。"
+                "ファイルは残り、状態が「廃止」になります。",
+                title="業務の廃止",
+                yes="廃止届へ",
+                no="やめる",
+            ),
+            answered,
+        )
+
+    def action_entry_history(self) -> None:
+        item = self.current_entry()
+        if item is None:
+            self.notify("履歴を見る業務を一覧で選んでください", severity="warning")
+            return
+        self.app.push_screen(
+            HistoryScreen(
+                self.root, item.id, name=item.entry.name, department=item.entry.department
+            )
+        )
+
+    # -- the register as a whole --------------------------------------------------
+
+    def action_report(self) -> None:
+        if self.overview is not None:
+            self.app.push_screen(ReportScreen(self.overview.register, self.as_of))
+
+    def action_reminders(self) -> None:
+        if self.overview is not None:
+            self.app.push_screen(
+                RemindersScreen(self.overview.register, self.as_of), self._reminder_chosen
+            )
+
+    def _reminder_chosen(self, entry_id: str | None) -> None:
+        if entry_id is not None and not self.select_entry(entry_id):
+            self.notify(f"業務「{entry_id}」が一覧にありません", severity="warning")
+
+    def action_sync(self) -> None:
+        self.app.push_screen(SyncDialog(self.root), self._synced)
+
+    def _synced(self, changed: bool | None) -> None:
+        if changed:
+            self.reload()

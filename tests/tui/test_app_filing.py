@@ -1,0 +1,271 @@
+"""Filing from the TUI on a real git register: after a save, with f, refused, abolished.
+
+Every commit is made by :func:`registry.filing.file_entry` (the code of
+``todokede file``); the dialog's pre-filled summary is checked against
+:func:`registry.filing.draft_filing`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Checkbox, Input, RadioButton, Static, TextArea
+
+from registry.filing import draft_filing
+from tests.githelpers import commit_count, git, head, trailers
+from tests.tui.conftest import AS_OF, make_app, ready
+from tests.tui.test_app_form import open_form
+from tests.tui.test_app_main import main_screen, plain
+from tui.app import TodokedeApp
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.filing import FilingDialog
+from tui.screens.main import MainScreen
+from tui.widgets.form_fields import LinesArea
+
+ENTRY = "kazei-kojin-juminzei"
+AUTHOR = "総務 太郎 <soumu@example.jp>"
+
+
+def dialog_of(app: TodokedeApp) -> FilingDialog:
+    assert isinstance(app.screen, FilingDialog), app.screen
+    return app.screen
+
+
+def summary_of(dialog: FilingDialog) -> str:
+    return dialog.query_one("#filing-summary", TextArea).text
+
+
+def shown(dialog: FilingDialog, selector: str) -> str:
+    return plain(dialog.query_one(selector, Static).content, 80)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Past the date's debounce, and every draft or commit done."""
+    await pilot.pause(0.3)
+    await ready(pilot)
+
+
+def add_item(root: Path, item: str) -> Path:
+    path = root / "entries" / f"{ENTRY}.toml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('"税額"]', f'"税額", "{item}"]'), "utf-8")
+    return path
+
+
+async def test_edit_save_then_file_from_the_offered_dialog(git_register: Path) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        items = form.query_one("#input-record_items", LinesArea)
+        items.load_text(items.text + "\n電子メールアドレス")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        dialog = dialog_of(app)
+        assert dialog.kind == "change"  # filed before: a change by default
+        assert dialog.query_one("#filing-date", Input).value == "R7.4.1"  # the app's day
+        assert "令和7年4月1日（2025-04-01）" in shown(dialog, "#filing-date-reading")
+        expected = draft_filing(git_register, ENTRY, "change", AS_OF)
+        assert summary_of(dialog) == expected.summary == "記録項目に「電子メールアドレス」を追加"
+        assert "追加" in shown(dialog, "#filing-changes")
+        assert "電子メールアドレス" in shown(dialog, "#filing-changes")
+        assert not dialog.query_one("#filing-commit", Button).disabled
+
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert isinstance(app.screen, MainScreen)
+        data = tomllib.loads(path.read_text("utf-8"))
+        last = data["filings"][-1]
+        assert last == {
+            "date": AS_OF,
+            "kind": "change",
+            "summary": "記録項目に「電子メールアドレス」を追加",
+            "items_added": ["電子メールアドレス"],
+        }
+        subject = git(git_register, "log", "-1", "--format=%s")
+        assert subject.strip() == (
+            "変更届: 課税課 個人住民税賦課事務 — 記録項目に「電子メールアドレス」を追加"
+        )
+        assert trailers(git_register) == {
+            "Filing-Kind": "change",
+            "Filing-Date": "2025-04-01",
+            "Entry": ENTRY,
+        }
+        assert git(git_register, "log", "-1", "--format=%an <%ae>").strip() == AUTHOR
+        assert git(git_register, "status", "--porcelain").strip() == ""
+        sha = head(git_register)[:7]
+        assert any(
+            sha in n.message and "変更届を記録しました" in n.title for n in app._notifications
+        )
+        # the main screen shows the process as filed
+        screen = main_screen(app)
+        item = screen.current_entry()
+        assert item is not None and item.id == ENTRY
+        assert item.entry.filings[-1].summary == "記録項目に「電子メールアドレス」を追加"
+
+
+async def test_a_review_filing_with_the_summary_drafted_and_kept_once_typed(
+    git_register: Path,
+) -> None:
+    before = commit_count(git_register)
+    app = make_app(git_register)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert main_screen(app).select_entry(ENTRY)
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = dialog_of(app)
+        # unchanged since its last filing: refused beside the fields, in the dialog's words
+        assert dialog.refusal is not None
+        message = shown(dialog, "#filing-message")
+        assert "前回の届出から変わっていません" in message and "「見直し」" in message
+        assert "--review" not in message
+        assert dialog.query_one("#filing-commit", Button).disabled
+
+        # a review needs no change: drafted again, the summary pre-filled
+        dialog.query_one("#filing-review", Checkbox).value = True
+        await settle(pilot)
+        assert dialog.refusal is None
+        drafted = draft_filing(git_register, ENTRY, "change", AS_OF, review=True).summary
+        assert summary_of(dialog) == drafted == "見直し（変更なし）"
+
+        # a summary the user typed is never replaced by a new draft
+        dialog.query_one("#filing-summary", TextArea).load_text("10年経過による見直し")
+        dialog.query_one("#filing-date", Input).value = "令和7年3月31日"
+        await settle(pilot)
+        assert "令和7年3月31日（2025-03-31）" in shown(dialog, "#filing-date-reading")
+        assert summary_of(dialog) == "10年経過による見直し"
+        assert dialog.auto_summary == drafted
+        # until it is reset
+        await pilot.press("ctrl+r")
+        assert summary_of(dialog) == drafted
+        dialog.query_one("#filing-summary", TextArea).load_text("10年経過による見直し")
+
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert commit_count(git_register) == before + 1
+    assert trailers(git_register)["Filing-Review"] == "true"
+    assert trailers(git_register)["Filing-Date"] == "2025-03-31"
+    data = tomllib.loads((git_register / "entries" / f"{ENTRY}.toml").read_text("utf-8"))
+    assert data["filings"][-1]["summary"] == "10年経過による見直し"
+    assert data["filings"][-1]["review"] is True
+
+
+async def test_a_refused_filing_keeps_the_dialog_and_the_typed_summary(
+    git_register: Path,
+) -> None:
+    path = add_item(git_register, "電子メールアドレス")
+    on_disk = path.read_bytes()
+    commit = head(git_register)
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert main_screen(app).select_entry(ENTRY)
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = dialog_of(app)
+        assert dialog.refusal is None
+        dialog.query_one("#filing-summary", TextArea).load_text("メールでの連絡のため追加")
+
+        # a date that does not exist: said beside the date, nothing committed
+        dialog.query_one("#filing-date", Input).value = "令和7年2月30日"
+        await settle(pilot)
+        assert "存在しない日付" in shown(dialog, "#filing-date-reading")
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert app.screen_stack[-1] is dialog
+
+        # before the last filing: refused by the draft, and again by the commit
+        dialog.query_one("#filing-date", Input).value = "H10.1.1"
+        await settle(pilot)
+        assert "前回の届出日" in shown(dialog, "#filing-message")
+        assert dialog.query_one("#filing-commit", Button).disabled
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert app.screen_stack[-1] is dialog
+        assert "届け出られませんでした" in shown(dialog, "#filing-message")
+        assert summary_of(dialog) == "メールでの連絡のため追加"
+        assert path.read_bytes() == on_disk
+        assert head(git_register) == commit
+
+        # fixed: committed with the summary typed
+        dialog.query_one("#filing-date", Input).value = "2025-04-01"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert head(git_register) != commit
+    assert (
+        git(git_register, "log", "-1", "--format=%s").strip().endswith("— メールでの連絡のため追加")
+    )
+
+
+async def test_abolish_asks_first(git_register: Path) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    commit = head(git_register)
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        assert screen.select_entry(ENTRY)
+        await pilot.press("a")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmDialog)
+        assert "「個人住民税賦課事務」（課税課）を廃止しますか" in plain(
+            question.query_one("#confirm-question", Static).content
+        )
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        assert head(git_register) == commit
+
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        dialog = dialog_of(app)
+        assert dialog.kind == "abolish"
+        assert dialog.query_one("#kind-abolish", RadioButton).value
+        assert summary_of(dialog) == "業務を廃止"
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert app.screen is screen
+        data = tomllib.loads(path.read_text("utf-8"))
+        assert data["status"] == "abolished"
+        assert data["filings"][-1]["kind"] == "abolish"
+        assert trailers(git_register)["Filing-Kind"] == "abolish"
+        assert screen.overview is not None and screen.overview.marks[ENTRY].abolished
+        # nothing more to abolish
+        assert screen.check_action("abolish_entry", ()) is None
+
+
+async def test_choosing_abolish_in_the_dialog_asks_too(git_register: Path) -> None:
+    commit = head(git_register)
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert main_screen(app).select_entry(ENTRY)
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = dialog_of(app)
+        dialog.query_one("#kind-abolish", RadioButton).value = True
+        await settle(pilot)
+        assert dialog.kind == "abolish"
+        assert dialog.query_one("#filing-title", Static).content == "廃止届を出す"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen_stack[-1] is dialog
+        assert head(git_register) == commit
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    assert head(git_register) == commit

@@ -1,0 +1,146 @@
+"""Keys of the phase-2 screens: ids, the palette lists every action, ? lists the keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from tests.tui.conftest import make_app, ready
+from tests.tui.test_app_main import main_screen, plain
+from tui.commands_palette import ACTIONS
+from tui.dialogs.filing import FilingDialog
+from tui.dialogs.help import HelpScreen
+from tui.dialogs.sync import SyncDialog
+from tui.screens.entry_form import EntryFormScreen
+from tui.screens.history import CommitsTable, HistoryScreen
+from tui.screens.main import MainScreen
+from tui.screens.reminders import RemindersScreen, RemindersTable
+from tui.screens.report import ReportScreen
+
+SCREENS: list[type[Screen[Any]]] = [
+    MainScreen,
+    EntryFormScreen,
+    HistoryScreen,
+    ReportScreen,
+    RemindersScreen,
+    FilingDialog,
+    SyncDialog,
+]
+
+
+def test_every_binding_has_an_id_and_the_main_screens_ids_are_the_contract() -> None:
+    owners: list[type[DOMNode]] = [*SCREENS, CommitsTable, RemindersTable]
+    for owner in owners:
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding), owner
+            assert binding.id, (owner.__name__, binding.key)
+    ids = {b.id: b.key for b in MainScreen.BINDINGS if isinstance(b, Binding)}
+    assert ids["file-entry"] == "f"
+    assert ids["abolish-entry"] == "a"
+    assert ids["entry-history"] == "h"
+    assert ids["report"] == "r"
+    assert ids["reminders"] == "m"
+    assert ids["sync"] == "s"
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: s.__name__)
+def test_the_palette_offers_every_action_of_every_screen(screen: type[Screen[Any]]) -> None:
+    offered = {a.action for a in ACTIONS if a.screen == screen.__name__}
+    offered |= {f"app.{a.action}" for a in ACTIONS if a.screen == "App"}
+    for binding in screen.BINDINGS:
+        assert isinstance(binding, Binding)
+        assert binding.action.split("(")[0] in offered, (screen.__name__, binding.action)
+    assert getattr(screen, "HELP_TITLE", "")
+
+
+def test_the_palette_names_the_actions_in_japanese() -> None:
+    titles = " ".join(a.title for a in ACTIONS)
+    for words in (
+        "新規",
+        "編集",
+        "届出",
+        "廃止",
+        "履歴",
+        "報告書",
+        "見直し期限",
+        "同期",
+        "絞り込み",
+        "読み込み直す",
+        "キー一覧",
+        "終了",
+    ):
+        assert words in titles, words
+
+
+async def test_the_palette_opens_the_report(sample_copy: Path) -> None:
+    app = make_app(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"報告書")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+
+
+async def help_body(pilot: Pilot[None], key: str = "question_mark") -> tuple[str, str]:
+    """Open the key list (? where no text field has focus, f1 anywhere), read it, close it."""
+    await pilot.press(key)
+    await pilot.pause()
+    help_screen = pilot.app.screen
+    assert isinstance(help_screen, HelpScreen)
+    title = plain(help_screen.query_one("#help-title", Static).content)
+    body = plain(help_screen.query_one("#help-body", Static).content)
+    await pilot.press("escape")
+    await pilot.pause()
+    return title, body
+
+
+async def test_help_lists_the_keys_of_each_screen(sample_copy: Path) -> None:
+    app = make_app(sample_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        main = main_screen(app)
+        main.select_entry("kazei-kojin-juminzei")
+        await pilot.pause()
+        _, body = await help_body(pilot)
+        for words in ("届出", "廃止", "履歴", "報告書", "見直し期限", "同期"):
+            assert words in body, words
+
+        await pilot.press("h")
+        await ready(pilot)
+        title, body = await help_body(pilot)
+        assert "変更履歴" in title
+        assert "差分へ" in body and "戻る" in body and "TOML" in body
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("r")
+        await ready(pilot)
+        assert isinstance(app.focused, Input)  # ? would be typed: f1 opens the list
+        title, body = await help_body(pilot, "f1")
+        assert "報告書" in title and "書き出す" in body
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("m")
+        await ready(pilot)
+        title, body = await help_body(pilot)
+        assert "見直し期限" in title and "戻る" in body
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("f")
+        await ready(pilot)
+        title, body = await help_body(pilot, "f1")
+        assert "届出" in title and "届け出る" in body and "やめる" in body
+        assert isinstance(app.screen, FilingDialog)

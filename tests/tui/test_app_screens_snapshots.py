@@ -1,0 +1,95 @@
+"""Snapshots of the history, report, reminders and filing screens at 80×24 and 120×40.
+
+Deterministic: the app reads a fixed day, the cursor does not blink, no
+temporary path is on screen, and the history's commit ids are masked (they
+depend on every earlier commit of the demo, so on the whole sample register).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+import tui.screens.history
+from tests.tui.conftest import make_app, ready
+from tui.app import TodokedeApp
+from tui.screens.main import MainScreen
+
+SnapCompare = Callable[..., bool]
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+ENTRY = "kazei-kojin-juminzei"
+
+
+async def select(pilot: Pilot[None], entry_id: str = ENTRY) -> None:
+    await ready(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    assert screen.select_entry(entry_id)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_screen(
+    snap_compare: SnapCompare,
+    shared_demo: Path,
+    size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tui.screens.history, "short_sha", lambda commit: "•••••••")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await select(pilot)
+        await pilot.press("h")
+        await ready(pilot)
+
+    assert snap_compare(make_app(shared_demo), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_report_screen(snap_compare: SnapCompare, sample_copy: Path, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.query_one("#report-start", Input).value = "H28.1.1"
+        screen.query_one("#report-end", Input).value = "2016-09-13"
+        await pilot.pause(0.4)
+        await ready(pilot)
+
+    assert snap_compare(make_app(sample_copy), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_reminders_screen(
+    snap_compare: SnapCompare, sample_copy: Path, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot)
+        await pilot.press("m")
+        await ready(pilot)
+
+    app = TodokedeApp(sample_copy, as_of=date(2026, 4, 1))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_filing_dialog(
+    snap_compare: SnapCompare, git_register: Path, size: tuple[int, int]
+) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    text = path.read_text("utf-8").replace('"税額"]', '"税額", "電子メールアドレス"]')
+    path.write_text(text.replace('"本人", ', ""), "utf-8")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await select(pilot)
+        await pilot.press("f")
+        await pilot.pause(0.3)
+        await ready(pilot)
+
+    assert snap_compare(make_app(git_register), terminal_size=size, run_before=run_before)

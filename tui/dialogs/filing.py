@@ -1,0 +1,487 @@
+"""The filing dialog (f, after a save, a): kind, date, 見直し and a summary, then commit.
+
+What would be committed is drafted by :func:`registry.filing.draft_filing` in a
+worker whenever the kind, the date or the review flag changes: the summary is
+pre-filled from it (until the user types their own), the record items added
+and removed are shown, and a refusal is shown beside the fields. Committing
+calls :func:`registry.filing.file_entry` (the code of ``todokede file``) in a
+worker; a refusal then keeps the dialog and everything typed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import ClassVar, Final, cast
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
+
+from registry.diff_lines import changed_labels
+from registry.draft import date_reading, read_date
+from registry.errors import RegisterError
+from registry.filing import Filed, FilingDraft
+from registry.history import KIND_WORDS
+from registry.model import FilingKind
+from registry.wareki import WarekiError, format_short
+from tui.dialogs.confirm import ConfirmDialog
+
+KINDS: Final[tuple[FilingKind, ...]] = ("start", "change", "abolish")
+KIND_BUTTON_LABELS: Final[dict[str, str]] = {"start": "開始", "change": "変更", "abolish": "廃止"}
+#: How long typing in the date waits before the filing is drafted again.
+DRAFT_DELAY: Final = 0.25
+_CLI_WORDS: Final = (
+    (re.compile(r"\s*--kind start\s*"), "区分「開始」"),
+    (re.compile(r"\s*--kind change\s*"), "区分「変更」"),
+    (re.compile(r"\s*--kind abolish\s*"), "区分「廃止」"),
+    (re.compile(r"\s*--review\s*を付けて"), "「見直し」にチェックを付けて"),
+    (re.compile(r"\s*--review\s*"), "「見直し」"),
+)
+
+
+def screen_words(message: str) -> str:
+    """A refusal of ``todokede file`` in the dialog's words (区分「変更」, not --kind change)."""
+    for pattern, words in _CLI_WORDS:
+        message = pattern.sub(words, message)
+    return message
+
+
+def failure_text(error: Exception) -> str:
+    """One line for anything that went wrong, never a traceback."""
+    if isinstance(error, RegisterError):
+        return screen_words(str(error))
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    return f"{type(error).__name__}: {error}"
+
+
+def changes_view(draft: FilingDraft) -> RenderableType:
+    """What the filing records: items added and removed, and the fields that changed."""
+    filing = draft.filing
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(overflow="fold")
+    if filing.items_added:
+        table.add_row(Text("追加", "green"), "、".join(filing.items_added))
+    if filing.items_removed:
+        table.add_row(Text("削除", "red"), "、".join(filing.items_removed))
+    if not filing.items_added and not filing.items_removed:
+        table.add_row(Text("記録項目", "dim"), Text("追加・削除なし", "dim"))
+    diff = draft.diff
+    labels = [label for label in changed_labels(diff) if label != "届出"] if diff else []
+    if labels:
+        table.add_row(Text("変更", "yellow"), "、".join(labels))
+    return table
+
+
+class FilingDialog(ModalScreen[Filed | None]):
+    """File one process: dismisses with the commit made, or None when cancelled."""
+
+    HELP_TITLE: ClassVar[str] = "届出"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "commit", "届け出る", id="commit-filing"),
+        Binding("escape", "cancel", "やめる", id="cancel-filing"),
+        Binding("ctrl+r", "reset_summary", "概要を自動作成に戻す", id="reset-summary"),
+        # A modal screen hides the app's keys: the key list is offered here again.
+        Binding("question_mark,f1", "app.help", "キー一覧", id="filing-help"),
+    ]
+
+    DEFAULT_CSS = """
+    FilingDialog {
+        align: center middle;
+    }
+    FilingDialog #filing-box {
+        width: 84;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    FilingDialog #filing-title {
+        text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    FilingDialog #filing-entry {
+        color: $text-muted;
+        margin-bottom: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    FilingDialog .filing-row {
+        height: auto;
+    }
+    FilingDialog .filing-label {
+        width: 10;
+        text-style: bold;
+    }
+    FilingDialog RadioSet {
+        layout: horizontal;
+        width: auto;
+    }
+    FilingDialog RadioSet > RadioButton {
+        width: auto;
+        margin-right: 2;
+    }
+    FilingDialog #filing-date {
+        width: 16;
+    }
+    FilingDialog #filing-date-reading {
+        width: 1fr;
+        padding-left: 2;
+        color: $text-muted;
+    }
+    FilingDialog #filing-date-reading.-error {
+        color: $error;
+        text-style: bold;
+    }
+    FilingDialog #filing-summary {
+        width: 1fr;
+        height: auto;
+        min-height: 2;
+        max-height: 5;
+    }
+    FilingDialog #filing-summary-note {
+        margin-left: 10;
+        color: $text-muted;
+    }
+    FilingDialog #filing-changes {
+        width: 1fr;
+        height: auto;
+    }
+    FilingDialog #filing-message {
+        display: none;
+        height: auto;
+        margin-top: 1;
+        padding: 0 1;
+        border-left: thick $error;
+        background: $error 15%;
+    }
+    FilingDialog #filing-message.-visible {
+        display: block;
+    }
+    FilingDialog #filing-message.-working {
+        border-left: thick $primary;
+        background: $primary 15%;
+    }
+    FilingDialog #filing-buttons {
+        height: 1;
+        margin-top: 1;
+        align-horizontal: right;
+    }
+    FilingDialog #filing-buttons Button {
+        margin-left: 2;
+    }
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        entry_id: str,
+        *,
+        name: str,
+        department: str,
+        kind: FilingKind,
+        today: date,
+        confirmed_abolish: bool = False,
+    ) -> None:
+        super().__init__()
+        self.root = root
+        self.entry_id = entry_id
+        self._entry_name = name
+        self._department = department
+        self._initial_kind: FilingKind = kind
+        self._today = today
+        self._abolish_confirmed = confirmed_abolish
+        """True when the user already said yes to abolishing (a)."""
+        self.draft: FilingDraft | None = None
+        """The last draft of what would be committed (None: not yet, or refused)."""
+        self.refusal: str | None = None
+        """Why the last draft or commit was refused, in the dialog's words."""
+        self.auto_summary = ""
+        """The summary the last draft wrote; the field follows it until the user types."""
+        self.committing = False
+        self._generation = 0
+        self._timer: Timer | None = None
+
+    # -- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="filing-box"):
+            yield Static(self._heading_for(self._initial_kind), id="filing-title")
+            yield Static(
+                f"{self._department} {self._entry_name}（{self.entry_id}）", id="filing-entry"
+            )
+            with Horizontal(classes="filing-row"):
+                yield Label("区分", classes="filing-label")
+                with RadioSet(id="filing-kind", compact=True):
+                    for kind in KINDS:
+                        yield RadioButton(
+                            KIND_BUTTON_LABELS[kind],
+                            value=kind == self._initial_kind,
+                            id=f"kind-{kind}",
+                            compact=True,
+                        )
+            with Horizontal(classes="filing-row"):
+                yield Label("届出日", classes="filing-label")
+                yield Input(
+                    format_short(self._today),
+                    id="filing-date",
+                    placeholder="例 R7.4.1",
+                    compact=True,
+                )
+                yield Static("", id="filing-date-reading")
+            with Horizontal(classes="filing-row"):
+                yield Label("見直し", classes="filing-label")
+                yield Checkbox(
+                    "見直しを兼ねる（変更がなくても届け出られます）",
+                    False,
+                    id="filing-review",
+                    compact=True,
+                )
+            with Horizontal(classes="filing-row"):
+                yield Label("概要", classes="filing-label")
+                yield TextArea(
+                    "",
+                    placeholder="空欄なら変更内容から自動で作ります",
+                    id="filing-summary",
+                    soft_wrap=True,
+                    compact=True,
+                    tab_behavior="focus",
+                )
+            yield Static("", id="filing-summary-note")
+            with Horizontal(classes="filing-row"):
+                yield Label("記録項目", classes="filing-label")
+                yield Static(Text("作成中…", "dim"), id="filing-changes")
+            yield Static("", id="filing-message")
+            with Horizontal(id="filing-buttons"):
+                yield Button(
+                    "届け出る (ctrl+s)", id="filing-commit", variant="primary", compact=True
+                )
+                yield Button("やめる (esc)", id="filing-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._show_date_reading()
+        self._show_summary_note()
+        self.query_one("#filing-summary", TextArea).focus()
+        self._draft_now()
+
+    @staticmethod
+    def _heading_for(kind: FilingKind) -> str:
+        return f"{KIND_WORDS[kind]}を出す"
+
+    # -- what is typed ----------------------------------------------------------
+
+    @property
+    def kind(self) -> FilingKind:
+        pressed = self.query_one("#filing-kind", RadioSet).pressed_button
+        if pressed is None or pressed.id is None:
+            return self._initial_kind
+        return cast(FilingKind, pressed.id.removeprefix("kind-"))
+
+    @property
+    def review(self) -> bool:
+        return self.query_one("#filing-review", Checkbox).value
+
+    @property
+    def summary(self) -> str:
+        return self.query_one("#filing-summary", TextArea).text
+
+    def _day(self) -> date | None:
+        """The typed date; None (and the reason beside it) when it cannot be read."""
+        try:
+            day = read_date(self.query_one("#filing-date", Input).value)
+        except WarekiError:
+            return None
+        return day
+
+    @property
+    def summary_touched(self) -> bool:
+        """Whether the user wrote their own summary (it is then never replaced)."""
+        return self.summary.strip() != self.auto_summary.strip()
+
+    # -- reactions --------------------------------------------------------------
+
+    @on(RadioSet.Changed, "#filing-kind")
+    def _kind_changed(self) -> None:
+        self.query_one("#filing-title", Static).update(self._heading_for(self.kind))
+        self._draft_now()
+
+    @on(Checkbox.Changed, "#filing-review")
+    def _review_changed(self) -> None:
+        self._draft_now()
+
+    @on(Input.Changed, "#filing-date")
+    def _date_changed(self) -> None:
+        self._show_date_reading()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DRAFT_DELAY, self._draft_now)
+
+    @on(TextArea.Changed, "#filing-summary")
+    def _summary_changed(self) -> None:
+        self._show_summary_note()
+
+    def _show_date_reading(self) -> None:
+        reading = self.query_one("#filing-date-reading", Static)
+        try:
+            text = date_reading(self.query_one("#filing-date", Input).value)
+        except WarekiError as error:
+            reading.update(f"✖ {error}")
+            reading.add_class("-error")
+            return
+        reading.update(text or "✖ 届出日を入力してください")
+        reading.set_class(not text, "-error")
+
+    def _show_summary_note(self) -> None:
+        note = self.query_one("#filing-summary-note", Static)
+        if self.summary_touched:
+            note.update("入力した概要で届け出ます（ctrl+r で自動作成の概要に戻す）")
+        elif self.auto_summary:
+            note.update("変更内容から自動作成した概要です（そのまま直せます）")
+        else:
+            note.update("")
+
+    def _show_message(self, message: str | None, *, working: bool = False) -> None:
+        box = self.query_one("#filing-message", Static)
+        box.update(Text(message or "", "" if working else "bold"))
+        box.set_class(bool(message), "-visible")
+        box.set_class(working, "-working")
+
+    def _set_refusal(self, refusal: str | None) -> None:
+        self.refusal = refusal
+        self._show_message(f"✖{refusal}" if refusal else None)
+        self.query_one("#filing-commit", Button).disabled = refusal is not None
+
+    # -- drafting ---------------------------------------------------------------
+
+    def _draft_now(self) -> None:
+        """Draft the filing again for the kind, date and review flag shown."""
+        self._timer = None
+        self._generation += 1
+        day = self._day()
+        if day is None:
+            self.draft = None
+            self._set_refusal("届出日を正しく入力してください（例: R7.4.1、2025-04-01）")
+            return
+        self._draft(self._generation, self.kind, day, self.review)
+
+    @work(thread=True, exclusive=True, group="draft-filing", exit_on_error=False)
+    def _draft(self, generation: int, kind: FilingKind, day: date, review: bool) -> None:
+        from registry.filing import draft_filing
+
+        result: FilingDraft | str
+        try:
+            result = draft_filing(self.root, self.entry_id, kind, day, None, review)
+        except Exception as error:  # shown beside the fields, never a traceback
+            result = failure_text(error)
+        self.app.call_from_thread(self._drafted, generation, result)
+
+    def _drafted(self, generation: int, result: FilingDraft | str) -> None:
+        if generation != self._generation or self.committing:
+            return  # a newer draft is on its way, or the commit decides now
+        changes = self.query_one("#filing-changes", Static)
+        if isinstance(result, str):
+            self.draft = None
+            changes.update(Text("—", "dim"))
+            self._set_refusal(result)
+            return
+        self.draft = result
+        if not self.summary_touched:
+            self.query_one("#filing-summary", TextArea).load_text(result.summary)
+        self.auto_summary = result.summary
+        self._show_summary_note()
+        changes.update(changes_view(result))
+        self._set_refusal(None)
+
+    # -- committing -------------------------------------------------------------
+
+    def action_commit(self) -> None:
+        """Commit the filing (after one more question for an abolition)."""
+        if self.committing:
+            return
+        day = self._day()
+        if day is None:
+            self._show_date_reading()
+            self._set_refusal("届出日を正しく入力してください（例: R7.4.1、2025-04-01）")
+            self.query_one("#filing-date", Input).focus()
+            self.app.bell()
+            return
+        if self.kind == "abolish" and not self._abolish_confirmed:
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"「{self._entry_name}」を廃止します。廃止届の後は届出できません。よろしいですか？",
+                    title="業務の廃止",
+                    yes="廃止する",
+                    no="やめる",
+                ),
+                self._abolish_answered,
+            )
+            return
+        self._start_commit(day)
+
+    def _abolish_answered(self, yes: bool | None) -> None:
+        if yes:
+            self._abolish_confirmed = True
+            self.action_commit()
+
+    def _start_commit(self, day: date) -> None:
+        self.committing = True
+        self._generation += 1  # drafts still running are of no interest now
+        self._show_message("届け出ています（コミット中）…", working=True)
+        for widget in self.query("#filing-box Button, #filing-box RadioSet, #filing-review"):
+            widget.disabled = True
+        summary = self.summary.strip() or None
+        self._commit(self.kind, day, summary, self.review)
+
+    @work(thread=True, exclusive=True, group="commit-filing", exit_on_error=False)
+    def _commit(self, kind: FilingKind, day: date, summary: str | None, review: bool) -> None:
+        from registry.filing import file_entry
+
+        result: Filed | str
+        try:
+            result = file_entry(self.root, self.entry_id, kind, day, summary, review)
+        except Exception as error:  # the dialog stays with everything typed
+            result = failure_text(error)
+        self.app.call_from_thread(self._committed, result)
+
+    def _committed(self, result: Filed | str) -> None:
+        self.committing = False
+        for widget in self.query("#filing-box Button, #filing-box RadioSet, #filing-review"):
+            widget.disabled = False
+        if isinstance(result, str):
+            self._set_refusal(f"届け出られませんでした: {result}（入力した内容はそのままです）")
+            self.app.bell()
+            return
+        self.dismiss(result)
+
+    def action_reset_summary(self) -> None:
+        """Back to the summary written from the changes."""
+        if self.auto_summary:
+            self.query_one("#filing-summary", TextArea).load_text(self.auto_summary)
+
+    def action_cancel(self) -> None:
+        if not self.committing:
+            self.dismiss(None)
+
+    @on(Button.Pressed, "#filing-commit")
+    def _commit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_commit()
+
+    @on(Button.Pressed, "#filing-cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
