@@ -155,3 +155,50 @@ async def test_a_typed_file_name_is_kept_when_the_period_changes(
         await ready(pilot)
         html = target.with_suffix(".html").read_text("utf-8")
         assert "個人情報に係る業務届出報告書" in html and "<table" in html
+
+
+def test_the_preview_shows_a_limited_number_of_rows(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.screens.report as report_screen
+    from registry.store import load_register
+    from reports.council import build_council_report
+
+    monkeypatch.setattr(report_screen, "PREVIEW_ROWS", 2)
+    report = build_council_report(load_register(sample_copy), date(2016, 1, 1), date(2016, 9, 13))
+    text = plain(report_screen.preview_view(report, errors=0), 120)
+    assert "ほか 3件（書き出したファイルにはすべて入ります）" in text
+    assert "胃がんリスク検診業務" in text and "軽自動車税賦課事務" not in text
+
+
+async def test_a_register_with_errors_or_a_folder_as_target_writes_nothing(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    app = make_app(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_report(app, pilot)
+        screen.query_one("#report-path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert "はフォルダです" in text_of(screen, "#report-status", 400)
+        screen.query_one("#report-path", Input).value = str(out / "ない" / "報告書.md")
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert "出力先のフォルダがありません" in text_of(screen, "#report-status", 400)
+    assert list(out.iterdir()) == []
+
+    (sample_copy / "entries" / "kazei-broken.toml").write_text(
+        'name = "壊れた事務"\n', encoding="utf-8"
+    )
+    app = make_app(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_report(app, pilot)
+        assert "登録簿にエラーが" in text_of(screen, "#report-body")  # shown, but…
+        screen.query_one("#report-path", Input).value = str(out / "報告書.md")
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        status = text_of(screen, "#report-status", 400)
+        assert "エラーが" in status and "書き出せません" in status and "kazei-broken" in status
+    assert list(out.iterdir()) == []

@@ -52,6 +52,8 @@ FORMATS: Final = (
 )
 #: How long the preview waits after a keystroke in a date.
 PREVIEW_DELAY: Final = 0.3
+#: Filings shown in the preview (a file always holds them all).
+PREVIEW_ROWS: Final = 300
 KIND_STYLES: Final[dict[str, str]] = {"start": "green", "change": "cyan", "abolish": "red"}
 
 
@@ -118,7 +120,7 @@ def preview_view(report: CouncilReport, errors: int) -> RenderableType:
     table.add_column("担当課", overflow="fold", ratio=2)
     table.add_column("業務の名称", overflow="fold", ratio=3)
     table.add_column("内容", overflow="fold", ratio=6)
-    for row in report.rows:
+    for row in report.rows[:PREVIEW_ROWS]:
         table.add_row(
             format_short(row.date),
             Text(row.kind_label, KIND_STYLES[row.kind]),
@@ -127,6 +129,13 @@ def preview_view(report: CouncilReport, errors: int) -> RenderableType:
             "\n".join(row.content_lines),
         )
     parts.append(table)
+    if len(report.rows) > PREVIEW_ROWS:
+        parts.append(
+            Text(
+                f"ほか {len(report.rows) - PREVIEW_ROWS}件（書き出したファイルにはすべて入ります）",
+                "dim",
+            )
+        )
     return Group(*parts)
 
 
@@ -357,6 +366,20 @@ class ReportScreen(Screen[None]):
         path = Path(typed).expanduser()
         return path if path.is_absolute() else Path.cwd() / path
 
+    def _path_problem(self) -> tuple[Path | None, str | None]:
+        """The file to write, or why it cannot be written there."""
+        try:
+            path = self.target()
+            if path is None:
+                return None, "出力先のファイル名を入力してください"
+            if path.is_dir():
+                return None, f"出力先 {path} はフォルダです。ファイル名を入力してください"
+            if not path.parent.is_dir():
+                return None, f"出力先のフォルダがありません: {path.parent}"
+        except (OSError, RuntimeError, ValueError) as error:  # ~nobody, a NUL, a bad name
+            return None, f"出力先を使えません: {error}"
+        return path, None
+
     def action_export(self) -> None:
         """Write the report, after checking the period, the register and the path."""
         period = self.period()
@@ -373,15 +396,8 @@ class ReportScreen(Screen[None]):
             )
             self.app.bell()
             return
-        path = self.target()
-        problem = None
-        if path is None:
-            problem = "出力先のファイル名を入力してください"
-        elif path.is_dir():
-            problem = f"出力先 {path} はフォルダです。ファイル名を入力してください"
-        elif not path.parent.is_dir():
-            problem = f"出力先のフォルダがありません: {path.parent}"
-        if problem or path is None:
+        path, problem = self._path_problem()
+        if problem is not None or path is None:
             self._status(problem or "", "error")
             self.query_one("#report-path", Input).focus()
             self.app.bell()
