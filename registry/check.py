@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,12 @@ class CheckResult:
         )
 
 
-def check_register(register: Register, strict: bool = False) -> CheckResult:
-    errors = register.errors
-    warnings = register.warnings
+def check_register(
+    register: Register, strict: bool = False, extra: Sequence[Problem] = ()
+) -> CheckResult:
+    """The register's problems (and ``extra`` ones, e.g. the audit's) as errors and warnings."""
+    errors = [*register.errors, *(p for p in extra if p.severity == "error")]
+    warnings = [*register.warnings, *(p for p in extra if p.severity == "warning")]
     if strict:
         errors = sorted(
             [*errors, *(replace(w, severity="error") for w in warnings)],
@@ -50,5 +54,5 @@ def check_register(register: Register, strict: bool = False) -> CheckResult:
     return CheckResult(register.files_read, errors, warnings)
 
 
-def check_path(root: Path, strict: bool = False) -> CheckResult:
-    return check_register(load_register(root), strict)
+def check_path(root: Path, strict: bool = False, extra: Sequence[Problem] = ()) -> CheckResult:
+    return check_register(load_register(root), strict, extra)

@@ -12,6 +12,7 @@ for a review). A refusal leaves the file byte for byte and HEAD as they were.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,6 +48,7 @@ from registry.rules import check_entry_data, entry_rule_violations, validation_v
 from registry.store import (
     ENTRIES_DIR,
     REGISTRY_FILE,
+    TEMP_SUFFIX,
     RegisterError,
     TomlProblem,
     atomic_write,
@@ -350,10 +352,15 @@ def file_entry(
         repo = history.repo
         with repository_lock(repo.common_dir):
             notes = finish_interrupted(history)
-            author_actor, committer_actor = identities(repo, author)
-            draft = _prepare(
-                history, config, config.build_catalog(), entry_id, kind, day, summary, review
-            )
+            try:
+                author_actor, committer_actor = identities(repo, author)
+                draft = _prepare(
+                    history, config, config.build_catalog(), entry_id, kind, day, summary, review
+                )
+            except RegisterError as error:
+                for note in notes:  # what was done before the refusal (the CLI shows them)
+                    error.add_note(note)
+                raise
             commit = _write_commit(history, draft, author_actor, committer_actor)
             crash_point("file:objects")
             original = draft.original.encode("utf-8")
@@ -366,6 +373,7 @@ def file_entry(
                 head=draft.head,
                 new_blob=blob_sha(draft.text.encode("utf-8")),
                 original_blob=blob_sha(original),
+                pid=os.getpid(),
             )
             journal = Path(repo.git_dir) / JOURNAL_NAME
             atomic_write(journal, pending.to_json())
@@ -425,12 +433,17 @@ def finish_interrupted(history: RegisterRepo) -> list[str]:
     """
     repo = history.repo
     git_dir = Path(repo.git_dir)
+    for temp in git_dir.glob(f".{JOURNAL_NAME}.*{TEMP_SUFFIX}"):  # a note never written whole
+        temp.unlink(missing_ok=True)
     if not journal_exists(git_dir):
         return []
     pending = read_journal(git_dir)
     notes: list[str] = []
     if pending is not None:
         notes = _complete(history, pending)
+        if pending.pid and pending.pid != os.getpid():  # the dead filing's half-written file
+            path = work_tree(repo) / pending.path
+            path.with_name(f".{path.name}.{pending.pid}{TEMP_SUFFIX}").unlink(missing_ok=True)
     (git_dir / JOURNAL_NAME).unlink(missing_ok=True)
     return notes
 

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -238,8 +239,31 @@ def _unique(values: list[str]) -> list[str]:
     return values
 
 
+#: The key of ``[access]`` naming the editors of every department (総務課 as secretariat).
+SECRETARIAT: Final = "secretariat"
+
+
+def _no_surrounding_space(value: str) -> str:
+    if value != value.strip():
+        raise PydanticCustomError(
+            "editor_space",
+            "利用者「{value}」の前後に空白があります（サーバーの利用者名と完全に一致させてください）",
+            {"value": value},
+        )
+    return value
+
+
+Editor = Annotated[RequiredText, AfterValidator(_no_surrounding_space)]
+
+
 class RegistryConfig(_Model):
-    """``registry.toml``: the register's name, clock and departments."""
+    """``registry.toml``: the register's name, clock and departments, and who may edit.
+
+    ``access`` (``[access]``): department → the server's user names (or emails)
+    who may change its entries, and ``secretariat`` → those who may change every
+    entry and ``registry.toml``. Enforced by the pre-receive hook
+    (:mod:`registry.hook`), audited by ``check --audit``; None when not set.
+    """
 
     name: RequiredText
     municipality: RequiredText
@@ -247,6 +271,25 @@ class RegistryConfig(_Model):
     review_warning_months: Annotated[int, Field(ge=0, le=120)] = 6
     departments: Annotated[TextList, Field(min_length=1), AfterValidator(_unique)]
     catalog: CatalogSection = Field(default_factory=CatalogSection)
+    access: dict[str, list[Editor]] | None = None
+
+    @field_validator("access")
+    @classmethod
+    def _access_departments(
+        cls, access: dict[str, list[str]] | None, info: ValidationInfo
+    ) -> dict[str, list[str]] | None:
+        departments = info.data.get("departments")
+        if access is None or departments is None:
+            return access
+        for key in access:
+            if key != SECRETARIAT and key not in departments:
+                raise PydanticCustomError(
+                    "access_department",
+                    "[access] の「{key}」は departments にない課です"
+                    "（secretariat か departments の課を書いてください）",
+                    {"key": key},
+                )
+        return access
 
     @model_validator(mode="after")
     def _categories_known(self) -> RegistryConfig:

@@ -39,6 +39,7 @@ class PendingFiling:
     head: str | None
     new_blob: str
     original_blob: str
+    pid: int = 0  # of the filing process: names its temp file of the entry
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n"

@@ -43,6 +43,14 @@ def registry_template(municipality: str, departments: list[str]) -> str:
         '# category = "その他"   # 基本的事項, 思想・信条等, 家庭生活, 心身の状況, 社会生活, '
         "資産・収入等, その他\n"
         "# sensitive = false     # 要配慮個人情報なら true\n"
+        "\n"
+        "# 共有先（todokede hook install で入れるフック）で、課ごとに編集できる利用者を限るとき:\n"
+        "# 利用者はサーバーが認証した名前（REMOTE_USER など。メールなら大文字小文字を区別しない）。\n"
+        "# secretariat はすべての課の業務と、このファイルを編集できる。ここにない課の業務は\n"
+        "# secretariat だけが編集できる。[access] がない共有先は、フックが送信をすべて拒否する。\n"
+        "# [access]\n"
+        '# secretariat = ["soumu-yamada"]\n'
+        '# "課税課" = ["kazei-tanaka", "kazei-sato"]\n'
     )
 
 

@@ -25,9 +25,9 @@ import git
 
 from registry.display import visible
 from registry.errors import RegisterError
-from registry.filing import finish_interrupted
 from registry.gitrepo import identities, refuse_in_progress, work_tree
 from registry.locking import repository_lock
+from registry.pending import journal_exists
 from registry.revisions import RegisterRepo
 
 #: Tries of fetch + rebase + push while other machines keep pushing first; between
@@ -142,6 +142,12 @@ def _remote_sha(repo: git.Repo, remote: str, branch: str) -> str | None:
 
 def _count(repo: git.Repo, spec: str) -> int:
     return int(repo.git.rev_list("--count", spec))
+
+
+def _counts(repo: git.Repo, upstream: str) -> tuple[int, int]:
+    """Commits the remote has that HEAD lacks, and the other way round (one process)."""
+    theirs, ours = repo.git.rev_list("--left-right", "--count", f"{upstream}...HEAD").split()
+    return int(theirs), int(ours)
 
 
 def _name_of(path: Path) -> str:
@@ -263,7 +269,11 @@ def sync_register(root: Path, remote: str | None = None, attempts: int | None = 
     with RegisterRepo(root) as history:
         repo = history.repo
         with repository_lock(repo.common_dir):
-            notes = tuple(finish_interrupted(history))
+            notes: tuple[str, ...] = ()
+            if journal_exists(Path(repo.git_dir)):
+                from registry.filing import finish_interrupted  # pydantic: only when needed
+
+                notes = tuple(finish_interrupted(history))
             return replace(_sync(history, remote, tries), notes=notes)
 
 
@@ -282,13 +292,13 @@ def _sync(history: RegisterRepo, remote: str | None, attempts: int) -> SyncResul
         )
     needs_upstream = repo.active_branch.tracking_branch() is None
     received = 0
+    _fetch(repo, remote_name)
     for attempt in range(1, attempts + 1):
-        _fetch(repo, remote_name)
         upstream = _remote_sha(repo, remote_name, remote_branch)
         if upstream is not None:
-            new = _count(repo, f"HEAD..{upstream}")
+            new, ahead = _counts(repo, upstream)
             if new:
-                if _count(repo, f"{upstream}..HEAD"):
+                if ahead:
                     identities(repo)  # a rebase writes commits: refuse without an identity
                 _rebase(history, upstream)
                 received += new
@@ -298,12 +308,12 @@ def _sync(history: RegisterRepo, remote: str | None, attempts: int) -> SyncResul
         refused = _push(repo, remote_name, remote_branch, needs_upstream)
         if refused is None:
             return SyncResult(remote_name, remote_branch, received, sent, attempt, needs_upstream)
-        _fetch(repo, remote_name)
+        if attempt < attempts:
+            _backoff(attempt)
+        _fetch(repo, remote_name)  # also the next try's fetch
         moved = _remote_sha(repo, remote_name, remote_branch) != upstream
         if not moved and not refused.transient:
             raise RegisterError(refused.message(remote_name))
-        if attempt < attempts:
-            _backoff(attempt)
     raise RegisterError(
         f"他の端末からの送信が続いたため同期できませんでした（{attempts}回試行）。"
         "手元の届出はそのまま残っています。しばらくしてからもう一度実行してください"

@@ -11,6 +11,7 @@ from registry import __version__
 from tui.clihelp import run
 from tui.commands.app import tui
 from tui.commands.history import HISTORY_COMMANDS
+from tui.commands.hook import hook
 from tui.commands.register import check, init, new
 from tui.commands.reports import export, reminders, report
 
@@ -35,7 +36,7 @@ def cli(ctx: click.Context, registry: Path | None) -> None:
         ctx.exit(ctx.invoke(tui) or 0)
 
 
-for command in (init, new, check, report, reminders, export, tui, *HISTORY_COMMANDS):
+for command in (init, new, check, report, reminders, export, tui, *HISTORY_COMMANDS, hook):
     cli.add_command(command)
 
 

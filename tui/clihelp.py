@@ -6,6 +6,7 @@ stay fast and never pull in Textual, GitPython or openpyxl.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import traceback
@@ -47,7 +48,9 @@ class DateType(click.ParamType[date, Any]):
         try:
             return parse_date(str(value))
         except WarekiError as error:
-            self.fail(str(error), param, ctx)
+            from registry.display import visible
+
+            self.fail(visible(str(error)), param, ctx)
 
 
 DATE: Final = DateType()
@@ -80,13 +83,19 @@ def run(command: click.Command, args: list[str] | None = None) -> int:
         echo_error(error.message)
         return error.code
     except RegisterError as error:
+        for note in getattr(error, "__notes__", ()):  # done before the refusal
+            click.echo(note)
         echo_error(str(error))
         return EXIT_CONTENT
     except click.exceptions.Abort:
         echo_error("中断しました")
         return EXIT_CONTENT
     except click.ClickException as error:
-        error.show()
+        from registry.display import visible
+
+        shown = io.StringIO()
+        error.show(file=shown)  # it may quote what was typed: hidden characters as marks
+        click.echo(visible(shown.getvalue(), multiline=True), err=True, nl=False)
         return error.exit_code
     except click.exceptions.Exit as error:
         return error.exit_code

@@ -20,12 +20,27 @@ from tui.clihelp import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, fail, registry_root
     show_default=True,
     help="出力形式",
 )
+@click.option(
+    "--audit",
+    is_flag=True,
+    help="過去のコミットが [access] の権限に反していないかも調べる（作成者は自己申告のため目安）",
+)
 @click.pass_context
-def check(ctx: click.Context, strict: bool, fmt: str) -> int:
-    """登録簿のすべてのファイルを検査する（エラーがあれば終了コード 1）。"""
+def check(ctx: click.Context, strict: bool, fmt: str, audit: bool) -> int:
+    """登録簿のすべてのファイルを検査する（エラーがあれば終了コード 1）。
+
+    --audit では、権限のない課の業務や registry.toml を変えたコミットを、field が audit の
+    警告として示す（--strict ではエラー）。
+    """
     from registry.check import check_path
 
-    result = check_path(registry_root(ctx), strict)
+    root = registry_root(ctx)
+    extra = []
+    if audit:
+        from registry.audit import audit_register
+
+        extra = audit_register(root)
+    result = check_path(root, strict, extra)
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -34,6 +49,10 @@ def check(ctx: click.Context, strict: bool, fmt: str) -> int:
         for problem in [*result.errors, *result.warnings]:
             click.echo(visible(problem.as_text()))
         click.echo(result.summary())
+        if audit:
+            from registry.audit import NOTE
+
+            click.echo(NOTE)
     return EXIT_OK if result.ok else EXIT_CONTENT
 
 
