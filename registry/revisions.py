@@ -70,7 +70,12 @@ def _read_limited(path: Path) -> bytes:
         return REFUSED
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return REFUSED
+            data = handle.read(size + 1)  # sized by stat: no 1 MiB buffer per file
+            if len(data) > size:  # grew while being read
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError:
         return REFUSED
     return REFUSED if len(data) > MAX_FILE_BYTES else data

@@ -6,6 +6,7 @@ comments and layout survive (:mod:`registry.tomledit`). Every write is atomic.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import re
@@ -153,11 +154,11 @@ _OPEN_FLAGS: Final = (
 def read_text(path: Path) -> str:
     """The text of a register file, refusing huge, binary or non-UTF-8 files, symbolic
     links and anything that is not a regular file (a FIFO would block forever)."""
-    if path.is_symlink():
-        raise TomlProblem("シンボリックリンクは登録簿のファイルにできません")
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as error:
+        if error.errno == errno.ELOOP or path.is_symlink():  # O_NOFOLLOW refused a link
+            raise TomlProblem("シンボリックリンクは登録簿のファイルにできません") from None
         raise TomlProblem(f"読めません: {error.strerror or error}") from None
     try:
         with os.fdopen(fd, "rb") as handle:
@@ -169,7 +170,9 @@ def read_text(path: Path) -> str:
                     f"ファイルが大きすぎます（{info.st_size:,} バイト、"
                     f"上限 {MAX_FILE_BYTES:,} バイト）"
                 )
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read(info.st_size + 1)  # sized by stat: no 1 MiB buffer per file
+            if len(raw) > info.st_size:  # grew while being read
+                raw += handle.read(MAX_FILE_BYTES + 1 - len(raw))
     except OSError as error:
         raise TomlProblem(f"読めません: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:  # grew while being read
