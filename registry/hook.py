@@ -22,7 +22,9 @@ what each changed (:mod:`registry.commits`), and judges them by the rules of
   record; the secretariat sets ``[access]`` before installing the hook.
 * Deleting a ref, or moving it to a commit that does not contain its old tip
   (a forced push, which could drop other departments' filings), is for the
-  secretariat only.
+  secretariat only; a branch left without a readable ``[access]`` with a
+  secretariat (which would lock everyone out, the hook failing closed) is
+  refused to everyone.
 * Anything unexpected (a git error, a bug) refuses the push.
 """
 
@@ -203,7 +205,7 @@ def _check_update(
     if not secretariat:
         for commit in read_changes(git_dir, commits, reader=reader):
             verdict.refusals.extend(f.text(user) for f in judge_commit(table, who, commit))
-    if problem := _lockout(reader, update.new):
+    if update.ref.startswith("refs/heads/") and (problem := _lockout(reader, update.new)):
         verdict.refusals.append(f"{ref}: {problem}（利用者: {shown_user}）")
 
 

@@ -235,3 +235,27 @@ def test_filings_killed_at_random_moments(tmp_path: Path, git_identity: None) ->
             lock.unlink(missing_ok=True)  # as check advises, no git running
         assert_repository_sound(root)
         then_file_again_and_once_more(root, ENTRY_ID, "change", head(root) != before)
+
+
+def test_sync_finishes_a_filing_killed_after_publishing(tmp_path: Path, git_identity: None) -> None:
+    """The entry file still the original, HEAD with the filing: sync completes, then sends."""
+    root, old, new = prepared(tmp_path, ENTRY_ID, "change")
+    remote = tmp_path / "shared.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(root, "remote", "add", "origin", str(remote))
+    git(root, "push", "-q", "-u", "origin", "main")
+    killed = run(root, *filing_args(), crash_at="file:published")
+    assert killed.returncode == -signal.SIGKILL
+    assert (root / "entries" / f"{ENTRY_ID}.toml").read_bytes() == old
+    pending = pending_messages(root)
+    assert pending[f"entries/{ENTRY_ID}.toml"].startswith(
+        f"中断した{DAY} の届出（change）があります"
+    )
+    synced = run(root, "sync")
+    assert synced.returncode == 0, synced.stderr
+    assert f"中断した{ENTRY_ID} の {DAY} の届出を仕上げました" in synced.stdout
+    assert "送り出し 1件" in synced.stdout
+    assert (root / "entries" / f"{ENTRY_ID}.toml").read_bytes() == new
+    assert git(remote, "rev-parse", "main").strip() == head(root)
+    assert check_path(root).warnings == []
+    assert_repository_sound(root)

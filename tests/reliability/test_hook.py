@@ -260,6 +260,9 @@ def test_without_the_identity_variable_nothing_is_accepted(shared: Shared) -> No
 
 
 def test_a_push_that_would_lock_everyone_out_is_refused(shared: Shared) -> None:
+    # A tag on a commit from before the table moves no branch: nobody is locked out.
+    tagged = push(shared.soumu, SECRETARIAT, "origin", "HEAD~1:refs/tags/before-access")
+    assert tagged.returncode == 0, tagged.stderr
     write(shared.soumu / "registry.toml", MINIMAL_CONFIG)
     commit_all(shared.soumu, "権限の表を消す")
     assert refused(push(shared.soumu, SECRETARIAT)) == [
