@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +49,15 @@ def shared_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def make_app(root: Path) -> TodokedeApp:
     return TodokedeApp(root, as_of=AS_OF)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 20) -> None:
+    """Pause until ``condition()`` holds (a screen pushed, its worker done), else fail."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the app"
+        await pilot.pause(0.02)
+    await pilot.pause()
 
 
 async def ready(pilot: Pilot[None]) -> None:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, RadioButton, Static, TextArea
 
 from registry.filing import draft_filing
 from tests.githelpers import commit_count, git, head, trailers
-from tests.tui.conftest import AS_OF, make_app, ready
+from tests.tui.conftest import AS_OF, make_app, ready, until
 from tests.tui.test_app_form import open_form
 from tests.tui.test_app_main import main_screen, plain
-from tui.app import TodokedeApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.filing import FilingDialog
 from tui.screens.main import MainScreen
@@ -28,7 +28,7 @@ ENTRY = "kazei-kojin-juminzei"
 AUTHOR = "総務 太郎 <soumu@example.jp>"
 
 
-def dialog_of(app: TodokedeApp) -> FilingDialog:
+def dialog_of(app: App[None]) -> FilingDialog:
     assert isinstance(app.screen, FilingDialog), app.screen
     return app.screen
 
@@ -42,8 +42,28 @@ def shown(dialog: FilingDialog, selector: str) -> str:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Past the date's debounce, and every draft or commit done."""
-    await pilot.pause(0.3)
+    """Every change handled; the dialog's draft (one waiting on the date's pause is
+    started now) or commit done."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    if isinstance(screen, FilingDialog):
+        screen.flush_draft()
+        await until(pilot, lambda: not screen.busy)
+    await ready(pilot)
+
+
+async def opened(pilot: Pilot[None]) -> FilingDialog:
+    """The filing dialog once it is on screen with its first draft."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, FilingDialog))
+    await settle(pilot)
+    return dialog_of(pilot.app)
+
+
+async def press_commit(pilot: Pilot[None]) -> None:
+    """ctrl+s, and wait for the commit's answer (the dialog closed, or a refusal shown)."""
+    dialog = dialog_of(pilot.app)
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: not dialog.busy)
     await ready(pilot)
 
 
@@ -63,9 +83,7 @@ async def test_edit_save_then_file_from_the_offered_dialog(git_register: Path) -
         items = form.query_one("#input-record_items", LinesArea)
         items.load_text(items.text + "\n電子メールアドレス")
         await pilot.press("ctrl+s")
-        await settle(pilot)
-
-        dialog = dialog_of(app)
+        dialog = await opened(pilot)
         assert dialog.kind == "change"  # filed before: a change by default
         assert dialog.query_one("#filing-date", Input).value == "R7.4.1"  # the app's day
         assert "令和7年4月1日（2025-04-01）" in shown(dialog, "#filing-date-reading")
@@ -75,8 +93,7 @@ async def test_edit_save_then_file_from_the_offered_dialog(git_register: Path) -
         assert "電子メールアドレス" in shown(dialog, "#filing-changes")
         assert not dialog.query_one("#filing-commit", Button).disabled
 
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await press_commit(pilot)
         assert isinstance(app.screen, MainScreen)
         data = tomllib.loads(path.read_text("utf-8"))
         last = data["filings"][-1]
@@ -117,8 +134,7 @@ async def test_a_review_filing_with_the_summary_drafted_and_kept_once_typed(
         await ready(pilot)
         assert main_screen(app).select_entry(ENTRY)
         await pilot.press("f")
-        await settle(pilot)
-        dialog = dialog_of(app)
+        dialog = await opened(pilot)
         # unchanged since its last filing: refused beside the fields, in the dialog's words
         assert dialog.refusal is not None
         message = shown(dialog, "#filing-message")
@@ -145,8 +161,7 @@ async def test_a_review_filing_with_the_summary_drafted_and_kept_once_typed(
         assert summary_of(dialog) == drafted
         dialog.query_one("#filing-summary", TextArea).load_text("10年経過による見直し")
 
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await press_commit(pilot)
         assert isinstance(app.screen, MainScreen)
     assert commit_count(git_register) == before + 1
     assert trailers(git_register)["Filing-Review"] == "true"
@@ -167,8 +182,7 @@ async def test_a_refused_filing_keeps_the_dialog_and_the_typed_summary(
         await ready(pilot)
         assert main_screen(app).select_entry(ENTRY)
         await pilot.press("f")
-        await settle(pilot)
-        dialog = dialog_of(app)
+        dialog = await opened(pilot)
         assert dialog.refusal is None
         dialog.query_one("#filing-summary", TextArea).load_text("メールでの連絡のため追加")
 
@@ -176,8 +190,7 @@ async def test_a_refused_filing_keeps_the_dialog_and_the_typed_summary(
         dialog.query_one("#filing-date", Input).value = "令和7年2月30日"
         await settle(pilot)
         assert "存在しない日付" in shown(dialog, "#filing-date-reading")
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await press_commit(pilot)
         assert app.screen_stack[-1] is dialog
 
         # before the last filing: refused by the draft, and again by the commit
@@ -185,8 +198,7 @@ async def test_a_refused_filing_keeps_the_dialog_and_the_typed_summary(
         await settle(pilot)
         assert "前回の届出日" in shown(dialog, "#filing-message")
         assert dialog.query_one("#filing-commit", Button).disabled
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await press_commit(pilot)
         assert app.screen_stack[-1] is dialog
         assert "届け出られませんでした" in shown(dialog, "#filing-message")
         assert summary_of(dialog) == "メールでの連絡のため追加"
@@ -196,8 +208,7 @@ async def test_a_refused_filing_keeps_the_dialog_and_the_typed_summary(
         # fixed: committed with the summary typed
         dialog.query_one("#filing-date", Input).value = "2025-04-01"
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await press_commit(pilot)
         assert isinstance(app.screen, MainScreen)
     assert head(git_register) != commit
     assert (
@@ -214,7 +225,7 @@ async def test_abolish_asks_first(git_register: Path) -> None:
         screen = main_screen(app)
         assert screen.select_entry(ENTRY)
         await pilot.press("a")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         question = app.screen
         assert isinstance(question, ConfirmDialog)
         assert "「個人住民税賦課事務」（課税課）を廃止しますか" in plain(
@@ -228,13 +239,11 @@ async def test_abolish_asks_first(git_register: Path) -> None:
         await pilot.press("a")
         await pilot.pause()
         await pilot.press("y")
-        await settle(pilot)
-        dialog = dialog_of(app)
+        dialog = await opened(pilot)
         assert dialog.kind == "abolish"
         assert dialog.query_one("#kind-abolish", RadioButton).value
         assert summary_of(dialog) == "業務を廃止"
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await press_commit(pilot)
         assert app.screen is screen
         data = tomllib.loads(path.read_text("utf-8"))
         assert data["status"] == "abolished"
@@ -252,8 +261,7 @@ async def test_choosing_abolish_in_the_dialog_asks_too(git_register: Path) -> No
         await ready(pilot)
         assert main_screen(app).select_entry(ENTRY)
         await pilot.press("f")
-        await settle(pilot)
-        dialog = dialog_of(app)
+        dialog = await opened(pilot)
         dialog.query_one("#kind-abolish", RadioButton).value = True
         await settle(pilot)
         assert dialog.kind == "abolish"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.conftest import make_app, ready
+from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_main import main_screen, plain
 from tui.app import TodokedeApp
 from tui.screens.history import HistoryScreen
@@ -18,6 +19,16 @@ ENTRY = "kazei-kojin-juminzei"
 def history_of(app: TodokedeApp) -> HistoryScreen:
     assert isinstance(app.screen, HistoryScreen), app.screen
     return app.screen
+
+
+async def open_history(app: TodokedeApp, pilot: Pilot[None]) -> HistoryScreen:
+    """h, and wait until the commits are read."""
+    await pilot.press("h")
+    await until(
+        pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.items is not None
+    )
+    await ready(pilot)
+    return history_of(app)
 
 
 def text_of(screen: HistoryScreen, selector: str, width: int = 120) -> str:
@@ -32,9 +43,7 @@ async def test_history_lists_commits_and_shows_the_diff_of_the_selected_one(
         await ready(pilot)
         main = main_screen(app)
         assert main.select_entry(ENTRY)
-        await pilot.press("h")
-        await ready(pilot)
-        screen = history_of(app)
+        screen = await open_history(app, pilot)
         table = screen.commits_table
         assert table.row_count == 4
         assert screen.items is not None
@@ -85,8 +94,6 @@ async def test_history_without_git_says_why(sample_copy: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         assert main_screen(app).select_entry(ENTRY)
-        await pilot.press("h")
-        await ready(pilot)
-        screen = history_of(app)
+        screen = await open_history(app, pilot)
         assert screen.items == []
         assert "変更履歴を読めません" in text_of(screen, "#history-change", 80)

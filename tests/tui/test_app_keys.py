@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import make_app, ready
+from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_main import main_screen, plain
 from tui.commands_palette import ACTIONS
 from tui.dialogs.filing import FilingDialog
@@ -117,29 +117,33 @@ async def test_help_lists_the_keys_of_each_screen(sample_copy: Path) -> None:
             assert words in body, words
 
         await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
         await ready(pilot)
         title, body = await help_body(pilot)
         assert "変更履歴" in title
         assert "差分へ" in body and "戻る" in body and "TOML" in body
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
 
         await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen))
         await ready(pilot)
         assert isinstance(app.focused, Input)  # ? would be typed: f1 opens the list
         title, body = await help_body(pilot, "f1")
         assert "報告書" in title and "書き出す" in body
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
 
         await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, RemindersScreen))
         await ready(pilot)
         title, body = await help_body(pilot)
         assert "見直し期限" in title and "戻る" in body
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
 
         await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FilingDialog))
         await ready(pilot)
         title, body = await help_body(pilot, "f1")
         assert "届出" in title and "届け出る" in body and "やめる" in body

@@ -6,15 +6,29 @@ from datetime import date
 from pathlib import Path
 
 from rich.text import Text
+from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.conftest import ready
+from tests.tui.conftest import ready, until
 from tests.tui.test_app_main import main_screen, plain
 from tui.app import TodokedeApp
+from tui.screens.main import MainScreen
 from tui.screens.reminders import RemindersScreen, RemindersTable
 
 #: A day with five overdue and five due-soon reviews in the sample register.
 DAY = date(2026, 4, 1)
+
+
+async def open_reminders(app: TodokedeApp, pilot: Pilot[None]) -> RemindersScreen:
+    """m (once the register is loaded), and wait until the reminders are built."""
+    await ready(pilot)
+    await pilot.press("m")
+    await until(
+        pilot, lambda: isinstance(app.screen, RemindersScreen) and app.screen.report is not None
+    )
+    screen = app.screen
+    assert isinstance(screen, RemindersScreen)
+    return screen
 
 
 def cells(table: RemindersTable, row: int) -> list[str]:
@@ -26,11 +40,7 @@ async def test_overdue_and_due_soon_lists_and_enter_jumps_to_the_process(
 ) -> None:
     app = TodokedeApp(sample_copy, as_of=DAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("m")
-        await ready(pilot)
-        screen = app.screen
-        assert isinstance(screen, RemindersScreen)
+        screen = await open_reminders(app, pilot)
         overdue = screen.query_one("#reminders-overdue", RemindersTable)
         due_soon = screen.query_one("#reminders-due-soon", RemindersTable)
         assert (overdue.row_count, due_soon.row_count) == (5, 5)
@@ -55,7 +65,7 @@ async def test_overdue_and_due_soon_lists_and_enter_jumps_to_the_process(
 
         # to the due-soon list, second process, and enter: shown on the main screen
         await pilot.press("tab", "down", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
         main = main_screen(app)
         assert main.detail.entry_id == "kazei-kotei-shisan-zei-kazei"
         node = main.register_tree.cursor_node
@@ -67,10 +77,7 @@ async def test_narrow_rows_fold_and_escape_closes(sample_copy: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         shown = main_screen(app).detail.entry_id
-        await pilot.press("m")
-        await ready(pilot)
-        screen = app.screen
-        assert isinstance(screen, RemindersScreen)
+        screen = await open_reminders(app, pilot)
         overdue = screen.query_one("#reminders-overdue", RemindersTable)
         # short 和暦 and the basis filing under its date, to fit 80 columns
         assert cells(overdue, 0)[2:4] == ["S55.4.1\n開始届", "H2.4.1"]

@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
-from tests.tui.conftest import make_app, ready
+from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_main import plain
 from tui.app import TodokedeApp
 from tui.dialogs.confirm import ConfirmDialog
@@ -27,16 +27,28 @@ def text_of(screen: ReportScreen, selector: str, width: int = 120) -> str:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Past the preview's debounce, and the preview built."""
-    await pilot.pause(0.4)
+    """Every change handled; the preview (one waiting on the dates' pause is started
+    now) or the export done."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    if isinstance(screen, ReportScreen):
+        screen.flush_preview()
+        await until(pilot, lambda: not screen.busy)
     await ready(pilot)
 
 
 async def open_report(app: TodokedeApp, pilot: Pilot[None]) -> ReportScreen:
     await ready(pilot)
     await pilot.press("r")
+    await until(pilot, lambda: isinstance(app.screen, ReportScreen))
     await settle(pilot)
     return report_of(app)
+
+
+async def export(pilot: Pilot[None]) -> None:
+    """ctrl+s, and wait for the export (or the reason it did not start)."""
+    await pilot.press("ctrl+s")
+    await settle(pilot)
 
 
 async def set_period(pilot: Pilot[None], screen: ReportScreen, start: str, end: str) -> None:
@@ -81,8 +93,7 @@ async def test_preview_of_heisei_28_and_export(
         name = "業務届出報告書_H28.1.1-H28.9.13.md"
         assert screen.query_one("#report-path", Input).value == name
 
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await export(pilot)
         written = out / name
         assert screen.written == written
         text = written.read_text("utf-8")
@@ -95,14 +106,12 @@ async def test_preview_of_heisei_28_and_export(
         await pilot.pause()
         xlsx = name.removesuffix(".md") + ".xlsx"
         assert screen.query_one("#report-path", Input).value == xlsx
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await export(pilot)
         assert (out / xlsx).read_bytes()[:2] == b"PK"
 
         # writing over a file asks first
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("n")
         await pilot.pause()
         assert app.screen_stack[-1] is screen
@@ -126,14 +135,12 @@ async def test_a_wrong_period_is_said_beside_the_field_and_nothing_is_written(
         assert "末日（平成28年1月1日）が初日（平成28年9月13日）より前です" in end
         assert screen.query_one("#report-end-reading").has_class("-error")
         assert screen.report is None
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await export(pilot)
         assert "書き出していません" in text_of(screen, "#report-status", 80)
 
         await set_period(pilot, screen, "令和7年2月30日", "R7.3.1")
         assert "存在しない日付" in text_of(screen, "#report-start-reading", 80)
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await export(pilot)
         assert screen.written is None
     assert list(out.iterdir()) == []
 
@@ -151,8 +158,7 @@ async def test_a_typed_file_name_is_kept_when_the_period_changes(
         screen.query_one("#report-format", Select).value = "html"
         await pilot.pause()
         assert screen.query_one("#report-path", Input).value == str(target.with_suffix(".html"))
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await export(pilot)
         html = target.with_suffix(".html").read_text("utf-8")
         assert "個人情報に係る業務届出報告書" in html and "<table" in html
 
@@ -180,12 +186,10 @@ async def test_a_register_with_errors_or_a_folder_as_target_writes_nothing(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_report(app, pilot)
         screen.query_one("#report-path", Input).value = str(out)
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await export(pilot)
         assert "はフォルダです" in text_of(screen, "#report-status", 400)
         screen.query_one("#report-path", Input).value = str(out / "ない" / "報告書.md")
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await export(pilot)
         assert "出力先のフォルダがありません" in text_of(screen, "#report-status", 400)
     assert list(out.iterdir()) == []
 
@@ -197,8 +201,7 @@ async def test_a_register_with_errors_or_a_folder_as_target_writes_nothing(
         screen = await open_report(app, pilot)
         assert "登録簿にエラーが" in text_of(screen, "#report-body")  # shown, but…
         screen.query_one("#report-path", Input).value = str(out / "報告書.md")
-        await pilot.press("ctrl+s")
-        await ready(pilot)
+        await export(pilot)
         status = text_of(screen, "#report-status", 400)
         assert "エラーが" in status and "書き出せません" in status and "kazei-broken" in status
     assert list(out.iterdir()) == []

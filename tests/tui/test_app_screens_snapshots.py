@@ -16,9 +16,13 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 import tui.screens.history
-from tests.tui.conftest import make_app, ready
+from tests.tui.conftest import make_app, ready, until
 from tui.app import TodokedeApp
+from tui.dialogs.filing import FilingDialog
+from tui.screens.history import HistoryScreen
 from tui.screens.main import MainScreen
+from tui.screens.reminders import RemindersScreen
+from tui.screens.report import ReportScreen
 
 SnapCompare = Callable[..., bool]
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -45,6 +49,12 @@ def test_history_screen(
     async def run_before(pilot: Pilot[None]) -> None:
         await select(pilot)
         await pilot.press("h")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, HistoryScreen) and pilot.app.screen.items is not None
+            ),
+        )
         await ready(pilot)
 
     assert snap_compare(make_app(shared_demo), terminal_size=size, run_before=run_before)
@@ -55,11 +65,14 @@ def test_report_screen(snap_compare: SnapCompare, sample_copy: Path, size: tuple
     async def run_before(pilot: Pilot[None]) -> None:
         await ready(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReportScreen))
         screen = pilot.app.screen
+        assert isinstance(screen, ReportScreen)
         screen.query_one("#report-start", Input).value = "H28.1.1"
         screen.query_one("#report-end", Input).value = "2016-09-13"
-        await pilot.pause(0.4)
+        await pilot.pause()
+        screen.flush_preview()
+        await until(pilot, lambda: not screen.busy)
         await ready(pilot)
 
     assert snap_compare(make_app(sample_copy), terminal_size=size, run_before=run_before)
@@ -72,6 +85,13 @@ def test_reminders_screen(
     async def run_before(pilot: Pilot[None]) -> None:
         await ready(pilot)
         await pilot.press("m")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, RemindersScreen)
+                and pilot.app.screen.report is not None
+            ),
+        )
         await ready(pilot)
 
     app = TodokedeApp(sample_copy, as_of=date(2026, 4, 1))
@@ -89,7 +109,10 @@ def test_filing_dialog(
     async def run_before(pilot: Pilot[None]) -> None:
         await select(pilot)
         await pilot.press("f")
-        await pilot.pause(0.3)
+        await until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, FilingDialog) and not pilot.app.screen.busy,
+        )
         await ready(pilot)
 
     assert snap_compare(make_app(git_register), terminal_size=size, run_before=run_before)

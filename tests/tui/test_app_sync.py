@@ -6,14 +6,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import LoadingIndicator, Static
 
 from registry.filing import file_entry
 from registry.sync import sync_register
 from tests.conftest import VALID_ENTRY
 from tests.githelpers import ENTRY_ID, committed_register, git, head
-from tests.tui.conftest import make_app, ready
+from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_main import main_screen, plain
+from tui.app import TodokedeApp
 from tui.dialogs.sync import SyncDialog
 from tui.screens.main import MainScreen
 
@@ -50,6 +52,15 @@ def remote_head(remote: Path) -> str:
     return git(remote, "rev-parse", "refs/heads/main").strip()
 
 
+async def synced(app: TodokedeApp, pilot: Pilot[None]) -> SyncDialog:
+    """s, and wait until the sync has answered."""
+    await pilot.press("s")
+    await until(pilot, lambda: isinstance(app.screen, SyncDialog) and not app.screen.running)
+    dialog = app.screen
+    assert isinstance(dialog, SyncDialog)
+    return dialog
+
+
 def result_text(dialog: SyncDialog) -> str:
     return plain(dialog.query_one("#sync-result", Static).content)
 
@@ -66,26 +77,20 @@ async def test_sync_sends_and_receives_then_the_register_reloads(
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         main = main_screen(app)
-        await pilot.press("s")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, SyncDialog)
-        await ready(pilot)
-        assert not dialog.running
+        dialog = await synced(app, pilot)
         assert "同期しました（origin/main）: 取得 1件・送信 1件" in result_text(dialog)
         assert head(first) == remote_head(remote)
         await pilot.press("enter")
-        await ready(pilot)
-        assert app.screen is main
-        # reloaded: the other department's filing is on screen now
-        assert main.overview is not None
-        other = main.overview.get(OTHER_ID)
-        assert other is not None and "電話番号" in other.entry.record_items
+        await until(pilot, lambda: app.screen is main)
 
-        await pilot.press("s")
-        await ready(pilot)
-        again = app.screen
-        assert isinstance(again, SyncDialog)
+        def received() -> bool:
+            other = main.overview.get(OTHER_ID) if main.overview is not None else None
+            return other is not None and "電話番号" in other.entry.record_items
+
+        # reloaded: the other department's filing is on screen now
+        await until(pilot, received)
+
+        again = await synced(app, pilot)
         assert "最新です" in result_text(again)
         await pilot.press("escape")
         await pilot.pause()
@@ -104,11 +109,7 @@ async def test_a_conflict_names_the_processes_and_keeps_the_local_filing(
     app = make_app(first)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("s")
-        await pilot.pause()
-        await ready(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, SyncDialog)
+        dialog = await synced(app, pilot)
         text = result_text(dialog)
         assert "同期を中止しました" in text
         assert "・個人住民税賦課事務（kazei-kojin-juminzei）" in text
@@ -123,11 +124,7 @@ async def test_a_refusal_is_one_line(tmp_path: Path, git_identity: None) -> None
     app = make_app(alone)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("s")
-        await pilot.pause()
-        await ready(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, SyncDialog)
+        dialog = await synced(app, pilot)
         text = result_text(dialog).strip()
         assert text.startswith("同期できませんでした: リモートが設定されていません")
         assert "\n" not in plain(dialog.query_one("#sync-result", Static).content, 400).strip()
@@ -152,7 +149,7 @@ async def test_while_syncing_a_loading_indicator_shows_and_escape_waits(
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await pilot.press("s")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, SyncDialog))
         dialog = app.screen
         assert isinstance(dialog, SyncDialog)
         assert dialog.running
@@ -162,7 +159,7 @@ async def test_while_syncing_a_loading_indicator_shows_and_escape_waits(
         await pilot.pause()
         assert dialog.is_current  # a sync is not left half-seen
         release.set()
-        await ready(pilot)
+        await until(pilot, lambda: not dialog.running)
         assert not dialog.query_one(LoadingIndicator).display
         assert "取得 0件・送信 2件" in result_text(dialog)
         await pilot.press("escape")

@@ -213,7 +213,8 @@ class FilingDialog(ModalScreen[Filed | None]):
         self.auto_summary = ""
         """The summary the last draft wrote; the field follows it until the user types."""
         self.committing = False
-        self._generation = 0
+        self._generation = 1  # busy until the first draft has answered
+        self._answered = 0
         self._timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------
@@ -308,6 +309,11 @@ class FilingDialog(ModalScreen[Filed | None]):
         return day
 
     @property
+    def busy(self) -> bool:
+        """Whether a draft or the commit is still on its way."""
+        return self.committing or self._timer is not None or self._answered != self._generation
+
+    @property
     def summary_touched(self) -> bool:
         """Whether the user wrote their own summary (it is then never replaced)."""
         return self.summary.strip() != self.auto_summary.strip()
@@ -367,12 +373,24 @@ class FilingDialog(ModalScreen[Filed | None]):
 
     # -- drafting ---------------------------------------------------------------
 
+    def flush_draft(self) -> None:
+        """Draft now what the date's pause would draft (enter in the date does this)."""
+        if self._timer is not None:
+            self._draft_now()
+
+    @on(Input.Submitted, "#filing-date")
+    def _date_submitted(self) -> None:
+        self.flush_draft()
+
     def _draft_now(self) -> None:
         """Draft the filing again for the kind, date and review flag shown."""
+        if self._timer is not None:
+            self._timer.stop()
         self._timer = None
         self._generation += 1
         day = self._day()
         if day is None:
+            self._answered = self._generation
             self.draft = None
             self._set_refusal("届出日を正しく入力してください（例: R7.4.1、2025-04-01）")
             return
@@ -392,6 +410,7 @@ class FilingDialog(ModalScreen[Filed | None]):
     def _drafted(self, generation: int, result: FilingDraft | str) -> None:
         if generation != self._generation or self.committing:
             return  # a newer draft is on its way, or the commit decides now
+        self._answered = generation
         changes = self.query_one("#filing-changes", Static)
         if isinstance(result, str):
             self.draft = None
@@ -459,6 +478,7 @@ class FilingDialog(ModalScreen[Filed | None]):
 
     def _committed(self, result: Filed | str) -> None:
         self.committing = False
+        self._answered = self._generation
         for widget in self.query("#filing-box Button, #filing-box RadioSet, #filing-review"):
             widget.disabled = False
         if isinstance(result, str):

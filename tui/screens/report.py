@@ -221,7 +221,9 @@ class ReportScreen(Screen[None]):
         self.auto_path = report_file_name(self.start, self.end, "md")
         """The file name the screen proposed; the field follows it until the user types."""
         self._timer: Timer | None = None
-        self._generation = 0
+        self._generation = 1  # busy until the first preview is built
+        self._answered = 0
+        self.exporting = False
 
     def compose(self) -> ComposeResult:
         yield Static(f"報告書 — {COUNCIL_TITLE}", id="report-title")
@@ -292,11 +294,23 @@ class ReportScreen(Screen[None]):
             self._timer.stop()
         self._timer = self.set_timer(PREVIEW_DELAY, self._preview_now)
 
+    def flush_preview(self) -> None:
+        """Preview now what the dates' pause would preview (enter in a date does this)."""
+        if self._timer is not None:
+            self._preview_now()
+
+    @on(Input.Submitted, ".report-date")
+    def _date_submitted(self) -> None:
+        self.flush_preview()
+
     def _preview_now(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
         self._timer = None
         self._generation += 1
         period = self.period()
         if period.start is None or period.end is None:
+            self._answered = self._generation
             self.report = None
             self.query_one("#report-body", Static).update(
                 Text("期間を正しく入力するとここに報告書が表示されます", "dim")
@@ -319,6 +333,7 @@ class ReportScreen(Screen[None]):
     def _built(self, generation: int, result: tuple[CouncilReport, RenderableType] | str) -> None:
         if generation != self._generation:
             return
+        self._answered = generation
         body = self.query_one("#report-body", Static)
         if isinstance(result, str):
             self.report = None
@@ -406,7 +421,7 @@ class ReportScreen(Screen[None]):
 
             def answered(overwrite: bool | None) -> None:
                 if overwrite and period.start is not None and period.end is not None:
-                    self._export(path, period.start, period.end, self.fmt)
+                    self._start_export(path, period.start, period.end)
 
             self.app.push_screen(
                 ConfirmDialog(
@@ -418,30 +433,40 @@ class ReportScreen(Screen[None]):
                 answered,
             )
             return
-        self._export(path, period.start, period.end, self.fmt)
+        self._start_export(path, period.start, period.end)
+
+    def _start_export(self, path: Path, start: date, end: date) -> None:
+        self.exporting = True
+        self._status(f"書き出しています… {path}")
+        self._export(path, start, end, self.fmt)
 
     @work(thread=True, exclusive=True, group="report-export", exit_on_error=False)
     def _export(self, path: Path, start: date, end: date, fmt: str) -> None:
         from reports.output import render, write_output
 
-        self.app.call_from_thread(self._status, f"書き出しています… {path}")
+        failure: str | None = None
         try:
             report = build_council_report(self.register, start, end)
             write_output(path, render(report, fmt))
         except OSError as error:
-            message = f"{path} に書き出せません: {error.strerror or error}"
-            self.app.call_from_thread(self._status, message, "error")
-            return
+            failure = f"{path} に書き出せません: {error.strerror or error}"
         except Exception as error:  # shown on screen: a user never sees a traceback
-            message = f"書き出せませんでした: {type(error).__name__}: {error}"
-            self.app.call_from_thread(self._status, message, "error")
-            return
-        self.app.call_from_thread(self._exported, path)
+            failure = f"書き出せませんでした: {type(error).__name__}: {error}"
+        self.app.call_from_thread(self._exported, path, failure)
 
-    def _exported(self, path: Path) -> None:
+    def _exported(self, path: Path, failure: str | None) -> None:
+        self.exporting = False
+        if failure is not None:
+            self._status(failure, "error")
+            return
         self.written = path
         self._status(f"書き出しました: {path}", "done")
         self.notify(f"書き出しました: {path}", title="報告書", timeout=8)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a preview or an export is still on its way."""
+        return self.exporting or self._timer is not None or self._answered != self._generation
 
     @on(Button.Pressed, "#report-export")
     def _export_pressed(self, event: Button.Pressed) -> None:
