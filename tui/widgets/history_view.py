@@ -2,7 +2,8 @@
 
 Each commit shows its date in 和暦, its kind (開始・変更・廃止, or その他 for a
 commit that is not a filing), who made it, the summary and which fields
-changed. Phase 2's history screen adds the field-level and raw diffs.
+changed. The history screen (h, :mod:`tui.screens.history`) shows each commit's
+field-level and raw diffs.
 """
 
 from __future__ import annotations
