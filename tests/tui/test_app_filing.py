@@ -277,3 +277,30 @@ async def test_choosing_abolish_in_the_dialog_asks_too(git_register: Path) -> No
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
     assert head(git_register) == commit
+
+
+async def test_a_process_never_filed_is_started(git_register: Path) -> None:
+    new_id = "kazei-hoteigai-fuka"
+    path = git_register / "entries" / f"{new_id}.toml"
+    path.write_text(
+        'name = "法定外税賦課事務"\ndepartment = "課税課"\npurpose = "法定外税を賦課するため"\n'
+        'subjects = ["納税義務者"]\nrecord_items = ["氏名", "住所"]\n',
+        encoding="utf-8",
+    )
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        assert screen.select_entry(new_id)
+        await pilot.press("f")
+        dialog = await opened(pilot)
+        assert dialog.kind == "start"
+        assert dialog.query_one("#filing-title", Static).content == "開始届を出す"
+        assert summary_of(dialog) == "業務開始"
+        await press_commit(pilot)
+        assert app.screen is screen
+        item = screen.current_entry()
+        assert item is not None and item.id == new_id
+        assert [f.kind for f in item.entry.filings] == ["start"]
+    assert trailers(git_register)["Filing-Kind"] == "start"
+    assert git(git_register, "status", "--porcelain").strip() == ""
