@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from tui.commands_palette import EntryJumpProvider, TodokedeCommands, TodokedePalette
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.filing import FilingDialog
 from tui.dialogs.help import HelpScreen, screen_keys
 from tui.screens.entry_form import EntryFormScreen
 from tui.screens.main import MainScreen
@@ -69,9 +70,11 @@ class TodokedeApp(App[None]):
         self.notify("終了するには ctrl+q を押してください", title="終了しますか？")
 
     async def action_quit(self) -> None:
-        """Quit, but ask first when a form holds unsaved edits."""
+        """Quit, but ask first when a form or the filing dialog holds unsaved edits."""
         unsaved = [
-            s for s in self.screen_stack if isinstance(s, EntryFormScreen) and s.has_unsaved_edits()
+            s
+            for s in self.screen_stack
+            if isinstance(s, EntryFormScreen | FilingDialog) and s.has_unsaved_edits()
         ]
         if not unsaved:
             self.exit()
@@ -85,7 +88,7 @@ class TodokedeApp(App[None]):
 
         self.push_screen(
             ConfirmDialog(
-                "保存していない変更があります。変更を捨てて終了しますか？",
+                "保存または届出していない入力があります。捨てて終了しますか？",
                 title="終了しますか",
                 yes="捨てて終了",
                 no="編集を続ける",

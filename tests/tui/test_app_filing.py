@@ -304,3 +304,36 @@ async def test_a_process_never_filed_is_started(git_register: Path) -> None:
         assert [f.kind for f in item.entry.filings] == ["start"]
     assert trailers(git_register)["Filing-Kind"] == "start"
     assert git(git_register, "status", "--porcelain").strip() == ""
+
+
+async def test_a_written_summary_is_not_dropped_without_asking(git_register: Path) -> None:
+    add_item(git_register, "電子メールアドレス")
+    commit = head(git_register)
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert main_screen(app).select_entry(ENTRY)
+        await pilot.press("f")
+        dialog = await opened(pilot)
+        # the drafted summary is no edit: escape just closes
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("f")
+        dialog = await opened(pilot)
+        dialog.query_one("#filing-summary", TextArea).load_text("自分で書いた概要")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await until(pilot, lambda: dialog.is_current)
+        assert summary_of(dialog) == "自分で書いた概要"
+        # quitting asks too
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await until(pilot, lambda: dialog.is_current)
+        assert app.is_running
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+    assert head(git_register) == commit

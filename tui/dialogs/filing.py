@@ -492,9 +492,31 @@ class FilingDialog(ModalScreen[Filed | None]):
         if self.auto_summary:
             self.query_one("#filing-summary", TextArea).load_text(self.auto_summary)
 
+    def has_unsaved_edits(self) -> bool:
+        """Whether closing would lose a summary the user wrote."""
+        return self.summary_touched and bool(self.summary.strip())
+
     def action_cancel(self) -> None:
-        if not self.committing:
+        """Close without filing; a summary the user wrote is not dropped without asking."""
+        if self.committing:
+            return
+        if not self.has_unsaved_edits():
             self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "入力した概要は届け出ていません。捨てて閉じますか？",
+                title="届出をやめますか",
+                yes="捨てて閉じる",
+                no="入力を続ける",
+            ),
+            answered,
+        )
 
     @on(Button.Pressed, "#filing-commit")
     def _commit_pressed(self, event: Button.Pressed) -> None:
