@@ -336,8 +336,11 @@ def growth(args: argparse.Namespace) -> int:
     for size in sizes:
         filings = max(size, min(4 * size, args.filings))
         with tempfile.TemporaryDirectory(prefix="todokede-growth-") as temp:
-            root = Path(temp) / "register"
-            build(root, size, filings)
+            # --keep DIR keeps each size in DIR/<entries>-<filings> and reuses it next time
+            base = args.keep or Path(temp)
+            root = base / f"{size}-{filings}"
+            if not (root / "registry.toml").is_file():
+                build(root, size, filings)
             _, raw = measure(root, args.runs)
         rows.append(
             f"| {size:,} | {filings:,} | {raw['check']:.2f} | {raw['parse_floor']:.2f} | "
@@ -355,7 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=int, default=5000)
     parser.add_argument("--filings", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--keep", type=Path, help="build the register here and keep it")
+    parser.add_argument(
+        "--keep", type=Path, help="build the register here and keep it (--growth: reuse it)"
+    )
     parser.add_argument("--reuse", type=Path, help="measure a register built before (--keep)")
     parser.add_argument("--smoke", action="store_true", help="report but never fail (CI)")
     parser.add_argument("--growth", help="comma-separated sizes, e.g. 1000,5000,20000")
