@@ -63,6 +63,13 @@ DEFAULTS: Final[dict[str, Any]] = {
     "provisions": [],
     "filings": [],
 }
+#: The lists of tables, each with the word a summary or a diff line names it by
+#: (外部結合: the column of the 個人情報ファイル簿).
+TABLE_WORDS: Final = (
+    ("outsourcing", "委託先"),
+    ("connections", "外部結合"),
+    ("provisions", "提供先"),
+)
 #: The key that names one table of each list of tables.
 TABLE_KEYS: Final[dict[str, str]] = {
     "outsourcing": "contractor",
@@ -119,12 +126,27 @@ class EntryDiff:
     changed_fields: tuple[str, ...] = ()
     items_added: tuple[str, ...] = ()
     items_removed: tuple[str, ...] = ()
+    #: Items kept under another spelling of the same catalog item: (before, after).
+    items_respelled: tuple[tuple[str, str], ...] = ()
+    #: The items both versions hold stand in another order.
+    items_reordered: bool = False
     outsourcing: TableChanges = field(default_factory=TableChanges)
     connections: TableChanges = field(default_factory=TableChanges)
     provisions: TableChanges = field(default_factory=TableChanges)
     filings_added: tuple[FilingNote, ...] = ()
     field_changes: tuple[FieldChange, ...] = ()
     unreadable: bool = False
+
+    @property
+    def items_moved(self) -> bool:
+        """The record items stand in another order, nothing added or removed (a
+        change only of spelling is not a move; a hand-built diff without the
+        details counts as one)."""
+        return (
+            "record_items" in self.changed_fields
+            and not (self.items_added or self.items_removed)
+            and (self.items_reordered or not self.items_respelled)
+        )
 
     @property
     def contractors_added(self) -> tuple[str, ...]:
@@ -202,6 +224,25 @@ def _item_changes(
     return added, removed
 
 
+def _first_spellings(items: Sequence[str], catalog: Catalog) -> dict[str, str]:
+    """Canonical name → the item as first written, in the list's order."""
+    found: dict[str, str] = {}
+    for item in items:
+        found.setdefault(catalog.canonical(item), item)
+    return found
+
+
+def _item_rewrites(
+    before: Sequence[str], after: Sequence[str], catalog: Catalog
+) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """Items spelled otherwise (マイナンバー → 個人番号), and whether the items both
+    versions hold changed their order; both compared by canonical names."""
+    old, new = _first_spellings(before, catalog), _first_spellings(after, catalog)
+    respelled = tuple((old[key], new[key]) for key in new if key in old and old[key] != new[key])
+    reordered = [key for key in old if key in new] != [key for key in new if key in old]
+    return respelled, reordered
+
+
 def _keyed(key: str, tables: Any) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for table in tables if isinstance(tables, list) else []:
@@ -264,8 +305,12 @@ def diff_entry(
         changed = [k for k in keys if _present(k, new if status == "added" else old)]
     if not changed and not unreadable:
         return None
-    added, removed = _item_changes(
-        _strings(old.get("record_items")), _strings(new.get("record_items")), catalog
+    items_before, items_after = _strings(old.get("record_items")), _strings(new.get("record_items"))
+    added, removed = _item_changes(items_before, items_after, catalog)
+    respelled, reordered = (
+        _item_rewrites(items_before, items_after, catalog)
+        if status == "modified" and "record_items" in changed
+        else ((), False)
     )
     shown = new if after is not None else old
     return EntryDiff(
@@ -276,6 +321,8 @@ def diff_entry(
         changed_fields=tuple(changed),
         items_added=added,
         items_removed=removed,
+        items_respelled=respelled,
+        items_reordered=reordered,
         outsourcing=_table_changes("outsourcing", old, new),
         connections=_table_changes("connections", old, new),
         provisions=_table_changes("provisions", old, new),

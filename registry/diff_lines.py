@@ -16,19 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
-from registry.diff import FIELD_LABELS, TABLE_KEYS, EntryDiff, FilingNote
+from registry.diff import FIELD_LABELS, TABLE_KEYS, TABLE_WORDS, EntryDiff, FilingNote
 from registry.display import visible
 from registry.model import KIND_LABELS
 from registry.wareki import format_wareki
 
 Sign = Literal["+", "-", "~"]
 
-#: The lists of tables, each with the word its lines use.
-TABLE_WORDS: Final = (
-    ("outsourcing", "委託先"),
-    ("connections", "外部結合"),
-    ("provisions", "提供先"),
-)
 SIGN_WORDS: Final[dict[str, str]] = {"+": "追加", "-": "削除", "~": "変更"}
 STATUS_NOTES: Final[dict[str, str]] = {
     "added": "ファイルを追加（この業務の最初のコミット）",
@@ -117,7 +111,11 @@ def diff_lines(diff: EntryDiff, *, wareki: bool = False) -> list[DiffLine]:
             lines += [DiffLine("-", label, str(v)) for v in old if v not in new]
         else:
             lines.append(DiffLine("~", label, f"{show_value(before)} → {show_value(after)}"))
-    if "record_items" in diff.changed_fields and not (diff.items_added or diff.items_removed):
+    lines += [
+        DiffLine("~", "記録項目", f"{before} → {after}（表記を変更）")
+        for before, after in diff.items_respelled
+    ]
+    if diff.items_moved:
         lines.append(DiffLine("~", "記録項目", "並びを変更"))
     return lines
 

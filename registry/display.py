@@ -8,6 +8,8 @@ a line read backwards; an escape sequence can move a terminal's cursor. Before
 such text is shown, :func:`visible` replaces each such character with a visible
 mark ``⟨U+202E⟩``. The result holds no markup: a TUI or rich console must still
 show it as plain text (``rich.text.Text``, ``markup=False``), never as markup.
+:func:`one_line` puts text that may hold line breaks (a summary) on one line: a
+commit's subject, a cell of a table, a line of a plain-text list.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ _HIDDEN: Final = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 _HIDDEN_OR_BREAK: Final = re.compile(f"[\t\n{_HIDDEN.pattern[1:-1]}]")
+_BREAKS: Final = re.compile(r"\s*[\r\n]+\s*")
+_BREAKS_AND_TABS: Final = re.compile(r"\s*[\t\r\n]+\s*")
 
 
 def _mark(found: re.Match[str]) -> str:
@@ -43,3 +47,12 @@ def visible(text: str, *, multiline: bool = False) -> str:
 def has_hidden(text: str) -> bool:
     """Whether :func:`visible` would change ``text`` (newlines and tabs allowed)."""
     return _HIDDEN.search(text) is not None
+
+
+def one_line(text: str, *, tabs: bool = False) -> str:
+    """``text`` on one line: each line break, with the spaces around it, becomes one
+    space, and the ends are stripped. With ``tabs``, tabs too (a column of plain
+    text, where a tab would break the alignment)."""
+    if "\n" not in text and "\r" not in text and not (tabs and "\t" in text):
+        return text.strip()  # the common case: no regex
+    return (_BREAKS_AND_TABS if tabs else _BREAKS).sub(" ", text).strip()

@@ -1,8 +1,11 @@
 """``todokede file``: record a filing (開始・変更・廃止) and commit it.
 
 The entry as edited on disk is compared with HEAD: a start needs a file not
-yet committed, a change a file that differs from HEAD (or ``review`` for a
-pure review), an abolition a committed entry. The filing is appended with the
+yet filed (absent from HEAD, or committed there without ``[[filings]]``), a
+change a file that differs from HEAD (or ``review`` for a pure review), an
+abolition a committed entry. The filing is checked against ``registry.toml``
+on disk but commits only the entry, so it is refused while ``registry.toml``
+says something else than HEAD's: what HEAD holds must stay a valid register. The filing is appended with the
 record items added and removed and, when none is given, a Japanese summary
 written from the semantic diff. The result is validated, written atomically
 (comments kept) and committed as one commit touching only that file, with the
@@ -13,7 +16,7 @@ for a review). A refusal leaves the file byte for byte and HEAD as they were.
 from __future__ import annotations
 
 import os
-import re
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,7 +27,8 @@ from pydantic import ValidationError
 
 from registry.catalog import Catalog
 from registry.crashpoints import crash_point
-from registry.diff import FIELD_LABELS, EntryDiff, diff_entry, parse_data
+from registry.diff import FIELD_LABELS, TABLE_WORDS, EntryDiff, diff_entry, parse_data
+from registry.display import one_line
 from registry.gitrepo import (
     Signature,
     blob_sha,
@@ -43,7 +47,7 @@ from registry.locking import repository_lock
 from registry.model import Entry, Filing, FilingKind, RegistryConfig
 from registry.pending import JOURNAL_NAME, PendingFiling, journal_exists, read_journal
 from registry.problems import Problem, Violation
-from registry.revisions import RegisterRepo
+from registry.revisions import RegisterRepo, Snapshot
 from registry.rules import check_entry_data, entry_rule_violations, validation_violations
 from registry.store import (
     ENTRIES_DIR,
@@ -59,20 +63,9 @@ from registry.store import (
 )
 from registry.tomledit import update_text
 
-_BREAKS: Final = re.compile(r"\s*[\r\n]+\s*")
-#: Lists of tables whose changes the summary names one by one.
-_TABLE_WORDS: Final = (
-    ("outsourcing", "委託先"),
-    ("connections", "オンライン結合"),
-    ("provisions", "提供先"),
-)
 _NOT_NAMED_AS_FIELDS: Final = frozenset(
     {"record_items", "outsourcing", "connections", "provisions", "filings", "status"}
 )
-
-
-def one_line(text: str) -> str:
-    return _BREAKS.sub(" ", text).strip()
 
 
 def _quoted(items: tuple[str, ...]) -> str:
@@ -89,7 +82,7 @@ def summarize(diff: EntryDiff | None, kind: str, review: bool = False) -> str:
             parts.append(f"記録項目に{_quoted(diff.items_added)}を追加")
         if diff.items_removed:
             parts.append(f"記録項目から{_quoted(diff.items_removed)}を削除")
-        for key, word in _TABLE_WORDS:
+        for key, word in TABLE_WORDS:
             changes = getattr(diff, key)
             if changes.added:
                 parts.append(f"{word}を追加: {'、'.join(changes.added)}")
@@ -102,16 +95,20 @@ def summarize(diff: EntryDiff | None, kind: str, review: bool = False) -> str:
             for name in diff.changed_fields
             if name not in _NOT_NAMED_AS_FIELDS
         ]
-        items_moved = "record_items" in diff.changed_fields and not (
-            diff.items_added or diff.items_removed
-        )
-        if items_moved:
-            others.insert(0, "記録項目の並び")
+        if words := _items_rewritten(diff):
+            others.insert(0, f"記録項目の{words}")
         if others:
             parts.append(f"{'・'.join(others)}を変更")
     if review:
         parts.append("見直し" if parts else "見直し（変更なし）")
     return "。".join(parts) or "変更"
+
+
+def _items_rewritten(diff: EntryDiff) -> str:
+    """``並び``, ``表記`` or ``並びと表記``: how the record items changed besides
+    items added and removed (a spelling is an alias of the same catalog item)."""
+    words = [("並び", diff.items_moved), ("表記", bool(diff.items_respelled))]
+    return "と".join(word for word, done in words if done)
 
 
 def filing_message(
@@ -194,9 +191,15 @@ def _read(path: Path, rel: str) -> tuple[str, dict[str, object]]:
 def _refuse_kind(
     entry_id: str, kind: str, committed: dict[str, object] | None, entry: Entry
 ) -> None:
-    """Refuse a kind that does not fit the file's state (new, committed, abolished)."""
+    """Refuse a kind that does not fit the file's state (new, committed, abolished).
+
+    An entry HEAD holds without any filing (committed by hand, never filed) is
+    still new: its first filing is a start.
+    """
+    filings = committed.get("filings") if committed is not None else None
+    filed = isinstance(filings, list) and bool(filings)
     if kind == "start":
-        if committed is not None:
+        if filed:
             raise RegisterError(
                 f"「{entry_id}」は既に届出されています"
                 "（変更なら --kind change、廃止なら --kind abolish で届け出てください）"
@@ -207,15 +210,44 @@ def _refuse_kind(
                 "（届出の記録は todokede file が書きます。[[filings]] を消してから開始届を出してください）"
             )
         return
-    if committed is None:
+    if not filed:
         raise RegisterError(
             f"「{entry_id}」はまだ開始届が出ていません（--kind start で届け出てください）"
         )
-    filings = committed.get("filings")
-    last = filings[-1] if isinstance(filings, list) and filings else None
+    last = filings[-1] if isinstance(filings, list) else None
     if isinstance(last, dict) and last.get("kind") == "abolish":
         raise RegisterError(
             f"「{entry_id}」は {last.get('date')} に廃止されています（廃止後の届出はできません）"
+        )
+
+
+def _refuse_config_not_committed(history: RegisterRepo, head: Snapshot) -> None:
+    """Refuse while ``registry.toml`` on disk says something else than HEAD's.
+
+    The filing is validated against the file on disk (its departments, its
+    catalog) but commits only the entry: HEAD would then hold an entry that its
+    own ``registry.toml`` refuses, and sync would share it. Comments and layout
+    are no difference (the settings read the same).
+    """
+    shown = f"{history.prefix}{REGISTRY_FILE}"
+    committed = history.config_bytes(head)
+    if committed is None:
+        raise RegisterError(
+            f"{REGISTRY_FILE} がまだコミットされていません。先に git add {shown} と"
+            " git commit でコミットしてから届け出てください"
+        )
+    on_disk = read_text(history.root / REGISTRY_FILE)
+    if committed == on_disk.encode("utf-8"):
+        return
+    before, unreadable = parse_data(committed)
+    try:
+        after = tomllib.loads(on_disk)
+    except tomllib.TOMLDecodeError:  # already refused by load_config_or_raise
+        after = None
+    if unreadable or before != after:
+        raise RegisterError(
+            f"{REGISTRY_FILE} に未コミットの変更があります。先に git commit {shown} で"
+            "コミットしてから届け出てください（届出はエントリだけをコミットします）"
         )
 
 
@@ -240,8 +272,12 @@ def _prepare(
     entry, violations = check_entry_data(data, config, catalog)
     if entry is None:
         raise _first_error(rel, text, violations)
+    if kind == "abolish" and review:
+        raise RegisterError("廃止届は見直しを兼ねられません（--review を外してください）")
     head = history.head()
-    committed_blob = history.snapshot(history.head_revision()).entries.get(entry_id)
+    head_snapshot = history.snapshot(history.head_revision())
+    _refuse_config_not_committed(history, head_snapshot)
+    committed_blob = head_snapshot.entries.get(entry_id)
     committed_bytes = history.reader.one(committed_blob) if committed_blob else None
     committed, _ = parse_data(committed_bytes)
     _refuse_kind(entry_id, kind, committed, entry)
@@ -361,7 +397,13 @@ def file_entry(
                 for note in notes:  # what was done before the refusal (the CLI shows them)
                     error.add_note(note)
                 raise
-            commit = _write_commit(history, draft, author_actor, committer_actor)
+            try:
+                commit = _write_commit(history, draft, author_actor, committer_actor)
+            except OSError as error:
+                raise RegisterError(
+                    f"git のオブジェクトを書けません: {error.strerror or error}"
+                    "（何もコミットしていません）"
+                ) from None
             crash_point("file:objects")
             original = draft.original.encode("utf-8")
             pending = PendingFiling(
@@ -376,7 +418,12 @@ def file_entry(
                 pid=os.getpid(),
             )
             journal = Path(repo.git_dir) / JOURNAL_NAME
-            atomic_write(journal, pending.to_json())
+            try:
+                atomic_write(journal, pending.to_json())
+            except OSError as error:
+                raise RegisterError(
+                    f"{journal} を書けません: {error.strerror or error}（何もコミットしていません）"
+                ) from None
             crash_point("file:journal")
             try:
                 move_head(repo, commit, draft.head, "commit: " + draft.message.split("\n", 1)[0])
@@ -384,7 +431,14 @@ def file_entry(
                 journal.unlink(missing_ok=True)
                 raise
             crash_point("file:published")
-            atomic_write(draft.path, draft.text)
+            try:
+                atomic_write(draft.path, draft.text)
+            except OSError as error:  # committed: the journal stays, the next run finishes
+                raise RegisterError(
+                    f"届出はコミットしました（{commit[:10]}）が、{draft.repo_path} を書き換えられま"
+                    f"せんでした: {error.strerror or error}。原因を取り除いてから todokede sync か"
+                    " todokede file を実行すると、ファイルをコミットの内容にそろえます"
+                ) from None
             crash_point("file:written")
             notes += _update_index(repo, draft.repo_path)
             crash_point("file:indexed")
@@ -461,7 +515,13 @@ def _complete(history: RegisterRepo, pending: PendingFiling) -> list[str]:
     except OSError:
         on_disk = None
     if on_disk == pending.original_blob:
-        atomic_write(path, committed)
+        try:
+            atomic_write(path, committed)
+        except OSError as error:  # the journal stays: the next run tries again
+            raise RegisterError(
+                f"中断した{what}はコミット済みですが、{pending.path} をまだ書き換えられません: "
+                f"{error.strerror or error}（原因を取り除いてからもう一度実行してください）"
+            ) from None
         on_disk = pending.new_blob
     if on_disk != pending.new_blob:
         return [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from registry.display import one_line
 from reports.table import Table, cell_text
 
 #: Markdown's punctuation that could start markup, each escaped with a backslash.
@@ -17,15 +18,12 @@ _ESCAPES: Final = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|#~&"})
 #: What would start a list, a heading or a rule at the beginning of a line.
 _LEADING: Final = re.compile(r"^(\d*)([-+=.)])")
 _LEADING_CHARS: Final = frozenset("-+=.)0123456789")
-_NEWLINES: Final = re.compile(r"\s*[\r\n]+\s*")
 EMPTY: Final = "（該当なし）"
 
 
 def escape(text: str) -> str:
     """Text safe in a Markdown paragraph or table cell, on one line."""
-    if "\n" in text or "\r" in text:
-        text = _NEWLINES.sub(" ", text)
-    text = text.strip().translate(_ESCAPES)
+    text = one_line(text).translate(_ESCAPES)
     if text and text[0] in _LEADING_CHARS:
         text = _LEADING.sub(r"\1\\\2", text)
     return text

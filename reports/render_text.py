@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from typing import Final
-
+from registry.display import one_line
 from registry.review import Reminder
 from registry.wareki import format_wareki
 from reports.reminders import RemindersReport, basis_label, distance_label
-
-_BREAKS: Final = re.compile(r"\s*[\t\r\n]+\s*")
-
-
-def one_line(text: str) -> str:
-    return _BREAKS.sub(" ", text).strip()
 
 
 def reminder_line(reminder: Reminder) -> str:
     """``令和8年3月22日（247日超過）　課税課　個人住民税賦課事務（id）　基準: …``."""
     return (
         f"{format_wareki(reminder.due)}（{distance_label(reminder)}）　"
-        f"{one_line(reminder.department)}　{one_line(reminder.name)}（{reminder.entry}）　"
+        f"{one_line(reminder.department, tabs=True)}　{one_line(reminder.name, tabs=True)}（{reminder.entry}）　"
         f"基準: {format_wareki(reminder.basis)} {basis_label(reminder.review.basis)}"
     )
 

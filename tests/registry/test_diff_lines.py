@@ -101,3 +101,22 @@ def test_a_new_file_lists_its_items_and_first_filing_but_no_field_changes() -> N
     assert {line.label for line in lines} <= {"記録項目", "委託先", "外部結合", "提供先", "届出"}
     assert sum(line.label == "記録項目" for line in lines) == len(SAMPLE["record_items"])
     assert sum(line.label == "届出" for line in lines) == len(SAMPLE["filings"])
+
+
+def test_an_alias_written_instead_is_a_change_of_spelling() -> None:
+    items = SAMPLE["record_items"]
+    assert "個人番号" in items
+    alias = [("マイナンバー" if i == "個人番号" else i) for i in items]
+    diff = diff_entry(ENTRY_ID, changed(record_items=alias), SAMPLE)
+    assert diff is not None
+    assert (diff.items_added, diff.items_removed) == ((), ())
+    assert diff.items_respelled == (("マイナンバー", "個人番号"),)
+    assert [line.text for line in diff_lines(diff)] == [
+        "~ 記録項目: マイナンバー → 個人番号（表記を変更）"
+    ]
+    moved = diff_entry(ENTRY_ID, changed(record_items=alias[::-1]), SAMPLE)
+    assert moved is not None
+    assert [line.text for line in diff_lines(moved)] == [
+        "~ 記録項目: マイナンバー → 個人番号（表記を変更）",
+        "~ 記録項目: 並びを変更",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,27 @@ import pytest
 
 from registry.diff import EntryDiff, TableChanges
 from registry.errors import RegisterError
-from registry.filing import draft_filing, file_entry, filing_message, summarize
+from registry.filing import (
+    draft_filing,
+    file_entry,
+    filing_message,
+    finish_interrupted,
+    summarize,
+)
 from tests.conftest import VALID_ENTRY
 from tests.githelpers import ENTRY_ID, committed_register, git, head, trailers, write_register
 
 WITH_MY_NUMBER = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "個人番号"]')
+MY_NUMBER_ALIAS = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "マイナンバー"]')
+
+
+def finish_pending(root: Path) -> list[str]:
+    """What the next ``file`` or ``sync`` does first: finish an interrupted filing."""
+    from registry.locking import repository_lock
+    from registry.revisions import RegisterRepo
+
+    with RegisterRepo(root) as history, repository_lock(history.repo.common_dir):
+        return finish_interrupted(history)
 
 
 def modified(**changes: Any) -> EntryDiff:
@@ -41,7 +58,7 @@ def test_summaries_written_from_the_diff() -> None:
     )
     assert summarize(tables, "change") == (
         "委託先を追加: 株式会社○○。委託先の内容を変更: 株式会社△△。"
-        "オンライン結合を削除: eLTAX。提供先を追加: 監査委員。業務の目的・収集先を変更"
+        "外部結合を削除: eLTAX。提供先を追加: 監査委員。業務の目的・収集先を変更"
     )
     assert summarize(modified(changed_fields=("record_items",)), "change") == "記録項目の並びを変更"
     assert summarize(modified(changed_fields=("status",)), "abolish") == "業務を廃止"
@@ -103,13 +120,27 @@ def test_filing_a_register_in_a_subfolder_of_a_bigger_repository(
     git(outer, "fsck", "--strict")
 
 
-def test_a_first_commit_on_an_unborn_branch(tmp_path: Path, git_identity: None) -> None:
+def test_on_an_unborn_branch_registry_toml_is_committed_first(
+    tmp_path: Path, git_identity: None
+) -> None:
+    # A filing commits only its entry: as the first commit it would leave HEAD a
+    # register without registry.toml (a clone of it is no register at all).
     unfiled = VALID_ENTRY.split("\n[[filings]]")[0]
     root = write_register(tmp_path / "reg", (ENTRY_ID, unfiled))
     git(root, "init", "-q", "-b", "main")
+    with pytest.raises(RegisterError, match=r"registry\.toml がまだコミットされていません"):
+        file_entry(root, ENTRY_ID, "start", date(2005, 4, 1))
+    assert git(root, "rev-list", "--all").strip() == ""
+    assert (root / "entries" / f"{ENTRY_ID}.toml").read_text("utf-8") == unfiled
+
+    git(root, "add", "registry.toml")
+    git(root, "commit", "-q", "-m", "登録簿を作成")
     filed = file_entry(root, ENTRY_ID, "start", date(2005, 4, 1))
-    assert git(root, "rev-list", "--count", "HEAD").strip() == "1"
-    assert git(root, "ls-tree", "-r", "--name-only", "HEAD").split() == [f"entries/{ENTRY_ID}.toml"]
+    assert git(root, "rev-list", "--count", "HEAD").strip() == "2"
+    assert git(root, "ls-tree", "-r", "--name-only", "HEAD").split() == [
+        f"entries/{ENTRY_ID}.toml",
+        "registry.toml",
+    ]
     assert trailers(root)["Filing-Kind"] == "start"
     assert filed.author == "総務 太郎 <soumu@example.jp>"
     assert git(root, "status", "--porcelain", "--", "entries").strip() == ""
@@ -131,3 +162,57 @@ def test_a_commit_that_cannot_be_published_restores_the_file(
     lock.unlink()
     file_entry(root, ENTRY_ID, "change", date(2016, 3, 22))
     assert git(root, "rev-parse", "HEAD~1").strip() == before
+
+
+def test_an_alias_is_a_change_of_spelling_not_of_order(tmp_path: Path, git_identity: None) -> None:
+    root = committed_register(tmp_path / "reg", (ENTRY_ID, MY_NUMBER_ALIAS))
+    path = root / "entries" / f"{ENTRY_ID}.toml"
+    path.write_text(MY_NUMBER_ALIAS.replace("マイナンバー", "個人番号"), encoding="utf-8")
+    respelled = file_entry(root, ENTRY_ID, "change", date(2016, 3, 22))
+    assert respelled.draft.summary == "記録項目の表記を変更"
+    assert respelled.draft.filing.items_added == [] and respelled.draft.filing.items_removed == []
+
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('"氏名", "住所"', '"住所", "氏名"'), encoding="utf-8")
+    assert (
+        file_entry(root, ENTRY_ID, "change", date(2016, 3, 23)).draft.summary
+        == "記録項目の並びを変更"
+    )
+
+    text = path.read_text("utf-8")
+    both = text.replace(
+        '["住所", "氏名", "生年月日", "個人番号"]', '["マイナンバー", "住所", "氏名", "生年月日"]'
+    )
+    path.write_text(both, encoding="utf-8")
+    assert file_entry(root, ENTRY_ID, "change", date(2016, 3, 24)).draft.summary == (
+        "記録項目の並びと表記を変更"
+    )
+
+
+def test_a_file_that_cannot_be_written_after_the_commit_is_said_and_finished_later(
+    tmp_path: Path, git_identity: None
+) -> None:
+    root = committed_register(tmp_path / "reg")
+    path = root / "entries" / f"{ENTRY_ID}.toml"
+    path.write_text(WITH_MY_NUMBER, encoding="utf-8")
+    # The temp file the entry is written through is taken by a folder: the write
+    # fails after the commit is published (as a full disk or a read-only folder would).
+    blocker = path.with_name(f".{path.name}.{os.getpid()}.todokede-tmp")
+    blocker.mkdir()
+    before = head(root)
+    with pytest.raises(RegisterError) as refused:
+        file_entry(root, ENTRY_ID, "change", date(2016, 3, 22))
+    message = str(refused.value)
+    assert "届出はコミットしました" in message and "\n" not in message
+    assert f"entries/{ENTRY_ID}.toml を書き換えられませんでした" in message
+    assert "todokede sync か todokede file を実行すると" in message
+    assert git(root, "rev-parse", "HEAD~1").strip() == before  # committed
+    assert path.read_text("utf-8") == WITH_MY_NUMBER  # the file as it was
+    assert (root / ".git" / "todokede-filing.json").exists()  # the note for the next run
+
+    blocker.rmdir()
+    sync_notes = finish_pending(root)
+    assert any("仕上げました" in note for note in sync_notes)
+    assert git(root, "show", f"HEAD:entries/{ENTRY_ID}.toml") == path.read_text("utf-8")
+    assert git(root, "status", "--porcelain") == ""
+    assert not (root / ".git" / "todokede-filing.json").exists()

@@ -299,7 +299,9 @@ def test_no_git_identity_is_refused(tmp_path: Path, todokede: CliRunner) -> None
         "file", ENTRY_ID, "--kind", "change", "--date", "2016-03-22", "--author", "名前だけ",
         cwd=root,
     )  # fmt: skip
-    assert_refused(bad_author, path, original, root, before, "「氏名 <メール>」の形で")
+    # A malformed --author is bad usage (exit 2), not a refused filing.
+    assert bad_author.returncode == 2 and "「氏名 <メール>」の形で" in bad_author.stderr
+    assert path.read_bytes() == original and head(root) == before
 
 
 def test_not_a_register_or_not_a_repository(
@@ -368,3 +370,100 @@ def test_usage_errors_exit_2(register: Path, todokede: CliRunner) -> None:
         result = todokede(*args, cwd=register)
         assert result.returncode == 2, (args, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+# -- review fixes: what HEAD holds stays a valid register ------------------------------
+
+
+def test_a_filing_is_refused_while_registry_toml_differs_from_head(
+    register: Path, todokede: CliRunner, tmp_path: Path
+) -> None:
+    # A department added to registry.toml but not committed; an entry moved to it.
+    config = register / "registry.toml"
+    config.write_text(
+        config.read_text("utf-8").replace('"健康増進課"]', '"健康増進課", "市民課"]'), "utf-8"
+    )
+    path = entry_file(register)
+    path.write_text(VALID_ENTRY.replace('department = "課税課"', 'department = "市民課"'), "utf-8")
+    original, before = path.read_bytes(), head(register)
+    args = ["file", ENTRY_ID, "--kind", "change", "--date", "2016-03-22"]
+
+    result = todokede(*args, cwd=register)
+    assert_refused(
+        result, path, original, register, before, "registry.toml に未コミットの変更があります"
+    )
+    assert "git commit" in result.stderr
+    git(register, "add", "registry.toml")  # staged is not committed either
+    staged = todokede(*args, cwd=register)
+    assert_refused(
+        staged, path, original, register, before, "registry.toml に未コミットの変更があります"
+    )
+
+    git(register, "commit", "-q", "-m", "市民課を追加", "--", "registry.toml")
+    done = todokede(*args, cwd=register)
+    assert done.returncode == 0, done.stderr
+    # What HEAD holds is a valid register on its own (a clone checks clean).
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(register), str(clone))
+    checked = todokede("check", cwd=clone)
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_a_comment_in_registry_toml_does_not_stop_a_filing(
+    register: Path, todokede: CliRunner
+) -> None:
+    config = register / "registry.toml"
+    config.write_text(config.read_text("utf-8") + "# 来年度に課を見直す\n", "utf-8")
+    entry_file(register).write_text(VALID_ENTRY.replace('"生年月日"]', '"生年月日", "個人番号"]'))
+    result = todokede("file", ENTRY_ID, "--kind", "change", "--date", "2016-03-22", cwd=register)
+    assert result.returncode == 0, result.stderr  # the same settings as HEAD's: HEAD stays valid
+    assert git(register, "diff", "--name-only").split() == ["registry.toml"]
+
+
+def test_an_entry_committed_by_hand_but_never_filed_is_started(
+    register: Path, todokede: CliRunner
+) -> None:
+    made = todokede(
+        "new", NEW_ID, "--department", "健康増進課", "--name", "がん検診事務", cwd=register
+    )
+    assert made.returncode == 0, made.stderr
+    path = entry_file(register, NEW_ID)
+    path.write_text(NEW_ENTRY, encoding="utf-8")
+    git(register, "add", f"entries/{NEW_ID}.toml")
+    git(register, "commit", "-q", "-m", "下書き")
+    hand = head(register)
+
+    change = todokede("file", NEW_ID, "--kind", "change", "--date", "2016-03-22", "--review",
+                      cwd=register)  # fmt: skip
+    assert_refused(change, path, NEW_ENTRY.encode(), register, hand, "まだ開始届が出ていません")
+
+    result = todokede("file", NEW_ID, "--kind", "start", "--date", "2016-03-22", cwd=register)
+    assert result.returncode == 0, result.stderr
+    assert last_filing(register, NEW_ID)["kind"] == "start"
+    assert trailers(register)["Filing-Kind"] == "start"
+    assert git(register, "rev-parse", "HEAD~1").strip() == hand
+    assert path.read_text("utf-8").startswith(NEW_ENTRY)
+    again = todokede("file", NEW_ID, "--kind", "start", "--date", "2016-03-23", cwd=register)
+    assert again.returncode == 1 and "既に届出されています" in again.stderr
+
+
+def test_a_malformed_author_is_bad_usage(register: Path, todokede: CliRunner) -> None:
+    path = entry_file(register)
+    path.write_text(VALID_ENTRY.replace('"生年月日"]', '"生年月日", "個人番号"]'), "utf-8")
+    original, before = path.read_bytes(), head(register)
+    for author in ("名前だけ", "<only@mail>", "氏名 <a@b> x"):
+        result = todokede("file", ENTRY_ID, "--kind", "change", "--date", "2016-03-22",
+                          "--author", author, cwd=register)  # fmt: skip
+        assert result.returncode == 2, (author, result.stderr)
+        assert result.stderr.count("\n") == 1 and "「氏名 <メール>」の形で" in result.stderr
+        assert path.read_bytes() == original and head(register) == before
+
+
+def test_an_abolition_cannot_be_a_review(register: Path, todokede: CliRunner) -> None:
+    path = entry_file(register)
+    original, before = path.read_bytes(), head(register)
+    result = todokede("file", ENTRY_ID, "--kind", "abolish", "--date", "2020-03-31", "--review",
+                      cwd=register)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "--review" in result.stderr
+    assert path.read_bytes() == original and head(register) == before

@@ -74,11 +74,22 @@ def file_command(
     開始届は未コミットの新しいエントリ、変更届は前回の届出から変わったエントリ（見直しだけなら
     --review）、廃止届は届出中のエントリに出す。追加・削除した記録項目と概要は前回の届出との差分から書く。
     """
+    from registry.errors import RegisterError
     from registry.filing import file_entry
+    from registry.gitrepo import parse_author
     from registry.model import entry_id_problem
 
     if problem := entry_id_problem(entry_id):
         fail(problem, EXIT_USAGE)
+    if kind == "abolish" and review:
+        fail(
+            "--review は廃止届（--kind abolish）には付けられません（見直しは変更届で）", EXIT_USAGE
+        )
+    if author:
+        try:
+            parse_author(author)  # the parser the filing uses: the same refusal, as bad usage
+        except RegisterError as error:
+            fail(str(error), EXIT_USAGE)
     root = registry_root(ctx)
     filed = file_entry(root, entry_id, cast("FilingKind", kind), day, summary, review, author)
     word, _, title = filed.subject.partition(": ")
