@@ -1,6 +1,10 @@
 """``todokede sync``: share the register through an ordinary git remote.
 
-Fetch, rebase the local filings on the remote branch, push. When another
+Fetch, rebase the local filings on the remote branch, push. Local history
+holding a merge (a conflict the user resolved with ``git pull`` or ``git
+merge``) is merged with the remote instead: a rebase would flatten the merge
+and replay the commits it reconciled, meeting the same conflict again on
+every sync (``--rebase-merges`` too, as it redoes the merge). When another
 machine pushed in between (the push is refused and the remote has moved),
 fetch and rebase again, a bounded number of times, waiting a random and
 growing while between tries so that many machines racing spread out. A
@@ -124,6 +128,27 @@ def _uncommitted(repo: git.Repo) -> list[str]:
     return paths
 
 
+def _dirty_message(history: RegisterRepo, dirty: list[str]) -> str:
+    """Changes not committed, each kind told its way: an entry is filed with
+    ``todokede file``; any other file (``registry.toml``) is committed with git."""
+    shown = "、".join(dirty[:5]) + (f" ほか{len(dirty) - 5}件" if len(dirty) > 5 else "")
+    entries = [path for path in dirty if history.entry_id_of(path) is not None]
+    if len(entries) == len(dirty):
+        return (
+            f"届出していない変更があります: {shown}"
+            "（todokede file で届け出るか、変更を戻してから同期してください）"
+        )
+    if not entries:
+        return (
+            f"コミットしていない変更があります: {shown}"
+            "（git commit でコミットするか、変更を戻してから同期してください）"
+        )
+    return (
+        f"届出・コミットしていない変更があります: {shown}（エントリは todokede file で届け出て、"
+        "ほかのファイルは git commit でコミットするか、変更を戻してから同期してください）"
+    )
+
+
 def _fetch(repo: git.Repo, remote: str) -> None:
     try:
         repo.git.fetch(remote)
@@ -159,10 +184,16 @@ def _name_of(path: Path) -> str:
 
 
 def _refuse_overwrites(repo: git.Repo, upstream: str) -> None:
-    """Files the remote added that exist here untracked (a draft under the same id)."""
+    """Files the remote added that exist here untracked (a draft under the same id).
+
+    A file HEAD holds (filed here too, under the same id) is left to the rebase
+    or merge, which reports it as a conflict naming the entry.
+    """
     added = repo.git.diff("--name-only", "--diff-filter=A", f"HEAD...{upstream}").splitlines()
     base = work_tree(repo)
-    clashes = [path for path in added if (base / path).exists()]
+    present = [path for path in added if (base / path).exists()]
+    tracked = set(repo.git.ls_files("--", *present).splitlines()) if present else set()
+    clashes = [path for path in present if path not in tracked]
     if clashes:
         raise RegisterError(
             f"他の端末で同じ名前のファイルが届け出られています: {'、'.join(clashes)}"
@@ -170,18 +201,28 @@ def _refuse_overwrites(repo: git.Repo, upstream: str) -> None:
         )
 
 
-def _rebase(history: RegisterRepo, upstream: str) -> None:
-    """Rebase HEAD on ``upstream``; on a conflict abort and raise SyncConflict."""
+def _has_merges(repo: git.Repo, upstream: str) -> bool:
+    """Whether the local commits (``upstream..HEAD``) hold a merge."""
+    return bool(repo.git.rev_list("--merges", "-n", "1", f"{upstream}..HEAD").strip())
+
+
+def _integrate(history: RegisterRepo, upstream: str, where: str) -> None:
+    """Put the remote's commits under HEAD: a rebase, or a merge when the local
+    commits hold a merge already; on a conflict abort and raise SyncConflict."""
     repo = history.repo
     _refuse_overwrites(repo, upstream)
+    merging = _has_merges(repo, upstream)
+    git_dir = Path(repo.git_dir)
     try:
-        repo.git.rebase("--no-autostash", upstream)
+        if merging:
+            repo.git.merge("--no-edit", "--no-ff", "-m", f"同期: {where} を取り込み", upstream)
+        else:
+            repo.git.rebase("--no-autostash", upstream)
     except git.GitCommandError as error:
         conflicted = repo.git.diff("--name-only", "--diff-filter=U").splitlines()
-        in_rebase = any(
-            (Path(repo.git_dir) / name).exists() for name in ("rebase-merge", "rebase-apply")
-        )
-        if in_rebase:
+        if (git_dir / "MERGE_HEAD").exists():
+            repo.git.merge("--abort")
+        if any((git_dir / name).exists() for name in ("rebase-merge", "rebase-apply")):
             repo.git.rebase("--abort")
         if not conflicted:
             raise RegisterError(f"取り込めませんでした: {_git_message(error)}") from None
@@ -195,9 +236,10 @@ def _rebase(history: RegisterRepo, upstream: str) -> None:
             else:
                 entries.append((entry_id, _name_of(base / path)))
         named = [f"{i}（{n}）" if n else i for i, n in entries] + others
+        pull = "git pull --no-rebase" if merging else "git pull --rebase"
         raise SyncConflict(
             f"同じ業務が他の端末でも変更されていたため同期を中止しました: {'、'.join(named)}。"
-            "手元の届出はそのまま残しています（git pull --rebase で内容を突き合わせてください）",
+            f"手元の届出はそのまま残しています（{pull} で内容を突き合わせてください）",
             entries,
         ) from None
 
@@ -285,11 +327,7 @@ def _sync(history: RegisterRepo, remote: str | None, attempts: int) -> SyncResul
         raise RegisterError("まだコミットがありません（届出をしてから同期してください）")
     remote_name, remote_branch = _remote(repo, branch, remote)
     if dirty := _uncommitted(repo):
-        shown = "、".join(dirty[:5]) + (f" ほか{len(dirty) - 5}件" if len(dirty) > 5 else "")
-        raise RegisterError(
-            f"届出していない変更があります: {shown}"
-            "（todokede file で届け出るか、変更を戻してから同期してください）"
-        )
+        raise RegisterError(_dirty_message(history, dirty))
     needs_upstream = repo.active_branch.tracking_branch() is None
     received = 0
     _fetch(repo, remote_name)
@@ -300,7 +338,7 @@ def _sync(history: RegisterRepo, remote: str | None, attempts: int) -> SyncResul
             if new:
                 if ahead:
                     identities(repo)  # a rebase writes commits: refuse without an identity
-                _rebase(history, upstream)
+                _integrate(history, upstream, f"{remote_name}/{remote_branch}")
                 received += new
         sent = _count(repo, f"{upstream}..HEAD") if upstream else _count(repo, "HEAD")
         if not sent and not needs_upstream:

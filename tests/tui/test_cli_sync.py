@@ -231,3 +231,137 @@ def test_remotes_upstream_and_refusals(
     git(root, "switch", "-q", "--detach")
     detached = todokede("sync", cwd=root)
     assert detached.returncode == 1 and "detached HEAD" in detached.stderr
+
+
+# -- review fixes ------------------------------------------------------------------------
+
+
+def resolve_by_merge(second: Path) -> None:
+    """What a user does by hand after a conflict: git pull (a merge), keep both filings."""
+    import subprocess
+
+    pulled = subprocess.run(
+        ["git", "-C", str(second), "pull", "--no-rebase", "-q"], capture_output=True, text=True
+    )
+    assert pulled.returncode != 0 and "CONFLICT" in pulled.stdout + pulled.stderr
+    theirs = git(second, "show", f"origin/main:entries/{ENTRY_ID}.toml")
+    resolved = theirs.replace('"個人番号"]', '"個人番号", "電話番号"]') + (
+        '\n[[filings]]\ndate = 2016-04-01\nkind = "change"\n'
+        'summary = "記録項目に「電話番号」を追加"\nitems_added = ["電話番号"]\n'
+    )
+    (second / "entries" / f"{ENTRY_ID}.toml").write_text(resolved, encoding="utf-8")
+    git(second, "add", f"entries/{ENTRY_ID}.toml")
+    git(second, "commit", "-q", "--no-edit")
+
+
+def test_a_conflict_resolved_with_a_merge_syncs_afterwards(
+    machines: tuple[Path, Path, Path], todokede: CliRunner
+) -> None:
+    remote, first, second = machines
+    file_change(todokede, first, ENTRY_ID, "個人番号", "2016-03-22")
+    assert todokede("sync", cwd=first).returncode == 0
+    file_change(todokede, second, ENTRY_ID, "電話番号", "2016-04-01")
+    assert todokede("sync", cwd=second).returncode == 1  # the conflict
+    resolve_by_merge(second)
+    checked = todokede("check", cwd=second)
+    assert checked.returncode == 0, checked.stdout
+    merge = head(second)
+    # Meanwhile the other machine files again and shares it.
+    file_change(todokede, first, OTHER_ID, "電話番号", "2016-05-01")
+    assert todokede("sync", cwd=first).returncode == 0
+
+    result = todokede("sync", cwd=second)
+
+    assert result.returncode == 0, result.stderr
+    assert "受け取り 1件" in result.stdout
+    assert remote_head(remote) == head(second)
+    assert git(second, "merge-base", "--is-ancestor", merge, "HEAD") == ""  # the merge kept
+    assert git(second, "status", "--porcelain") == ""
+    again = todokede("sync", cwd=first)
+    assert again.returncode == 0, again.stderr
+    assert head(first) == head(second)
+    for root in (first, second):
+        text = (root / "entries" / f"{ENTRY_ID}.toml").read_text("utf-8")
+        assert "個人番号" in text and "電話番号" in text
+        assert "電話番号" in (root / "entries" / f"{OTHER_ID}.toml").read_text("utf-8")
+        checked = todokede("check", cwd=root)
+        assert checked.returncode == 0, checked.stdout
+    log = todokede("log", "--format", "json", cwd=first).stdout
+    assert log.count('"kind": "change"') == 3  # every filing once, none replayed twice
+
+
+def test_a_conflict_with_local_merges_keeps_everything(
+    machines: tuple[Path, Path, Path], todokede: CliRunner
+) -> None:
+    remote, first, second = machines
+    file_change(todokede, first, ENTRY_ID, "個人番号", "2016-03-22")
+    assert todokede("sync", cwd=first).returncode == 0
+    file_change(todokede, second, ENTRY_ID, "電話番号", "2016-04-01")
+    assert todokede("sync", cwd=second).returncode == 1
+    resolve_by_merge(second)
+    merge = head(second)
+    # The other machine changes the same entry again: a real conflict with the merge.
+    path = first / "entries" / f"{ENTRY_ID}.toml"
+    path.write_text(
+        path.read_text("utf-8").replace('"個人番号"]', '"個人番号", "電子メールアドレス"]', 1),
+        encoding="utf-8",
+    )
+    filed = todokede("file", ENTRY_ID, "--kind", "change", "--date", "2016-05-01", cwd=first)
+    assert filed.returncode == 0, filed.stderr
+    assert todokede("sync", cwd=first).returncode == 0
+    pushed = remote_head(remote)
+
+    result = todokede("sync", cwd=second)
+
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "kazei-kojin-juminzei（個人住民税賦課事務）" in result.stderr
+    assert "手元の届出はそのまま残しています" in result.stderr
+    assert head(second) == merge and remote_head(remote) == pushed
+    assert not (second / ".git" / "MERGE_HEAD").exists()
+    assert git(second, "status", "--porcelain") == ""
+
+
+def test_both_machines_started_the_same_new_id_is_a_conflict_naming_it(
+    machines: tuple[Path, Path, Path], todokede: CliRunner
+) -> None:
+    remote, first, second = machines
+    unfiled = OTHER.split("\n[[filings]]")[0]
+    for root, name in ((first, "がん検診事務"), (second, "胃がん検診事務")):
+        (root / "entries" / "kenko-new.toml").write_text(
+            unfiled.replace("がん検診事務", name), encoding="utf-8"
+        )
+        started = todokede("file", "kenko-new", "--kind", "start", "--date", "2016-05-01",
+                           cwd=root)  # fmt: skip
+        assert started.returncode == 0, started.stderr
+    assert todokede("sync", cwd=first).returncode == 0
+    pushed, local = remote_head(remote), head(second)
+
+    result = todokede("sync", cwd=second)
+
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "kenko-new（胃がん検診事務）" in result.stderr
+    assert "手元の届出はそのまま残しています" in result.stderr
+    assert "まだ届け出ていない" not in result.stderr  # it is filed (committed) here
+    assert head(second) == local and remote_head(remote) == pushed
+    assert git(second, "status", "--porcelain") == ""
+
+
+def test_uncommitted_registry_toml_names_git_commit_not_file(
+    machines: tuple[Path, Path, Path], todokede: CliRunner
+) -> None:
+    _, _, second = machines
+    config = second / "registry.toml"
+    config.write_text(config.read_text("utf-8") + "# note\n", "utf-8")
+    result = todokede("sync", cwd=second)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "registry.toml" in result.stderr and "git commit" in result.stderr
+    assert "todokede file" not in result.stderr
+
+    add_item(second, ENTRY_ID, "電話番号")  # an entry too: each is told its way
+    both = todokede("sync", cwd=second)
+    assert both.returncode == 1 and both.stderr.count("\n") == 1
+    assert f"entries/{ENTRY_ID}.toml" in both.stderr and "registry.toml" in both.stderr
+    assert "todokede file" in both.stderr and "git commit" in both.stderr
