@@ -172,16 +172,19 @@ def build_demo(dest: Path, source: Path | None = None) -> DemoResult:
         )
     config_text, config, samples = _load_sample(source or sample_root())
     building = dest.with_name(f".{dest.name}.{os.getpid()}.todokede-tmp")
-    shutil.rmtree(building, ignore_errors=True)
-    building.mkdir(parents=True)
     try:
-        commits, identity_set = _write_history(building, config_text, config, samples)
-        if dest.exists():
-            dest.rmdir()
-        building.replace(dest)
-    except BaseException:
         shutil.rmtree(building, ignore_errors=True)
-        raise
+        building.mkdir(parents=True)
+        try:
+            commits, identity_set = _write_history(building, config_text, config, samples)
+            if dest.exists():
+                dest.rmdir()
+            building.replace(dest)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+    except OSError as error:  # a folder nobody may create, a file on the way, a full disk
+        raise RegisterError(f"{dest} を作成できません: {error.strerror or error}") from None
     return DemoResult(dest, created=True, commits=commits, identity_set=identity_set)
 
 

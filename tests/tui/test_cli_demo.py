@@ -65,3 +65,16 @@ def test_a_folder_that_is_not_a_register_is_refused(tmp_path: Path, todokede: Cl
     assert "空ではなく登録簿でもありません" in result.stderr
     assert result.stderr.count("\n") == 1
     assert [p.name for p in busy.iterdir()] == ["mine.txt"]
+
+
+def test_a_path_that_cannot_be_created_is_one_line(tmp_path: Path, todokede: CliRunner) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("a file, not a folder\n", encoding="utf-8")
+    for dest in (Path("/proc/todokede-demo"), plain / "demo"):
+        result = todokede("demo", str(dest), "--no-tui", cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith(f"エラー: {dest} を作成できません: ")
+        assert result.stderr.count("\n") == 1
+        assert "予期しないエラー" not in result.stderr
+    assert plain.read_text("utf-8") == "a file, not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "plain.txt"]
