@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from registry.catalog import Catalog, CatalogItem, builtin_catalog, fold
-from registry.errors import RegisterError
 from registry.limits import MAX_FILE_BYTES
-from registry.revisions import RegisterRepo, Revision
+from registry.revisions import RegisterRepo, Revision, UnknownEntry
 
 DiffStatus = Literal["added", "modified", "removed"]
 
@@ -408,9 +407,9 @@ def diff_revisions(
     wanted = set(before.entries) | set(after.entries)
     if entry_id is not None:
         if entry_id not in wanted:
-            raise RegisterError(
-                f"エントリ「{entry_id}」は {source.label} にも {target.label} にもありません"
-            )
+            if not history.ever_held(entry_id):
+                raise UnknownEntry(entry_id)
+            return RegisterDiff(source, target, [])  # there once, in neither version
         wanted = {entry_id}
     changed = sorted(i for i in wanted if before.entries.get(i) != after.entries.get(i))
     old = history.contents(before, changed)

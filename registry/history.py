@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from registry.diff import EntryDiff, catalog_from_config, diff_entry_bytes, parse_data
-from registry.revisions import RegisterRepo
+from registry.revisions import RegisterRepo, UnknownEntry
 
 KIND_WORDS: Final[dict[str, str]] = {"start": "開始届", "change": "変更届", "abolish": "廃止届"}
 LOG_KIND_LABELS: Final[dict[str | None, str]] = {
@@ -288,10 +288,15 @@ def register_log(
     since: date | None = None,
     until: date | None = None,
 ) -> list[LogItem]:
-    """The register's commits, newest first: of one entry, in a period (inclusive)."""
+    """The register's commits, newest first: of one entry, in a period (inclusive).
+
+    UnknownEntry for an id that no commit touched and that is not on disk either.
+    """
     with RegisterRepo(root) as history:
         paths = [history.entry_path(entry_id)] if entry_id else history.register_paths()
         raws = _log(history, paths)
+        if entry_id and not raws and not history.on_disk(entry_id):
+            raise UnknownEntry(entry_id)
         wanted: set[str] = set()
         for raw in raws:
             ids = [history.entry_id_of(p) for p, _, _ in raw.files]

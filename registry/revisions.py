@@ -35,6 +35,14 @@ class RevisionError(RegisterError):
     """A revision or date that names no commit (a usage error)."""
 
 
+class UnknownEntry(RevisionError):
+    """An entry id that no version of the register ever held (a usage error too)."""
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__(f"エントリ「{entry_id}」はありません")
+        self.entry_id = entry_id
+
+
 @dataclass(frozen=True)
 class Revision:
     """A version of the register.
@@ -48,6 +56,15 @@ class Revision:
     commit: str | None
     working_tree: bool = False
     day: date | None = None
+
+    @property
+    def shown(self) -> str:
+        """The label as a reader sees it: 作業中のファイル, a short sha, a date."""
+        if self.working_tree:
+            return "作業中のファイル"
+        if self.label == EMPTY:
+            return "空の登録簿（最初のコミットの前）"
+        return self.label[:10] if self.label == self.commit else self.label
 
 
 @dataclass
@@ -131,6 +148,20 @@ class RegisterRepo:
         if path.startswith(folder) and path.endswith(".toml") and "/" not in path[len(folder) :]:
             return path[len(folder) : -len(".toml")]
         return None
+
+    def on_disk(self, entry_id: str) -> bool:
+        """Whether the entry's file is in the working tree (a link counts: it is there)."""
+        path = self.root / ENTRIES_DIR / f"{entry_id}.toml"
+        return path.is_symlink() or path.exists()
+
+    def ever_held(self, entry_id: str) -> bool:
+        """Whether the entry is on disk, or any commit of HEAD's history touched it."""
+        if self.on_disk(entry_id):
+            return True
+        if self.head() is None:
+            return False
+        found = self.repo.git.log("-1", "--format=%H", "HEAD", "--", self.entry_path(entry_id))
+        return bool(found.strip())
 
     def register_paths(self) -> list[str]:
         """Pathspecs of the register's files (everything when it is the whole repo)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from registry.history import entry_history, register_log, unified_diff
+from registry.revisions import UnknownEntry
 from tests.githelpers import copy_demo, git
 
 
@@ -73,7 +74,8 @@ def test_log_for_one_entry_a_period_and_the_whole_register(demo: Path) -> None:
     assert whole[-1].summary == "登録簿を作成" and whole[-1].entry is None
     assert whole[-1].department == whole[-1].name == ""
     assert len(whole) == int(git(demo, "rev-list", "--count", "HEAD"))
-    assert register_log(demo, "no-such-entry") == []
+    with pytest.raises(UnknownEntry, match="エントリ「no-such-entry」はありません"):
+        register_log(demo, "no-such-entry")  # never held: as `diff no-such-entry` says
 
 
 def test_a_commit_touching_many_entries_is_listed_as_other(demo: Path, git_identity: None) -> None:

@@ -97,7 +97,7 @@ def test_diff_usage_errors(demo: Path, todokede: CliRunner) -> None:
     for args, code, fragment in (
         (["--from", "no-such-rev"], 2, "日付としてもリビジョンとしても読めません"),
         (["--to", "平成32年1月1日"], 2, "平成にない日付です"),
-        (["no-such-entry"], 1, "エントリ「no-such-entry」は"),
+        (["no-such-entry"], 2, "エントリ「no-such-entry」はありません"),
     ):
         result = todokede("diff", *args, cwd=demo)
         assert result.returncode == code, result.stderr
@@ -189,3 +189,45 @@ def test_history_reads_in_bulk_not_one_git_process_per_commit_or_file(
     runs = calls.read_text().splitlines()
     assert runs.count("cat-file --batch") == 1, runs  # every object through one reader
     assert len(runs) <= 6, runs  # against 93 commits and 32 entry files
+
+
+def test_an_unknown_entry_is_bad_usage_for_log_and_diff_alike(
+    demo: Path, todokede: CliRunner
+) -> None:
+    for args in (
+        ["log", "nosuch"],
+        ["log", "nosuch", "--format", "json"],
+        ["diff", "nosuch"],
+        ["diff", "nosuch", "--format", "json"],
+        ["diff", "nosuch", "--from", "2016-01-01", "--to", "HEAD"],
+    ):
+        result = todokede(*args, cwd=demo)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr == "エラー: エントリ「nosuch」はありません\n", args
+        assert result.stdout == ""
+
+
+def test_ids_known_somewhere_are_no_usage_error(demo: Path, todokede: CliRunner) -> None:
+    # In HEAD, but in neither of the compared revisions: nothing changed between them.
+    early = todokede("diff", I_GAN, "--from", "2000-01-01", "--to", "2001-01-01", cwd=demo)
+    assert early.returncode == 0, early.stderr
+    assert "変更はありません" in early.stdout
+    # Only on disk (never committed): no history yet; the diff shows it added.
+    draft = demo / "entries" / "kenko-new.toml"
+    shutil.copy(demo / "entries" / f"{I_GAN}.toml", draft)
+    fresh = todokede("log", "kenko-new", cwd=demo)
+    assert (fresh.returncode, fresh.stdout.strip()) == (0, "該当する履歴はありません")
+    added = todokede("diff", "kenko-new", cwd=demo)
+    assert added.returncode == 0 and "[追加]" in added.stdout
+    assert "作業中のファイル" in added.stdout and "working-tree" not in added.stdout
+    draft.unlink()
+    # In history only: removed from disk and from HEAD by hand.
+    git(demo, "rm", "-q", f"entries/{I_GAN}.toml")
+    git(demo, "-c", "user.name=x", "-c", "user.email=x@example.jp", "commit", "-q", "-m", "rm")
+    gone = todokede("log", I_GAN, cwd=demo)
+    assert gone.returncode == 0, gone.stderr
+    assert "胃がんリスク検診業務" in gone.stdout
+    quiet = todokede("diff", I_GAN, cwd=demo)
+    assert quiet.returncode == 0 and "変更はありません" in quiet.stdout
+    removed = todokede("diff", I_GAN, "--to", "HEAD", cwd=demo)
+    assert removed.returncode == 0 and "[削除]" in removed.stdout

@@ -177,6 +177,7 @@ def log_command(
 ) -> int:
     """届出とその他のコミットを新しい順に示す（日付・区分・担当課・業務の名称・届出者・概要）。"""
     from registry.history import register_log
+    from registry.revisions import UnknownEntry
 
     if entry_id is not None:
         from registry.model import entry_id_problem
@@ -185,7 +186,10 @@ def log_command(
             fail(problem, EXIT_USAGE)
     if since and until and since > until:
         fail(f"--since（{since}）が --until（{until}）より後です", EXIT_USAGE)
-    items = register_log(registry_root(ctx), entry_id, since, until)
+    try:
+        items = register_log(registry_root(ctx), entry_id, since, until)
+    except UnknownEntry as error:
+        fail(str(error), EXIT_USAGE)
     if fmt == "json":
         click.echo(
             json.dumps({"commits": [i.as_json() for i in items]}, ensure_ascii=False, indent=2)
@@ -207,10 +211,6 @@ def log_command(
 
 
 # -- diff ------------------------------------------------------------------------------
-
-
-def _label(label: str) -> str:
-    return label[:10] if len(label) == 40 else label
 
 
 def _line(sign: str, label: str, value: str) -> Text:
@@ -238,7 +238,7 @@ def diff_lines(result: RegisterDiff) -> list[Text]:
     lines = [
         Text.assemble(
             ("登録簿の差分: ", "bold"),
-            f"{_label(result.source.label)} → {_label(result.target.label)}（{counts}）",
+            f"{result.source.shown} → {result.target.shown}（{counts}）",
         )
     ]
     if result.config_changed:
