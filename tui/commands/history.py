@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from tui.clihelp import DATE, EXIT_OK, EXIT_USAGE, fail, registry_root
+from tui.clihelp import (
+    DATE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Choice,
+    fail,
+    registry_root,
+    text_or_json_option,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,7 +57,7 @@ def console() -> Console:
 @click.argument("entry_id", metavar="ID")
 @click.option(
     "--kind",
-    type=click.Choice(KINDS),
+    type=Choice(KINDS),
     required=True,
     help="届出の区分: start（開始）/ change（変更）/ abolish（廃止）",
 )
@@ -163,14 +171,7 @@ def plain_table(rows: list[tuple[str, ...]]) -> str:
     "--since", type=DATE, default=None, help="この日以降（届出日、届出でなければコミット日）"
 )
 @click.option("--until", type=DATE, default=None, help="この日まで（その日を含む）")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="出力形式",
-)
+@text_or_json_option
 @click.pass_context
 def log_command(
     ctx: click.Context, entry_id: str | None, since: date | None, until: date | None, fmt: str
@@ -282,14 +283,7 @@ def render_diff(result: RegisterDiff) -> None:
 @click.option(
     "--to", "to_spec", default=None, help="比べる先: リビジョンか日付（省略時は作業中のファイル）"
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="出力形式",
-)
+@text_or_json_option
 @click.pass_context
 def diff_command(
     ctx: click.Context, entry_id: str | None, from_spec: str | None, to_spec: str | None, fmt: str

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import click
 
-from tui.clihelp import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, fail, registry_root
+from tui.clihelp import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    registry_root,
+    text_or_json_option,
+)
 
 
 @click.command()
 @click.option("--strict", is_flag=True, help="警告（項目一覧にない記録項目など）もエラーにする")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="出力形式",
-)
+@text_or_json_option
 @click.option(
     "--audit",
     is_flag=True,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import click
 
-from tui.clihelp import DATE, EXIT_OK, EXIT_USAGE, fail, registry_root
+from tui.clihelp import DATE, EXIT_OK, EXIT_USAGE, Choice, fail, registry_root
 
 if TYPE_CHECKING:
     from registry.store import Register
@@ -47,7 +47,7 @@ def document_format_option(func: click.decorators.FC) -> click.decorators.FC:
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(DOCUMENT_FORMATS),
+        type=Choice(DOCUMENT_FORMATS),
         default=None,
         help="出力形式（省略時は -o の拡張子から、なければ md）",
     )(func)
@@ -186,7 +186,7 @@ def report(ctx: click.Context, start: date, end: date, fmt: str | None, output: 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(REMINDER_FORMATS),
+    type=Choice(REMINDER_FORMATS),
     default="text",
     show_default=True,
     help="出力形式",
