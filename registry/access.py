@@ -34,11 +34,9 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from registry.display import visible
-from registry.limits import MAX_FILE_BYTES
+from registry.limits import ENTRIES_DIR, MAX_FILE_BYTES, REGISTRY_FILE
 
 SECRETARIAT: Final = "secretariat"
-REGISTRY_FILE: Final = "registry.toml"
-ENTRIES_DIR: Final = "entries"
 
 Rule = Literal["department", "unreadable", "config", "other"]
 

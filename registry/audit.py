@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Final
 
 from registry.access import (
-    REGISTRY_FILE,
     AccessError,
     AccessTable,
     judge_commit,
@@ -22,6 +21,7 @@ from registry.access import (
 )
 from registry.commits import git_output, read_changes
 from registry.display import visible
+from registry.limits import REGISTRY_FILE
 from registry.problems import Problem
 from registry.revisions import RegisterRepo
 

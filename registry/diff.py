@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from registry.catalog import Catalog, CatalogItem, builtin_catalog, fold
+from registry.departments import department_index
 from registry.limits import MAX_FILE_BYTES
 from registry.revisions import RegisterRepo, Revision, UnknownEntry
 
@@ -390,8 +391,7 @@ def catalog_from_config(raw: bytes | None) -> tuple[Catalog, list[str]]:
 
 def _order(departments: list[str]) -> Any:
     def key(diff: EntryDiff) -> tuple[int, str, str]:
-        index = departments.index(diff.department) if diff.department in departments else 10**6
-        return index, diff.name, diff.entry
+        return department_index(departments, diff.department), diff.name, diff.entry
 
     return key
 

@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Final
 
 from registry.access import (
-    REGISTRY_FILE,
     SECRETARIAT,
     AccessError,
     judge_commit,
@@ -52,6 +51,7 @@ from registry.commits import git_output, read_changes, rev_list
 from registry.display import visible
 from registry.errors import RegisterError
 from registry.gitrepo import ZERO_SHA, ObjectReader
+from registry.limits import REGISTRY_FILE
 
 HOOK_NAME: Final = "pre-receive"
 MARKER: Final = "# todokede pre-receive hook"

@@ -1,4 +1,5 @@
-"""Limits shared by the light readers (history, hooks) and the store, with no imports."""
+"""Limits and the register's layout, shared by the light readers (history, diffs,
+hooks) and the store, with no imports (the store loads pydantic; they need not)."""
 
 from __future__ import annotations
 
@@ -8,3 +9,6 @@ from typing import Final
 MAX_FILE_BYTES: Final = 1024 * 1024
 #: The suffix of a file being written; one left behind marks an interrupted write.
 TEMP_SUFFIX: Final = ".todokede-tmp"
+#: The layout of a register: its settings and the folder of its entry files.
+REGISTRY_FILE: Final = "registry.toml"
+ENTRIES_DIR: Final = "entries"

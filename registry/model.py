@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from registry.catalog import CATEGORIES, Catalog, CatalogItem, builtin_catalog, fold
+from registry.departments import department_index
 from registry.wareki import GREGORIAN_START, WarekiError, parse_date
 
 ENTRY_ID: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -298,10 +299,7 @@ class RegistryConfig(_Model):
 
     def department_index(self, department: str) -> int:
         """Position of a department in the register's order (unknown ones last)."""
-        try:
-            return self.departments.index(department)
-        except ValueError:
-            return len(self.departments)
+        return department_index(self.departments, department)
 
     def build_catalog(self) -> Catalog:
         """The built-in catalog extended by this register's items."""

@@ -20,11 +20,23 @@ from registry.problems import Problem
 JOURNAL_NAME: Final = "todokede-filing.json"
 #: Lock files git leaves when killed while writing the index or a ref.
 _GIT_LOCKS: Final = ("index.lock", "HEAD.lock", "packed-refs.lock", "config.lock")
-_OPERATIONS: Final = {
-    "rebase-merge": ("リベース", "rebase --abort"),
-    "rebase-apply": ("リベース", "rebase --abort"),
-    "MERGE_HEAD": ("マージ", "merge --abort"),
-}
+#: git operations that stop half done on a conflict: the marker git leaves in its
+#: directory, the operation in Japanese, and the git command that abandons it.
+GIT_OPERATIONS: Final = (
+    ("rebase-merge", "リベース", "rebase --abort"),
+    ("rebase-apply", "リベース", "rebase --abort"),
+    ("MERGE_HEAD", "マージ", "merge --abort"),
+    ("CHERRY_PICK_HEAD", "チェリーピック", "cherry-pick --abort"),
+    ("REVERT_HEAD", "リバート", "revert --abort"),
+)
+
+
+def operation_at(git_dir: Path) -> tuple[str, str, str] | None:
+    """The git operation left half done in ``git_dir`` (marker, label, abort), or None."""
+    for operation in GIT_OPERATIONS:
+        if (git_dir / operation[0]).exists():
+            return operation
+    return None
 
 
 @dataclass(frozen=True)
@@ -103,19 +115,18 @@ def git_pending_problems(root: Path) -> list[Problem]:
                 "warning",
             )
         )
-    for marker, (label, abort) in _OPERATIONS.items():
-        if (git_dir / marker).exists():
-            found.append(
-                Problem(
-                    _shown(git_dir / marker, root),
-                    None,
-                    "",
-                    f"git の{label}の途中です（同期が中断したのかもしれません）。"
-                    f"終えるか git {abort} で中止してください",
-                    "warning",
-                )
+    if operation := operation_at(git_dir):
+        marker, label, abort = operation
+        found.append(
+            Problem(
+                _shown(git_dir / marker, root),
+                None,
+                "",
+                f"git の{label}の途中です（同期が中断したのかもしれません）。"
+                f"終えるか git {abort} で中止してください",
+                "warning",
             )
-            break
+        )
     locks = [git_dir / name for name in _GIT_LOCKS]
     refs = git_dir / "refs"
     if refs.is_dir():

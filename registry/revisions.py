@@ -20,13 +20,9 @@ import git
 
 from registry.errors import RegisterError
 from registry.gitrepo import ObjectReader, blob_sha, open_repo, register_prefix
-from registry.limits import MAX_FILE_BYTES
+from registry.limits import ENTRIES_DIR, MAX_FILE_BYTES, REGISTRY_FILE
 from registry.wareki import WarekiError, parse_date
 
-#: The layout of a register (as in :mod:`registry.store`, which loads pydantic;
-#: history and diffs stay lighter without it).
-REGISTRY_FILE: Final = "registry.toml"
-ENTRIES_DIR: Final = "entries"
 WORKING_TREE: Final = "working-tree"
 EMPTY: Final = "empty"
 

@@ -21,15 +21,15 @@ from pydantic import ValidationError
 from registry.catalog import Catalog, builtin_catalog
 from registry.crashpoints import crash_point
 from registry.errors import RegisterError as RegisterError  # re-exported for callers
+from registry.limits import ENTRIES_DIR as ENTRIES_DIR  # re-exported
 from registry.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported
+from registry.limits import REGISTRY_FILE as REGISTRY_FILE  # re-exported
 from registry.limits import TEMP_SUFFIX as TEMP_SUFFIX  # re-exported
 from registry.locate import line_of, locate
 from registry.model import Entry, RegistryConfig, entry_id_problem
 from registry.problems import Problem, Violation
 from registry.rules import check_entry_data, validation_violations
 
-REGISTRY_FILE: Final = "registry.toml"
-ENTRIES_DIR: Final = "entries"
 ENV_VAR: Final = "TODOKEDE_REGISTRY"
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")

@@ -185,12 +185,10 @@ def build_council_report(register: Register, start: date, end: date) -> CouncilR
                         review=filing.review,
                     )
                 )
-    department_order = {name: index for index, name in enumerate(config.departments)}
-    unknown = len(department_order)
     rows.sort(
         key=lambda r: (
             KIND_ORDER[r.kind],
-            department_order.get(r.department, unknown),
+            config.department_index(r.department),
             r.date,
             r.name,
             r.entry,

@@ -17,8 +17,8 @@ from registry.diff import (
     diff_register,
 )
 from registry.errors import RegisterError
+from registry.limits import ENTRIES_DIR, REGISTRY_FILE
 from registry.model import Entry
-from registry.revisions import ENTRIES_DIR, REGISTRY_FILE
 from registry.store import ENTRIES_DIR as STORE_ENTRIES_DIR
 from registry.store import REGISTRY_FILE as STORE_REGISTRY_FILE
 from tests.conftest import PROJECT_ROOT, VALID_ENTRY

@@ -8,10 +8,8 @@ by ``run()`` as one line with exit 1.
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -342,25 +340,13 @@ def sync_command(ctx: click.Context, remote: str | None) -> int:
 # -- demo ------------------------------------------------------------------------------
 
 
-def tui_runner() -> Callable[[Path], int] | None:
-    """The TUI's entry point (``tui.commands.app.run_tui``) when it is installed.
-
-    The hook through which ``demo`` opens the app; None while the app is not there.
-    """
-    try:
-        module = importlib.import_module("tui.commands.app")
-    except ImportError:
-        return None
-    runner = getattr(module, "run_tui", None)
-    return runner if callable(runner) else None
-
-
 def open_in_tui(root: Path) -> int | None:
-    """Open the register in the TUI on a terminal; None when that cannot be done."""
-    runner = tui_runner()
-    if runner is None or not (sys.stdin.isatty() and sys.stdout.isatty()):
+    """Open the register in the TUI on a terminal; None when there is no terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return None
-    return runner(root)
+    from tui.commands.app import run_tui  # Textual only when it opens
+
+    return run_tui(root)
 
 
 @click.command("demo")

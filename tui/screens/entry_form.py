@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.validation import Function, ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TextArea
 
+from registry.diff import FIELD_LABELS as ENTRY_FIELD_LABELS
 from registry.draft import (
     LIST_FIELDS,
     ROW_FIELDS,
@@ -50,24 +51,12 @@ from tui.widgets.form_fields import (
     RowsEditor,
 )
 
+#: The entry's field labels (one table, registry.diff), the id's, and the form's
+#: fuller heading of the provisions (what a [[provisions]] table records).
 FIELD_LABELS: dict[str, str] = {
     "id": "業務ID",
-    "name": "業務の名称",
-    "department": "担当課",
-    "section": "担当係",
-    "purpose": "業務の目的",
-    "legal_basis": "根拠法令",
-    "subjects": "記録の対象者の範囲",
-    "record_items": "記録項目",
-    "sources": "収集先",
-    "collection_methods": "収集方法",
-    "computer_processing": "電子計算機処理",
-    "retention": "保存期間",
-    "outsourcing": "委託",
-    "connections": "外部結合",
+    **ENTRY_FIELD_LABELS,
     "provisions": "目的外利用・外部提供",
-    "status": "状態",
-    "filings": "届出",
 }
 R = TypeVar("R", OutsourcingRow, ConnectionRow, ProvisionRow)
 
