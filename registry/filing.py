@@ -5,12 +5,13 @@ yet filed (absent from HEAD, or committed there without ``[[filings]]``), a
 change a file that differs from HEAD (or ``review`` for a pure review), an
 abolition a committed entry. The filing is checked against ``registry.toml``
 on disk but commits only the entry, so it is refused while ``registry.toml``
-says something else than HEAD's: what HEAD holds must stay a valid register. The filing is appended with the
-record items added and removed and, when none is given, a Japanese summary
-written from the semantic diff. The result is validated, written atomically
-(comments kept) and committed as one commit touching only that file, with the
-trailers ``Filing-Kind``, ``Filing-Date``, ``Entry`` (and ``Filing-Review: true``
-for a review). A refusal leaves the file byte for byte and HEAD as they were.
+says something else than HEAD's: what HEAD holds must stay a valid register.
+The filing is appended with the record items added and removed and, when none
+is given, a Japanese summary written from the semantic diff. The result is
+validated, written atomically (comments kept) and committed as one commit
+touching only that file, with the trailers ``Filing-Kind``, ``Filing-Date``,
+``Entry`` (and ``Filing-Review: true`` for a review). A refusal leaves the file
+byte for byte and HEAD as they were.
 """
 
 from __future__ import annotations

@@ -206,12 +206,12 @@ def _has_merges(repo: git.Repo, upstream: str) -> bool:
     return bool(repo.git.rev_list("--merges", "-n", "1", f"{upstream}..HEAD").strip())
 
 
-def _integrate(history: RegisterRepo, upstream: str, where: str) -> None:
-    """Put the remote's commits under HEAD: a rebase, or a merge when the local
-    commits hold a merge already; on a conflict abort and raise SyncConflict."""
+def _integrate(history: RegisterRepo, upstream: str, where: str, ahead: int) -> None:
+    """Put the remote's commits under HEAD: a rebase, or a merge when the ``ahead``
+    local commits hold a merge already; on a conflict abort and raise SyncConflict."""
     repo = history.repo
     _refuse_overwrites(repo, upstream)
-    merging = _has_merges(repo, upstream)
+    merging = ahead > 0 and _has_merges(repo, upstream)
     git_dir = Path(repo.git_dir)
     try:
         if merging:
@@ -338,7 +338,7 @@ def _sync(history: RegisterRepo, remote: str | None, attempts: int) -> SyncResul
             if new:
                 if ahead:
                     identities(repo)  # a rebase writes commits: refuse without an identity
-                _integrate(history, upstream, f"{remote_name}/{remote_branch}")
+                _integrate(history, upstream, f"{remote_name}/{remote_branch}", ahead)
                 received += new
         sent = _count(repo, f"{upstream}..HEAD") if upstream else _count(repo, "HEAD")
         if not sent and not needs_upstream:
