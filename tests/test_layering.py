@@ -99,3 +99,39 @@ def test_help_and_check_import_no_textual_git_or_openpyxl(args: list[str]) -> No
     assert "click" in loaded
     # check really ran (it validates with pydantic); --help stays lighter still
     assert ("pydantic" in loaded) == (args[0] == "check")
+
+
+def test_opening_the_app_imports_only_what_the_register_screen_needs() -> None:
+    """The main screen comes up without git, diffs, filing, reports or the other
+    screens: each is imported by the action that opens it (start-up time)."""
+    script = (
+        "import sys, json\nfrom tui.app import TodokedeApp\nprint(json.dumps(sorted(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+    )
+    loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    assert "tui.screens.main" in loaded
+    assert {"git", "openpyxl", "reports"} & {name.split(".")[0] for name in loaded} == set()
+    later = {
+        "registry.diff",
+        "registry.filing",
+        "registry.history",
+        "registry.sync",
+        "registry.draft",
+        "tui.screens.entry_form",
+        "tui.screens.history",
+        "tui.screens.report",
+        "tui.screens.reminders",
+        "tui.dialogs.filing",
+        "tui.dialogs.sync",
+        "tui.dialogs.confirm",
+        "tui.dialogs.catalog_picker",
+        "tui.dialogs.help",
+        "tui.widgets.history_view",
+    }
+    assert later & loaded == set()

@@ -1,4 +1,9 @@
-"""``TodokedeApp``: the register in a terminal. Thin: screens do the work."""
+"""``TodokedeApp``: the register in a terminal. Thin: screens do the work.
+
+Only the main screen is imported with the app: every other screen and dialog
+(and what it needs: git, diffs, reports, filing) is imported by the action that
+opens it, so that the register is on screen sooner.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,16 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from tui.commands_palette import EntryJumpProvider, TodokedeCommands, TodokedePalette
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.filing import FilingDialog
-from tui.dialogs.help import HelpScreen, screen_keys
-from tui.screens.entry_form import EntryFormScreen
 from tui.screens.main import MainScreen
 
 DEBUG_ENV = "TODOKEDE_DEBUG"
+
+
+def holds_unsaved_edits(screen: Screen[object]) -> bool:
+    """Whether leaving ``screen`` would lose what was typed: the entry form and the
+    filing dialog say so through ``has_unsaved_edits`` (asked without importing them)."""
+    has_unsaved_edits = getattr(screen, "has_unsaved_edits", None)
+    return callable(has_unsaved_edits) and bool(has_unsaved_edits())
 
 
 class TodokedeApp(App[None]):
@@ -55,6 +63,8 @@ class TodokedeApp(App[None]):
     # -- keys and commands ------------------------------------------------------
 
     def action_help(self) -> None:
+        from tui.dialogs.help import HelpScreen, screen_keys
+
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
@@ -67,18 +77,15 @@ class TodokedeApp(App[None]):
             self.push_screen(TodokedePalette())
 
     def action_help_quit(self) -> None:
-        self.notify("終了するには ctrl+q を押してください", title="終了しますか？")
+        self.notify("終了するには ctrl+q を押してください", title="終了しますか？", markup=False)
 
     async def action_quit(self) -> None:
         """Quit, but ask first when a form or the filing dialog holds unsaved edits."""
-        unsaved = [
-            s
-            for s in self.screen_stack
-            if isinstance(s, EntryFormScreen | FilingDialog) and s.has_unsaved_edits()
-        ]
-        if not unsaved:
+        if not any(holds_unsaved_edits(s) for s in self.screen_stack):
             self.exit()
             return
+        from tui.dialogs.confirm import ConfirmDialog
+
         if any(isinstance(s, ConfirmDialog) for s in self.screen_stack):
             return
 
@@ -106,11 +113,15 @@ class TodokedeApp(App[None]):
         """
         import os
 
+        from registry.display import visible
+
         if os.environ.get(DEBUG_ENV):
             super()._fatal_error()
             return
         error = self._exception
-        detail = f"{type(error).__name__}: {error}" if error is not None else "不明なエラー"
+        detail = (
+            visible(f"{type(error).__name__}: {error}") if error is not None else "不明なエラー"
+        )
         self.bell()
         self._exit_renderables.append(
             Text(

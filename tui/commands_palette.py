@@ -2,7 +2,9 @@
 jump to any process by name.
 
 Actions are listed once here, with the screen class that offers them; a
-screen's ``check_action`` decides whether an action is offered now.
+screen's ``check_action`` decides whether an action is offered now. A hit is
+shown as written (:func:`highlighted`): Textual's ``Matcher.highlight`` reads
+its candidate as markup, and a process's name may hold ``[`` … ``]``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Final
 from rich.align import Align
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
@@ -81,6 +85,22 @@ ACTIONS: Final[tuple[PaletteAction, ...]] = (
 )
 
 
+def highlighted(matcher: Matcher, candidate: str) -> Content:
+    """``candidate`` as written, the letters the query matched highlighted.
+
+    What ``Matcher.highlight`` does (textual 8.2.8, pinned), but with the
+    candidate taken as plain text rather than parsed as markup.
+    """
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if not score:
+        return content
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
 def _offered(screen: Screen[object], action: PaletteAction) -> bool:
     if action.screen == "App":
         return True
@@ -114,7 +134,7 @@ class TodokedeCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(action.title),
+                    highlighted(matcher, action.title),
                     partial(self._run, action),
                     help=action.help,
                 )
@@ -140,7 +160,7 @@ class EntryJumpProvider(Provider):
             score = matcher.match(title) or 0.1
             yield Hit(
                 score,
-                matcher.highlight(title),
+                highlighted(matcher, title),
                 partial(screen.select_entry, entry_id),
                 help=f"業務へ移動: {entry_id}",
             )

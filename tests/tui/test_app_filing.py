@@ -7,14 +7,21 @@ Every commit is made by :func:`registry.filing.file_entry` (the code of
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, RadioButton, Static, TextArea
 
-from registry.filing import draft_filing
+from registry.errors import RegisterError
+from registry.filing import draft_filing, file_entry
+from registry.limits import TEMP_SUFFIX
+from registry.pending import JOURNAL_NAME
 from tests.githelpers import commit_count, git, head, trailers
 from tests.tui.conftest import AS_OF, make_app, ready, until
 from tests.tui.test_app_form import open_form
@@ -337,3 +344,79 @@ async def test_a_written_summary_is_not_dropped_without_asking(git_register: Pat
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
     assert head(git_register) == commit
+
+
+def interrupted_filing(root: Path, item: str) -> Path:
+    """A filing committed whose entry file could not be written (as after a crash or a
+    full disk): the journal is left for the next filing or sync to finish it."""
+    path = root / "entries" / f"{ENTRY}.toml"
+    text = path.read_text("utf-8")
+    listed = re.search(r"^record_items = \[.*\]$", text, re.MULTILINE)
+    assert listed is not None
+    path.write_text(text.replace(listed[0], f'{listed[0][:-1]}, "{item}"]'), "utf-8")
+    # The temp file the entry is written through is taken by a folder: the write fails
+    # after the commit is published.
+    blocker = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    blocker.mkdir()
+    with pytest.raises(RegisterError, match="届出はコミットしました"):
+        file_entry(root, ENTRY, "change", date(2025, 3, 1))
+    blocker.rmdir()
+    assert (root / ".git" / JOURNAL_NAME).exists()
+    return path
+
+
+async def test_a_refusal_after_finishing_an_interrupted_filing_says_what_was_finished(
+    git_register: Path,
+) -> None:
+    path = interrupted_filing(git_register, "電子メールアドレス")
+    commit = head(git_register)
+    app = make_app(git_register)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        assert screen.select_entry(ENTRY)
+        loaded = screen.overview
+        await pilot.press("f")
+        dialog = await opened(pilot)
+        assert dialog.notes == ()
+        # the file still lacks the committed filing: the commit finishes that filing
+        # first, then finds nothing left to file
+        await press_commit(pilot)
+        assert app.screen_stack[-1] is dialog
+        assert len(dialog.notes) == 1
+        assert "中断した" in dialog.notes[0] and "仕上げました" in dialog.notes[0]
+        message = shown(dialog, "#filing-message")
+        assert message.index("仕上げました") < message.index("届け出られませんでした")
+        assert not (git_register / ".git" / JOURNAL_NAME).exists()
+        assert head(git_register) == commit  # nothing more was committed
+        # closed: the register is read again, the finished filing on screen
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await until(pilot, lambda: screen.overview is not loaded and screen.overview is not None)
+        await ready(pilot)
+        item = screen.current_entry()
+        assert item is not None and item.id == ENTRY
+        assert item.entry.filings[-1].date == date(2025, 3, 1)
+    assert git(git_register, "show", f"HEAD:entries/{ENTRY}.toml") == path.read_text("utf-8")
+
+
+async def test_a_filing_that_finished_an_interrupted_one_says_so(git_register: Path) -> None:
+    interrupted_filing(git_register, "電子メールアドレス")
+    app = make_app(git_register)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        screen = main_screen(app)
+        assert screen.select_entry(ENTRY)
+        # a review needs no change: filed once the interrupted filing is finished
+        await pilot.press("f")
+        dialog = await opened(pilot)
+        dialog.query_one("#filing-review", Checkbox).value = True
+        dialog.query_one("#filing-date", Input).value = "R7.4.1"
+        await settle(pilot)
+        await press_commit(pilot)
+        assert isinstance(app.screen, MainScreen)
+        notice = next(n for n in app._notifications if "を記録しました" in n.title)
+        assert "仕上げました" in notice.message
+        assert notice.severity == "warning"
+    data = tomllib.loads((git_register / "entries" / f"{ENTRY}.toml").read_text("utf-8"))
+    assert [f["date"] for f in data["filings"][-2:]] == [date(2025, 3, 1), AS_OF]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from textual.widgets import Input, Static, TabbedContent
 from textual.widgets.tree import TreeNode
 
 from registry.catalog import builtin_catalog
+from tests.conftest import PROJECT_ROOT
 from tests.tui.conftest import make_app, ready
 from tui.dialogs.help import HelpScreen
 from tui.screens.main import MainScreen
@@ -292,8 +295,10 @@ def test_every_binding_has_an_id() -> None:
     from textual.binding import Binding
 
     from tui.app import TodokedeApp
-    from tui.dialogs import CatalogPicker, ConfirmDialog, HelpScreen
-    from tui.screens import EntryFormScreen
+    from tui.dialogs.catalog_picker import CatalogPicker
+    from tui.dialogs.confirm import ConfirmDialog
+    from tui.dialogs.help import HelpScreen
+    from tui.screens.entry_form import EntryFormScreen
     from tui.screens.main import FilterInput
 
     owners: list[type[DOMNode]] = [
@@ -387,3 +392,59 @@ async def test_command_palette_runs_actions_and_says_when_nothing_matches(
 
         assert isinstance(app.screen, EntryFormScreen)
         assert app.screen.is_new
+
+
+FREEZE_SCRIPT = """
+import asyncio, gc, sys, weakref
+from datetime import date
+from pathlib import Path
+from tui.app import TodokedeApp
+
+
+class Cycle:
+    def __init__(self) -> None:
+        self.me = self  # only the cyclic collector frees it
+
+
+async def open_app() -> None:
+    app = TodokedeApp(Path(sys.argv[1]), as_of=date(2025, 4, 1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.overview is not None
+
+
+async def main() -> None:
+    cycle = Cycle()
+    canary = weakref.ref(cycle)
+    await open_app()
+    frozen = gc.get_freeze_count()
+    del cycle
+    gc.collect()
+    alive_after_first = canary() is not None
+    await open_app()
+    print(frozen, alive_after_first, canary() is not None)
+
+
+asyncio.run(main())
+"""
+
+
+def test_the_loaded_register_is_frozen_and_nothing_piles_up(sample_copy: Path) -> None:
+    """Once loaded, the register's objects are out of the cyclic collector's sight
+    (gc.freeze: every full collection would walk them all); what was frozen with them
+    and became garbage since is unfrozen and collected before the next load.
+
+    In a process of its own: the collector's state is the whole process's."""
+    result = subprocess.run(
+        [sys.executable, "-c", FREEZE_SCRIPT, str(sample_copy)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+    frozen, alive_after_first, alive_after_second = result.stdout.split()
+    assert int(frozen) > 0
+    assert alive_after_first == "True"  # frozen with the register: no collection sees it
+    assert alive_after_second == "False"  # the next load unfroze and collected it first

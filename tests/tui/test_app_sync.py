@@ -9,11 +9,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import LoadingIndicator, Static
 
+from registry.errors import RegisterError
 from registry.filing import file_entry
 from registry.sync import sync_register
 from tests.conftest import VALID_ENTRY
 from tests.githelpers import ENTRY_ID, committed_register, git, head
 from tests.tui.conftest import make_app, ready, until
+from tests.tui.test_app_filing import interrupted_filing
 from tests.tui.test_app_main import main_screen, plain
 from tui.app import TodokedeApp
 from tui.dialogs.sync import SyncDialog
@@ -165,3 +167,49 @@ async def test_while_syncing_a_loading_indicator_shows_and_escape_waits(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_sync_says_it_finished_an_interrupted_filing(
+    machines: tuple[Path, Path, Path],
+) -> None:
+    remote, first, _ = machines
+    interrupted_filing(first, "電子メールアドレス")
+    app = make_app(first)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        dialog = await synced(app, pilot)
+        text = result_text(dialog)
+        assert "同期しました（origin/main）: 取得 0件・送信 1件" in text
+        assert len(dialog.notes) == 1 and "仕上げました" in dialog.notes[0]
+        assert dialog.notes[0] in text.replace("\n", "")
+        assert text.index("同期しました") < text.index("仕上げました")  # as todokede sync says
+    assert head(first) == remote_head(remote)
+    assert git(first, "status", "--porcelain").strip() == ""
+
+
+async def test_a_refused_sync_says_first_what_it_finished(
+    tmp_path: Path, git_identity: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import registry.sync
+
+    note = "中断した kazei-kojin-juminzei の 2025-03-01 の届出を仕上げました"
+
+    def refused(root: Path, remote: str | None = None) -> registry.sync.SyncResult:
+        error = RegisterError("リモートが設定されていません")
+        error.add_note(note)
+        raise error
+
+    monkeypatch.setattr(registry.sync, "sync_register", refused)
+    app = make_app(committed_register(tmp_path / "reg"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        main = main_screen(app)
+        loaded = main.overview
+        dialog = await synced(app, pilot)
+        assert dialog.notes == (note,)
+        lines = result_text(dialog).strip().splitlines()
+        assert lines == [note, "同期できませんでした: リモートが設定されていません"]
+        # the files changed: the register is read again once the dialog closes
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is main)
+        await until(pilot, lambda: main.overview is not loaded and main.overview is not None)

@@ -1,7 +1,4 @@
-"""Modal dialogs; each returns a typed result through ``dismiss``."""
+"""Modal dialogs; each returns a typed result through ``dismiss``.
 
-from tui.dialogs.catalog_picker import CatalogPicker
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.help import HelpScreen
-
-__all__ = ["CatalogPicker", "ConfirmDialog", "HelpScreen"]
+Nothing is imported here: each dialog is imported by the action that opens it.
+"""

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from registry.catalog import Catalog, CatalogItem
 from registry.search import fold_text
+from tui.plain import literal
 from tui.widgets.marks import MY_NUMBER, SENSITIVE
 
 ITEM_PREFIX = "item:"
@@ -110,7 +111,7 @@ class CatalogPicker(ModalScreen[list[str] | None]):
             shown = [item for item in items if self._matches(item, terms)]
             if not shown:
                 continue
-            options.append(Option(Text(category, "bold underline"), disabled=True))
+            options.append(Option(literal(category, "bold underline"), disabled=True))
             for item in shown:
                 present = item.name in self._present
                 options.append(
@@ -135,7 +136,7 @@ class CatalogPicker(ModalScreen[list[str] | None]):
     def _update_status(self) -> None:
         chosen = "、".join(self._chosen) if self._chosen else "なし"
         self.query_one("#picker-status", Static).update(
-            f"選択中: {chosen}\nenter / space で選択・解除、ctrl+s で追加"
+            literal(f"選択中: {chosen}\nenter / space で選択・解除、ctrl+s で追加")
         )
 
     @on(Input.Changed, "#picker-filter")

@@ -1,4 +1,8 @@
-"""A yes/no question: はい dismisses with True, いいえ (or escape) with False."""
+"""A yes/no question: はい dismisses with True, いいえ (or escape) with False.
+
+The question may name a process or a file: it is shown as written, never read
+as markup (:mod:`tui.plain`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from tui.plain import literal, outside
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -65,11 +71,11 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self._title, id="confirm-title")
-            yield Static(self._question, id="confirm-question")
+            yield Static(literal(self._title), id="confirm-title")
+            yield Static(outside(self._question, multiline=True), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
-                yield Button(f"{self._yes} (y)", id="yes", variant="warning", compact=True)
-                yield Button(f"{self._no} (n)", id="no", variant="primary", compact=True)
+                yield Button(literal(f"{self._yes} (y)"), id="yes", variant="warning", compact=True)
+                yield Button(literal(f"{self._no} (n)"), id="no", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self._default_yes else "#no", Button).focus()

@@ -5,7 +5,9 @@ worker whenever the kind, the date or the review flag changes: the summary is
 pre-filled from it (until the user types their own), the record items added
 and removed are shown, and a refusal is shown beside the fields. Committing
 calls :func:`registry.filing.file_entry` (the code of ``todokede file``) in a
-worker; a refusal then keeps the dialog and everything typed.
+worker; a refusal then keeps the dialog and everything typed. What the filing
+did before it was refused (a filing a crash interrupted, finished: the
+error's ``__notes__``) is said above the refusal, as ``todokede file`` says it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from registry.history import KIND_WORDS
 from registry.model import FilingKind
 from registry.wareki import WarekiError, format_short
 from tui.dialogs.confirm import ConfirmDialog
+from tui.plain import literal, outside
 
 KINDS: Final[tuple[FilingKind, ...]] = ("start", "change", "abolish")
 KIND_BUTTON_LABELS: Final[dict[str, str]] = {"start": "開始", "change": "変更", "abolish": "廃止"}
@@ -71,15 +74,15 @@ def changes_view(draft: FilingDraft) -> RenderableType:
     table.add_column(no_wrap=True, style="bold")
     table.add_column(overflow="fold")
     if filing.items_added:
-        table.add_row(Text("追加", "green"), "、".join(filing.items_added))
+        table.add_row(Text("追加", "green"), literal("、".join(filing.items_added)))
     if filing.items_removed:
-        table.add_row(Text("削除", "red"), "、".join(filing.items_removed))
+        table.add_row(Text("削除", "red"), outside("、".join(filing.items_removed)))
     if not filing.items_added and not filing.items_removed:
         table.add_row(Text("記録項目", "dim"), Text("追加・削除なし", "dim"))
     diff = draft.diff
     labels = [label for label in changed_labels(diff) if label != "届出"] if diff else []
     if labels:
-        table.add_row(Text("変更", "yellow"), "、".join(labels))
+        table.add_row(Text("変更", "yellow"), outside("、".join(labels)))
     return table
 
 
@@ -210,6 +213,9 @@ class FilingDialog(ModalScreen[Filed | None]):
         """The last draft of what would be committed (None: not yet, or refused)."""
         self.refusal: str | None = None
         """Why the last draft or commit was refused, in the dialog's words."""
+        self.notes: tuple[str, ...] = ()
+        """What a refused commit did first (a filing a crash interrupted, finished):
+        the files changed, so the register is read again when the dialog closes."""
         self.auto_summary = ""
         """The summary the last draft wrote; the field follows it until the user types."""
         self.committing = False
@@ -223,7 +229,8 @@ class FilingDialog(ModalScreen[Filed | None]):
         with Vertical(id="filing-box"):
             yield Static(self._heading_for(self._initial_kind), id="filing-title")
             yield Static(
-                f"{self._department} {self._entry_name}（{self.entry_id}）", id="filing-entry"
+                literal(f"{self._department} {self._entry_name}（{self.entry_id}）"),
+                id="filing-entry",
             )
             with Horizontal(classes="filing-row"):
                 yield Label("区分", classes="filing-label")
@@ -344,11 +351,11 @@ class FilingDialog(ModalScreen[Filed | None]):
         reading = self.query_one("#filing-date-reading", Static)
         try:
             text = date_reading(self.query_one("#filing-date", Input).value)
-        except WarekiError as error:
-            reading.update(f"✖ {error}")
+        except WarekiError as error:  # it quotes what was typed
+            reading.update(outside(f"✖ {error}"))
             reading.add_class("-error")
             return
-        reading.update(text or "✖ 届出日を入力してください")
+        reading.update(literal(text or "✖ 届出日を入力してください"))
         reading.set_class(not text, "-error")
 
     def _show_summary_note(self) -> None:
@@ -361,9 +368,13 @@ class FilingDialog(ModalScreen[Filed | None]):
             note.update("")
 
     def _show_message(self, message: str | None, *, working: bool = False) -> None:
+        """The box under the fields: what was done first (notes), then ``message``."""
         box = self.query_one("#filing-message", Static)
-        box.update(Text(message or "", "" if working else "bold"))
-        box.set_class(bool(message), "-visible")
+        lines = [outside(note, "yellow") for note in self.notes]
+        if message:
+            lines.append(outside(message, "" if working else "bold", multiline=True))
+        box.update(Text("\n").join(lines))
+        box.set_class(bool(lines), "-visible")
         box.set_class(working, "-working")
 
     def _set_refusal(self, refusal: str | None) -> None:
@@ -470,14 +481,17 @@ class FilingDialog(ModalScreen[Filed | None]):
         from registry.filing import file_entry
 
         result: Filed | str
+        notes: tuple[str, ...] = ()
         try:
             result = file_entry(self.root, self.entry_id, kind, day, summary, review)
         except Exception as error:  # the dialog stays with everything typed
             result = failure_text(error)
-        self.app.call_from_thread(self._committed, result)
+            notes = tuple(getattr(error, "__notes__", ()))  # done before the refusal
+        self.app.call_from_thread(self._committed, result, notes)
 
-    def _committed(self, result: Filed | str) -> None:
+    def _committed(self, result: Filed | str, notes: tuple[str, ...] = ()) -> None:
         self.committing = False
+        self.notes += notes
         self._answered = self._generation
         for widget in self.query("#filing-box Button, #filing-box RadioSet, #filing-review"):
             widget.disabled = False

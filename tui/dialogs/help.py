@@ -88,7 +88,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"キー一覧 — {self._title}", id="help-title")
+            yield Static(Text(f"キー一覧 — {self._title}"), id="help-title")
             with VerticalScroll():
                 yield Static(self._body(), id="help-body")
             yield Static("escape または ? で閉じる", id="help-hint")
@@ -98,7 +98,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("キー", style="bold cyan", no_wrap=True)
         table.add_column("操作")
         for key in self._keys:
-            table.add_row(key.key, Text(key.description, "" if key.enabled else "dim"))
+            table.add_row(Text(key.key), Text(key.description, "" if key.enabled else "dim"))
         table.add_row("tab / shift+tab", "次の欄 / 前の欄へ")
         parts: list[RenderableType] = [table]
         if self._show_legend:

@@ -3,13 +3,16 @@
 :func:`registry.sync.sync_register` runs in a worker while the dialog shows a
 loading indicator and the seconds gone by. The result is one of: 取得 N件・
 送信 N件, 最新です, a conflict naming the processes (nothing local is lost),
-or a refusal in one line. The dialog dismisses with True when the register
-may have changed (the main screen then reloads it).
+or a refusal in one line. What the sync did first (a filing a crash
+interrupted, finished: :attr:`SyncResult.notes`, or the notes of a refusal) is
+said too, as ``todokede sync`` says it. The dialog dismisses with True when the
+register may have changed (the main screen then reloads it).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,13 +25,20 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, LoadingIndicator, Static
 
+from registry.display import visible
 from registry.errors import RegisterError
 from registry.sync import SyncConflict, SyncResult
+from tui.plain import outside
+
+
+def notes_view(notes: Sequence[str]) -> list[Text]:
+    """What was done besides (a filing a crash interrupted, finished), one line each."""
+    return [outside(note, "yellow") for note in notes]
 
 
 def result_view(result: SyncResult) -> RenderableType:
-    """取得 N件・送信 N件, or 最新です."""
-    where = f"{result.remote}/{result.branch}"
+    """取得 N件・送信 N件, or 最新です; then what was done besides."""
+    where = visible(f"{result.remote}/{result.branch}")
     if not result.received and not result.sent:
         head = Text.assemble(("最新です", "bold green"), f"（{where} と同じです）")
     else:
@@ -47,18 +57,21 @@ def result_view(result: SyncResult) -> RenderableType:
         )
     if result.upstream_set:
         lines.append(Text(f"このブランチは今後 {where} と同期します", "dim"))
+    lines += notes_view(result.notes)
     return Group(*lines)
 
 
-def conflict_view(conflict: SyncConflict) -> RenderableType:
-    """The processes changed on both sides, by name; nothing local was lost."""
+def conflict_view(conflict: SyncConflict, notes: Sequence[str] = ()) -> RenderableType:
+    """What was done first; then the processes changed on both sides, by name
+    (their names as the remote's files hold them); nothing local was lost."""
     lines: list[RenderableType] = [
-        Text("同期を中止しました: 同じ業務が他の端末でも変更されていました", "bold red")
+        *notes_view(notes),
+        Text("同期を中止しました: 同じ業務が他の端末でも変更されていました", "bold red"),
     ]
     for entry_id, name in conflict.entries:
-        lines.append(Text(f"・{name}（{entry_id}）" if name else f"・{entry_id}"))
+        lines.append(outside(f"・{name}（{entry_id}）" if name else f"・{entry_id}"))
     if not conflict.entries:
-        lines.append(Text(str(conflict)))
+        lines.append(outside(str(conflict), multiline=True))
     lines.append(
         Text(
             "手元の届出はそのまま残しています。git pull --rebase で内容を突き合わせてください",
@@ -66,6 +79,12 @@ def conflict_view(conflict: SyncConflict) -> RenderableType:
         )
     )
     return Group(*lines)
+
+
+def refusal_view(message: str, notes: Sequence[str] = ()) -> RenderableType:
+    """What was done first, then why the sync could not be done, in one line."""
+    refusal = Text.assemble(("同期できませんでした: ", "bold red"), outside(message))
+    return Group(*notes_view(notes), refusal)
 
 
 class SyncDialog(ModalScreen[bool]):
@@ -115,6 +134,8 @@ class SyncDialog(ModalScreen[bool]):
         self.running = True
         self.outcome: SyncResult | SyncConflict | str | None = None
         """What the sync did: its result, the conflict, or the refusal."""
+        self.notes: tuple[str, ...] = ()
+        """What the sync did first (a filing a crash interrupted, finished)."""
         self._started = time.monotonic()
 
     def compose(self) -> ComposeResult:
@@ -133,7 +154,7 @@ class SyncDialog(ModalScreen[bool]):
         if self.running:
             seconds = int(time.monotonic() - self._started)
             self.query_one("#sync-result", Static).update(
-                f"同期しています…（取得・載せ直し・送信、{seconds}秒経過）"
+                Text(f"同期しています…（取得・載せ直し・送信、{seconds}秒経過）")
             )
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
@@ -141,27 +162,32 @@ class SyncDialog(ModalScreen[bool]):
         from registry.sync import sync_register
 
         outcome: SyncResult | SyncConflict | str
+        notes: tuple[str, ...] = ()
         try:
             outcome = sync_register(self.root, self.remote)
+            notes = outcome.notes
         except SyncConflict as conflict:
             outcome = conflict
+            notes = tuple(getattr(conflict, "__notes__", ()))
         except RegisterError as error:
             outcome = str(error)
+            notes = tuple(getattr(error, "__notes__", ()))  # done before the refusal
         except Exception as error:  # shown on screen: a user never sees a traceback
             outcome = f"{type(error).__name__}: {error}"
-        self.app.call_from_thread(self._done, outcome)
+        self.app.call_from_thread(self._done, outcome, notes)
 
-    def _done(self, outcome: SyncResult | SyncConflict | str) -> None:
+    def _done(self, outcome: SyncResult | SyncConflict | str, notes: tuple[str, ...] = ()) -> None:
         self.running = False
         self.outcome = outcome
+        self.notes = notes
         self.query_one(LoadingIndicator).display = False
         shown: RenderableType
         if isinstance(outcome, SyncResult):
             shown = result_view(outcome)
         elif isinstance(outcome, SyncConflict):
-            shown = conflict_view(outcome)
+            shown = conflict_view(outcome, notes)
         else:
-            shown = Text.assemble(("同期できませんでした: ", "bold red"), outcome)
+            shown = refusal_view(outcome, notes)
         self.query_one("#sync-result", Static).update(shown)
         close = self.query_one("#sync-close", Button)
         close.disabled = False
@@ -173,8 +199,8 @@ class SyncDialog(ModalScreen[bool]):
         return True
 
     def action_close(self) -> None:
-        if not self.running:
-            self.dismiss(isinstance(self.outcome, SyncResult))
+        if not self.running:  # a finished filing changed the files, even if refused after
+            self.dismiss(isinstance(self.outcome, SyncResult) or bool(self.notes))
 
     @on(Button.Pressed, "#sync-close")
     def _close_pressed(self, event: Button.Pressed) -> None:

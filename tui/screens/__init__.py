@@ -1,7 +1,6 @@
-"""Full screens: the register (main) and the entry form; phase 2 adds history,
-report, reminders and sync screens here."""
+"""Full screens: the register (main), the entry form, history, report, reminders.
 
-from tui.screens.entry_form import EntryFormScreen, EntrySaved
-from tui.screens.main import MainScreen
-
-__all__ = ["EntryFormScreen", "EntrySaved", "MainScreen"]
+Nothing is imported here: the app imports the main screen, and each other
+screen is imported by the action that opens it (it brings git, diffs or
+reports with it), so that the register is on screen sooner.
+"""

@@ -23,6 +23,7 @@ from textual.validation import Function, ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TextArea
 
 from registry.diff import FIELD_LABELS as ENTRY_FIELD_LABELS
+from registry.display import visible
 from registry.draft import (
     LIST_FIELDS,
     ROW_FIELDS,
@@ -39,8 +40,8 @@ from registry.errors import RegisterError
 from registry.overview import RegisterOverview
 from registry.problems import Violation
 from registry.store import EntryFile
-from tui.dialogs.catalog_picker import CatalogPicker
 from tui.dialogs.confirm import ConfirmDialog
+from tui.plain import literal, outside, shown
 from tui.widgets.entry_detail import filings_view
 from tui.widgets.form_fields import (
     COLUMN_LABELS,
@@ -184,7 +185,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             title = "業務の新規作成"
         else:
             title = f"業務の編集: {self.item.entry.name}（{self.item.id}）"
-        yield Static(title, id="form-title")
+        yield Static(literal(title), id="form-title")
         with VerticalScroll(id="form-body"):
             yield Static(id="form-summary")
             if self.is_new:
@@ -306,7 +307,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         if current and current not in departments:
             departments.append(current)
         return Select(
-            [(name, name) for name in departments],
+            [(literal(name), name) for name in departments],
             value=current if current else Select.NULL,
             allow_blank=not current,
             prompt="担当課を選んでください",
@@ -403,13 +404,13 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             summary.set_class(False, "-visible")
             summary.update("")
             return
-        text = Text(
+        text = outside(
             heading
             or f"保存できません: エラーが {len(errors)}件あります（入力した内容はそのままです）",
             "bold",
         )
         for place, message in errors[:6]:
-            text.append(f"\n・{place}: {message}")
+            text.append(visible(f"\n・{place}: {message}", multiline=True))
         if len(errors) > 6:
             text.append(f"\n…ほか {len(errors) - 6}件")
         summary.update(text)
@@ -480,7 +481,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             self._show_summary(
                 [], heading=f"保存できませんでした: {detail}（入力した内容はそのままです）"
             )
-            self.notify(f"保存できませんでした: {detail}", severity="error")
+            self.notify(f"保存できませんでした: {shown(detail)}", severity="error", markup=False)
             return
         warnings = tuple(f"{place_of(v)}: {v.message}" for v in check.warnings)
         self.dismiss(EntrySaved(entry_id, self.is_new, changed, warnings))
@@ -504,6 +505,8 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             self.dismiss(None)
 
     def action_pick_items(self) -> None:
+        from tui.dialogs.catalog_picker import CatalogPicker
+
         area = self.query_one("#input-record_items", LinesArea)
         self.app.push_screen(
             CatalogPicker(self.overview.catalog, area.items),

@@ -4,7 +4,8 @@ The commits are read by :func:`registry.history.entry_history` in a worker
 (the list shows a loading indicator meanwhile). The highlighted commit's
 changes are shown below the list in Japanese (:mod:`registry.diff_lines`),
 then the raw TOML diff in colour. Enter goes to the diff, escape comes back
-and, from the list, closes the screen.
+and, from the list, closes the screen. What comes from git (authors, messages,
+old versions of the file) is shown with hidden characters as marks.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from registry.diff_lines import changed_labels, diff_lines, grouped
+from registry.display import visible
 from registry.errors import RegisterError
 from registry.history import HistoryItem, LogItem
 from registry.wareki import format_wareki
+from tui.plain import literal, outside
 from tui.widgets.history_view import KIND_STYLES
 from tui.widgets.tables import one_line, rest_width
 
@@ -61,14 +64,14 @@ def commit_view(item: HistoryItem) -> RenderableType:
     if log.review:
         kind.append("（見直し）", "cyan")
     table.add_row("日付", Text.assemble(format_wareki(log.date), "  ", kind))
-    author = Text(log.author)
+    author = outside(log.author)
     if log.author_email:
-        author.append(f" <{log.author_email}>", "dim")
+        author.append(f" <{visible(log.author_email)}>", "dim")
     table.add_row("届出者" if log.is_filing else "作成者", author)
     table.add_row("コミット", Text(short_sha(log.commit), "dim"))
     summary = log.summary or log.subject
     if summary:
-        table.add_row("概要", summary)
+        table.add_row("概要", outside(summary, multiline=True))
     add_changes(table, item)
     return table
 
@@ -90,14 +93,14 @@ def add_changes(table: Table, item: HistoryItem) -> None:
     elif diff.status == "removed":
         table.add_row("ファイル", Text("削除", "red"))
     else:
-        table.add_row("変更された項目", "、".join(changed_labels(diff)))
+        table.add_row("変更された項目", outside("、".join(changed_labels(diff))))
     own_filing = item.log.is_filing and len(diff.filings_added) == 1
     for group in grouped(diff_lines(diff, wareki=True)):
         if own_filing and group.heading == "届出の追加":
             continue
         table.add_row(
-            Text(group.heading, SIGN_STYLES[group.sign]),
-            Text("\n").join(Text(value) for value in group.values),
+            outside(group.heading, SIGN_STYLES[group.sign]),
+            Text("\n").join(outside(value) for value in group.values),
         )
 
 
@@ -106,7 +109,7 @@ def raw_view(item: HistoryItem) -> RenderableType:
     if not item.raw_diff:
         return Text("差分はありません", "dim")
     return Syntax(
-        item.raw_diff.rstrip("\n"),
+        visible(item.raw_diff.rstrip("\n"), multiline=True),
         "diff",
         theme="ansi_dark",
         background_color="default",
@@ -169,12 +172,13 @@ class HistoryScreen(Screen[None]):
         self.root = root
         self.entry_id = entry_id
         self._heading = f"変更履歴: {department} {name}（{entry_id}）".replace("  ", " ")
+        """The title: the process as the register names it (shown as written)."""
         self.items: list[HistoryItem] | None = None
         """The commits once read (newest first); None while reading."""
         self._table_width = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(self._heading, id="history-title")
+        yield Static(literal(self._heading), id="history-title")
         yield CommitsTable(id="history-commits", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="history-diff"):
             yield Static("", id="history-change")
@@ -212,11 +216,11 @@ class HistoryScreen(Screen[None]):
         self.refresh_bindings()
         if isinstance(result, str):
             self.items = []
-            self._show_message(Text(f"変更履歴を読めません: {result}", "yellow"))
+            self._show_message(outside(f"変更履歴を読めません: {result}", "yellow"))
             return
         self.items = result
         title = self.query_one("#history-title", Static)
-        title.update(f"{self._heading}  コミット {len(result)}件")
+        title.update(literal(f"{self._heading}  コミット {len(result)}件"))
         if not result:
             self._show_message(
                 Text(
@@ -254,8 +258,8 @@ class HistoryScreen(Screen[None]):
                 Text(format_wareki(log.date)),
                 kind_text(log),
                 Text("○" if log.review else "", "cyan", justify="center"),
-                one_line(log.author),
-                one_line(log.summary or log.subject),
+                one_line(visible(log.author)),
+                one_line(visible(log.summary or log.subject, multiline=True)),
                 key=log.commit,
             )
         table.move_cursor(row=min(row, len(self.items) - 1))

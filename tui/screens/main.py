@@ -5,7 +5,9 @@ indicator meanwhile); the filter narrows the tree as the user types; ``e``
 and ``n`` open the entry form, and a saved entry is read back, shown and
 offered for filing. ``f`` files the process, ``a`` abolishes it (asking
 first), ``h`` shows its history; ``r`` the council report, ``m`` the review
-reminders, ``s`` syncs with the shared remote.
+reminders, ``s`` syncs with the shared remote. Those screens and dialogs (and
+git, diffs, reports, filing behind them) are imported by the action that opens
+them, not with this screen: the register is on screen sooner.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ import gc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,20 +27,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, Tree
 
 from registry.errors import RegisterError
-from registry.filing import Filed
 from registry.model import FilingKind
 from registry.overview import RegisterOverview
 from registry.search import SearchResult
 from registry.store import EntryFile
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.filing import FilingDialog
-from tui.dialogs.sync import SyncDialog
-from tui.screens.entry_form import EntryFormScreen, EntrySaved
-from tui.screens.history import HistoryScreen
-from tui.screens.reminders import RemindersScreen
-from tui.screens.report import ReportScreen
+from tui.plain import literal, outside, shown
 from tui.widgets.entry_detail import EntryDetail
-from tui.widgets.history_view import history_view
 from tui.widgets.marks import legend_text
 from tui.widgets.register_header import RegisterHeader
 from tui.widgets.register_tree import (
@@ -48,6 +41,10 @@ from tui.widgets.register_tree import (
     ProblemFileData,
     RegisterTree,
 )
+
+if TYPE_CHECKING:
+    from registry.filing import Filed
+    from tui.screens.entry_form import EntrySaved
 
 
 class FilterInput(Input):
@@ -162,24 +159,35 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load-register", exit_on_error=False)
     def _load_register(self) -> None:
         # Thousands of small objects and no cycles: the cyclic collector would
-        # only slow the load down (by a fifth on 5,000 entries).
+        # only slow the load down (by a fifth on 5,000 entries). Once loaded they
+        # live until the next reload, still without cycles: frozen (gc.freeze),
+        # the collections that follow do not walk them all again (the first ones
+        # after the load took a tenth of a second of the start on 5,000 entries).
+        # Refcounting frees them as usual; what was frozen with them and became
+        # cyclic garbage since (a removed widget, an app a test closed) is
+        # collected before the next load, unfrozen first.
         collecting = gc.isenabled()
+        if collecting:
+            gc.unfreeze()
+            gc.collect()
         gc.disable()
         try:
             overview = RegisterOverview.load(self.root, self.as_of)
         except Exception as error:  # shown on screen: a user never sees a traceback
-            self.app.call_from_thread(self._load_failed, error)
-            return
-        finally:
             if collecting:
                 gc.enable()
+            self.app.call_from_thread(self._load_failed, error)
+            return
+        if collecting:
+            gc.freeze()
+            gc.enable()
         self.app.call_from_thread(self._loaded, overview)
 
     def _load_failed(self, error: Exception) -> None:
         self.register_tree.loading = False
         message = f"登録簿を読み込めませんでした: {error}"
         self.query_one(RegisterHeader).show_message(message)
-        self.notify(message, severity="error", timeout=15)
+        self.notify(shown(message), severity="error", timeout=15, markup=False)
 
     def _loaded(self, overview: RegisterOverview) -> None:
         keep = self.detail.entry_id
@@ -194,13 +202,14 @@ class MainScreen(Screen[None]):
             self._show_entry(keep)
         register = overview.register
         if register.errors:
-            first = register.errors[0].as_text()
+            first = shown(register.errors[0].as_text())
             self.notify(
                 f"エラーが {len(register.errors)}件あります（{len(register.invalid)}ファイル）。"
                 f"最初のエラー: {first}",
                 title="登録簿の検査",
                 severity="error",
                 timeout=12,
+                markup=False,
             )
         self.refresh_bindings()
 
@@ -228,7 +237,7 @@ class MainScreen(Screen[None]):
             self._show_entry(data.entry_id)
         total = len(overview.register.entries)
         status = f"{total}件中 {len(result)}件" if result.is_filtered else f"全 {total}件"
-        self.query_one("#filter-status", Static).update(status)
+        self.query_one("#filter-status", Static).update(literal(status))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -295,14 +304,15 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="entry-history", exit_on_error=False)
     def _load_history(self, entry_id: str) -> None:
         from registry.history import entry_history
+        from tui.widgets.history_view import history_view
 
         content: RenderableType
         try:
             content = history_view(entry_history(self.root, entry_id))
         except RegisterError as error:
-            content = Text(f"変更履歴を読めません: {error}", "yellow")
+            content = outside(f"変更履歴を読めません: {error}", "yellow")
         except Exception as error:  # shown on screen: a user never sees a traceback
-            content = Text(f"変更履歴を読めません: {type(error).__name__}: {error}", "red")
+            content = outside(f"変更履歴を読めません: {type(error).__name__}: {error}", "red")
         self.app.call_from_thread(self.detail.show_history, entry_id, content)
 
     def current_entry(self) -> EntryFile | None:
@@ -342,13 +352,17 @@ class MainScreen(Screen[None]):
         return True
 
     def action_edit_entry(self) -> None:
+        from tui.screens.entry_form import EntryFormScreen
+
         item = self.current_entry()
         if self.overview is None or item is None:
-            self.notify("編集する業務を一覧で選んでください", severity="warning")
+            self.notify("編集する業務を一覧で選んでください", severity="warning", markup=False)
             return
         self.app.push_screen(EntryFormScreen(self.overview, item), self.entry_saved)
 
     def action_new_entry(self) -> None:
+        from tui.screens.entry_form import EntryFormScreen
+
         if self.overview is None:
             return
         department = self.register_tree.current_department()
@@ -356,7 +370,7 @@ class MainScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
-        self.notify("登録簿を読み込み直しています…", timeout=3)
+        self.notify("登録簿を読み込み直しています…", timeout=3, markup=False)
 
     def entry_saved(self, result: EntrySaved | None) -> None:
         """The form closed: read the saved entry back, show it, offer to file it."""
@@ -364,11 +378,12 @@ class MainScreen(Screen[None]):
             return
         if self.refresh_entry(result.entry_id) is None:
             problems = self.overview.file_problems(result.entry_id)
-            first = problems[0].as_text() if problems else ""
+            first = shown(problems[0].as_text()) if problems else ""
             self.notify(
                 f"保存しましたが、読み込み直すとエラーがあります: {first}",
                 severity="error",
                 timeout=12,
+                markup=False,
             )
             return
         self.offer_filing(result)
@@ -392,14 +407,15 @@ class MainScreen(Screen[None]):
         Cancelling it leaves the saved file as it is, not yet filed, and says so.
         """
         if not result.changed:
-            self.notify("変更はありませんでした", timeout=4)
+            self.notify("変更はありませんでした", timeout=4, markup=False)
             return
         if result.warnings:
             self.notify(
-                f"保存しました。警告 {len(result.warnings)}件: {result.warnings[0]}",
+                f"保存しました。警告 {len(result.warnings)}件: {shown(result.warnings[0])}",
                 title="保存",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
         created = result.created
 
@@ -410,6 +426,7 @@ class MainScreen(Screen[None]):
                     f"{verb}しました（まだ届出していません）。届け出るには f を押してください",
                     title="保存",
                     timeout=8,
+                    markup=False,
                 )
             else:
                 self.filed(filed)
@@ -428,23 +445,30 @@ class MainScreen(Screen[None]):
     ) -> bool:
         """Open the filing dialog for a process; the kind defaults from its filings
         (開始 when it was never filed, else 変更)."""
+        from tui.dialogs.filing import FilingDialog
+
         item = self.overview.get(entry_id) if self.overview is not None else None
         if item is None:
             return False
         entry = item.entry
         chosen: FilingKind = kind or ("change" if entry.filings else "start")
-        self.app.push_screen(
-            FilingDialog(
-                self.root,
-                entry_id,
-                name=entry.name,
-                department=entry.department,
-                kind=chosen,
-                today=self.as_of,
-                confirmed_abolish=confirmed_abolish,
-            ),
-            callback or self._filing_closed,
+        dialog = FilingDialog(
+            self.root,
+            entry_id,
+            name=entry.name,
+            department=entry.department,
+            kind=chosen,
+            today=self.as_of,
+            confirmed_abolish=confirmed_abolish,
         )
+        then = callback or self._filing_closed
+
+        def closed(filed: Filed | None) -> None:
+            then(filed)
+            if dialog.notes:  # a refused commit finished an interrupted filing first
+                self.reload()
+
+        self.app.push_screen(dialog, closed)
         return True
 
     def _filing_closed(self, filed: Filed | None) -> None:
@@ -458,28 +482,33 @@ class MainScreen(Screen[None]):
         for note in filed.notes:
             message += f"\n{note}"
         self.notify(
-            message,
+            shown(message),
             title=f"{word}を記録しました",
             severity="warning" if filed.notes else "information",
             timeout=10,
+            markup=False,
         )
         self.refresh_entry(filed.draft.entry_id)
+        if filed.notes:  # another process's interrupted filing may have been finished
+            self.reload()
 
     def action_file_entry(self) -> None:
         item = self.current_entry()
         if item is None:
-            self.notify("届け出る業務を一覧で選んでください", severity="warning")
+            self.notify("届け出る業務を一覧で選んでください", severity="warning", markup=False)
             return
         self.open_filing(item.id)
 
     def action_abolish_entry(self) -> None:
         """Ask first, naming the process; then the filing dialog preset to 廃止."""
+        from tui.dialogs.confirm import ConfirmDialog
+
         item = self.current_entry()
         if item is None:
-            self.notify("廃止する業務を一覧で選んでください", severity="warning")
+            self.notify("廃止する業務を一覧で選んでください", severity="warning", markup=False)
             return
         if item.entry.is_abolished:
-            self.notify("この業務は既に廃止されています", severity="warning")
+            self.notify("この業務は既に廃止されています", severity="warning", markup=False)
             return
         entry_id, entry = item.id, item.entry
 
@@ -500,9 +529,11 @@ class MainScreen(Screen[None]):
         )
 
     def action_entry_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
         item = self.current_entry()
         if item is None:
-            self.notify("履歴を見る業務を一覧で選んでください", severity="warning")
+            self.notify("履歴を見る業務を一覧で選んでください", severity="warning", markup=False)
             return
         self.app.push_screen(
             HistoryScreen(
@@ -513,10 +544,14 @@ class MainScreen(Screen[None]):
     # -- the register as a whole --------------------------------------------------
 
     def action_report(self) -> None:
+        from tui.screens.report import ReportScreen
+
         if self.overview is not None:
             self.app.push_screen(ReportScreen(self.overview.register, self.as_of))
 
     def action_reminders(self) -> None:
+        from tui.screens.reminders import RemindersScreen
+
         if self.overview is not None:
             self.app.push_screen(
                 RemindersScreen(self.overview.register, self.as_of), self._reminder_chosen
@@ -524,9 +559,13 @@ class MainScreen(Screen[None]):
 
     def _reminder_chosen(self, entry_id: str | None) -> None:
         if entry_id is not None and not self.select_entry(entry_id):
-            self.notify(f"業務「{entry_id}」が一覧にありません", severity="warning")
+            self.notify(
+                f"業務「{shown(entry_id)}」が一覧にありません", severity="warning", markup=False
+            )
 
     def action_sync(self) -> None:
+        from tui.dialogs.sync import SyncDialog
+
         self.app.push_screen(SyncDialog(self.root), self._synced)
 
     def _synced(self, changed: bool | None) -> None:

@@ -24,6 +24,7 @@ from registry.review import Reminder
 from registry.store import Register
 from registry.wareki import format_short, format_wareki
 from reports.reminders import RemindersReport, basis_label, build_reminders, distance_label
+from tui.plain import literal, outside
 from tui.widgets.tables import folded, rest_width
 
 #: From this table width on, dates are written in full and basis filings on one line.
@@ -148,14 +149,16 @@ class RemindersScreen(Screen[str | None]):
         self.refresh_bindings()  # the lists' keys are active now, focus moved or not
         rule = self.query_one("#reminders-rule", Static)
         if isinstance(result, str):
-            rule.update(Text(result, "red"))
+            rule.update(outside(result, "red"))
             return
         self.report = result
-        rule.update(result.rule_line)
+        rule.update(literal(result.rule_line))
         title = self.query_one("#reminders-title", Static)
         title.update(
-            f"見直し期限 — 基準日 {format_wareki(self.as_of)}  "
-            f"期限切れ {len(result.overdue)}件・期限間近 {len(result.due_soon)}件"
+            literal(
+                f"見直し期限 — 基準日 {format_wareki(self.as_of)}  "
+                f"期限切れ {len(result.overdue)}件・期限間近 {len(result.due_soon)}件"
+            )
         )
         self._fill(force=True)
         for key in ("overdue", "due-soon"):
@@ -176,7 +179,9 @@ class RemindersScreen(Screen[str | None]):
         name = rest_width(width, (department, basis, due, distance), minimum=12)
         lists = (("overdue", "期限切れ", report.overdue), ("due-soon", "期限間近", report.due_soon))
         for key, label, found in lists:
-            self.query_one(f"#reminders-{key}-heading", Static).update(f"{label} {len(found)}件")
+            self.query_one(f"#reminders-{key}-heading", Static).update(
+                literal(f"{label} {len(found)}件")
+            )
             table: DataTable[Text] = self.query_one(f"#reminders-{key}", DataTable)
             row = table.cursor_row
             table.clear(columns=True)

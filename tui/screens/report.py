@@ -42,6 +42,7 @@ from reports.council import (
 )
 from reports.output import SUFFIX_FORMATS
 from tui.dialogs.confirm import ConfirmDialog
+from tui.plain import literal, outside, shown
 
 #: The formats offered, as the Select lists them.
 FORMATS: Final = (
@@ -93,7 +94,7 @@ def read_period(start_text: str, end_text: str) -> Period:
 
 def preview_view(report: CouncilReport, errors: int) -> RenderableType:
     """The report as it will read: title, period, counts, then one row per filing."""
-    parts: list[RenderableType] = [Text(report.title, "bold")]
+    parts: list[RenderableType] = [literal(report.title, "bold")]
     if errors:
         parts.append(
             Text(
@@ -103,13 +104,13 @@ def preview_view(report: CouncilReport, errors: int) -> RenderableType:
             )
         )
     lines = report.heading_lines
-    parts.append(Text(lines[0], "dim"))
-    parts.append(Text(lines[1]))
+    parts.append(literal(lines[0], "dim"))
+    parts.append(literal(lines[1]))
     counts = Text("届出件数: ")
     counts.append(report.counts_line, "bold")
     counts.append(f"（計 {report.counts.filings}件）")
     parts.append(counts)
-    parts.append(Text(lines[3]))
+    parts.append(literal(lines[3]))
     parts.append(Text(""))
     if not report.rows:
         parts.append(Text("この期間の届出はありません", "dim"))
@@ -122,11 +123,11 @@ def preview_view(report: CouncilReport, errors: int) -> RenderableType:
     table.add_column("内容", overflow="fold", ratio=6)
     for row in report.rows[:PREVIEW_ROWS]:
         table.add_row(
-            format_short(row.date),
-            Text(row.kind_label, KIND_STYLES[row.kind]),
-            row.department,
-            row.name,
-            "\n".join(row.content_lines),
+            literal(format_short(row.date)),
+            literal(row.kind_label, KIND_STYLES[row.kind]),
+            literal(row.department),
+            literal(row.name),
+            literal("\n".join(row.content_lines)),
         )
     parts.append(table)
     if len(report.rows) > PREVIEW_ROWS:
@@ -283,10 +284,10 @@ class ReportScreen(Screen[None]):
             ("end", period.end, period.end_problem),
         ):
             reading = self.query_one(f"#report-{key}-reading", Static)
-            if problem:
-                reading.update(f"✖ {problem}")
+            if problem:  # it may quote what was typed
+                reading.update(outside(f"✖ {problem}"))
             elif day is not None:
-                reading.update(f"{format_wareki(day)}（{day.isoformat()}）")
+                reading.update(literal(f"{format_wareki(day)}（{day.isoformat()}）"))
             reading.set_class(bool(problem), "-error")
         if period.start is not None and period.end is not None:
             self._propose_path(period.start, period.end, self.fmt)
@@ -337,7 +338,7 @@ class ReportScreen(Screen[None]):
         body = self.query_one("#report-body", Static)
         if isinstance(result, str):
             self.report = None
-            body.update(Text(result, "red"))
+            body.update(outside(result, "red", multiline=True))
             return
         self.report, view = result
         self.start, self.end = self.report.start, self.report.end
@@ -368,8 +369,9 @@ class ReportScreen(Screen[None]):
             self._propose_path(period.start, period.end, self.fmt)
 
     def _status(self, message: str, kind: str = "") -> None:
+        """One line under the form; it may name a path or quote an error."""
         status = self.query_one("#report-status", Static)
-        status.update(message)
+        status.update(outside(message))
         status.set_class(kind == "error", "-error")
         status.set_class(kind == "done", "-done")
 
@@ -461,7 +463,7 @@ class ReportScreen(Screen[None]):
             return
         self.written = path
         self._status(f"書き出しました: {path}", "done")
-        self.notify(f"書き出しました: {path}", title="報告書", timeout=8)
+        self.notify(shown(f"書き出しました: {path}"), title="報告書", timeout=8, markup=False)
 
     @property
     def busy(self) -> bool:

@@ -1,7 +1,9 @@
 """The selected process in tabs: 概要, 記録項目, 委託・結合・提供, 届出履歴, 変更履歴.
 
 Every tab is a rich renderable in a scrolling ``Static``: rich measures
-double-width characters, so Japanese columns line up at any width.
+double-width characters, so Japanese columns line up at any width. Every text
+of the entry is a ``Text`` (:mod:`tui.plain`), never a ``str`` that rich would
+read as markup.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from registry.problems import Problem
 from registry.review import review_of
 from registry.store import EntryFile
 from registry.wareki import format_wareki
+from tui.plain import literal, outside
 from tui.widgets.marks import ABOLISHED, DUE_SOON, MY_NUMBER, OVERDUE, SENSITIVE
 
 NONE = Text("なし", "dim")
@@ -55,11 +58,11 @@ def summary_view(
     """概要: the process's fields, status and review clock."""
     entry = item.entry
     table = _fields_table()
-    table.add_row("業務の名称", Text(entry.name, "bold"))
-    table.add_row("業務ID", item.id)
-    table.add_row("担当", " ".join(v for v in (entry.department, entry.section) if v))
+    table.add_row("業務の名称", literal(entry.name, "bold"))
+    table.add_row("業務ID", literal(item.id))
+    table.add_row("担当", literal(" ".join(v for v in (entry.department, entry.section) if v)))
     table.add_row("状態", _status_text(entry, marks, config, as_of))
-    table.add_row("業務の目的", entry.purpose)
+    table.add_row("業務の目的", literal(entry.purpose))
     table.add_row("根拠法令", _list(entry.legal_basis))
     table.add_row("対象者の範囲", _list(entry.subjects))
     table.add_row("収集先", _list(entry.sources))
@@ -67,7 +70,7 @@ def summary_view(
     table.add_row(
         "電算処理", "電子計算機処理あり" if entry.computer_processing else "なし（紙のみ）"
     )
-    table.add_row("保存期間", entry.retention or NONE)
+    table.add_row("保存期間", literal(entry.retention) if entry.retention else NONE)
     special = [
         badge
         for flag, badge in (
@@ -186,21 +189,21 @@ def filings_view(entry: Entry) -> RenderableType:
     table.add_column("区分", no_wrap=True)
     table.add_column("内容", ratio=1, overflow="fold")
     for filing in entry.filings:
-        content = Text(filing.summary)
+        content = literal(filing.summary)
         if filing.review:
             content.append("（見直し）", "cyan")
         if filing.items_added:
             content.append(f"\n追加: {'、'.join(filing.items_added)}", "green")
         if filing.items_removed:
             content.append(f"\n削除: {'、'.join(filing.items_removed)}", "red")
-        table.add_row(format_wareki(filing.date), KIND_LABELS[filing.kind], content)
+        table.add_row(literal(format_wareki(filing.date)), KIND_LABELS[filing.kind], content)
     return table
 
 
 def problems_view(stem: str, problems: Sequence[Problem]) -> RenderableType:
     """A file that could not be loaded: what is wrong and where."""
     parts: list[RenderableType] = [
-        Text(f"entries/{stem}.toml は読み込めませんでした", "bold red"),
+        outside(f"entries/{stem}.toml は読み込めませんでした", "bold red"),
         Text("ファイルを直してから ctrl+r で読み込み直してください。", "dim"),
         Text(""),
     ]
@@ -209,7 +212,12 @@ def problems_view(stem: str, problems: Sequence[Problem]) -> RenderableType:
         label = "エラー" if problem.severity == "error" else "警告"
         field = f" {problem.field}:" if problem.field else ""
         style = "red" if problem.severity == "error" else "yellow"
-        parts.append(Text.assemble((f"{place} {label}", style), f"{field} {problem.message}"))
+        parts.append(
+            Text.assemble(
+                (f"{place} {label}", style),
+                outside(f"{field} {problem.message}", multiline=True),
+            )
+        )
     return Group(*parts)
 
 

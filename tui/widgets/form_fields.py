@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from registry.catalog import Catalog
+from registry.display import visible
 from registry.draft import (
     DATE_COLUMNS,
     ROW_TYPES,
@@ -45,15 +46,18 @@ FieldMessage = tuple[str, Severity]
 
 
 def message_text(messages: Sequence[FieldMessage]) -> Text:
-    """Messages under a field: errors in red, warnings in yellow."""
+    """Messages under a field: errors in red, warnings in yellow.
+
+    A message may quote what was typed (a date that cannot be read, a character
+    that is refused): hidden characters in it are shown as marks."""
     text = Text()
     for index, (message, severity) in enumerate(messages):
         if index:
             text.append("\n")
         if severity == "error":
-            text.append("✖ " + message, "bold red")
+            text.append("✖ " + visible(message, multiline=True), "bold red")
         else:
-            text.append("▲ " + message, "yellow")
+            text.append("▲ " + visible(message, multiline=True), "yellow")
     return text
 
 

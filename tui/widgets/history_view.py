@@ -3,19 +3,25 @@
 Each commit shows its date in 和暦, its kind (開始・変更・廃止, or その他 for a
 commit that is not a filing), who made it, the summary and which fields
 changed. The history screen (h, :mod:`tui.screens.history`) shows each commit's
-field-level and raw diffs.
+field-level and raw diffs. What comes from git (authors, messages, old versions
+of the file) is shown with hidden characters as marks (:func:`tui.plain.outside`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from registry.history import HistoryItem
+from registry.display import visible
 from registry.wareki import format_wareki
+from tui.plain import outside
+
+if TYPE_CHECKING:
+    from registry.history import HistoryItem
 
 KIND_STYLES = {"start": "bold green", "change": "bold cyan", "abolish": "bold red"}
 
@@ -35,14 +41,14 @@ def changed_fields_text(item: HistoryItem) -> Text:
         if text:
             text.append("  ")
         text.append("変更: ", "dim")
-        text.append("、".join(labels))
+        text.append(visible("、".join(labels)))
     if diff.items_added or diff.items_removed:
         parts = []
         if diff.items_added:
             parts.append(f"追加 {'、'.join(diff.items_added)}")
         if diff.items_removed:
             parts.append(f"削除 {'、'.join(diff.items_removed)}")
-        text.append(f"（{'／'.join(parts)}）", "dim")
+        text.append(visible(f"（{'／'.join(parts)}）"), "dim")
     return text
 
 
@@ -64,13 +70,13 @@ def history_view(items: Sequence[HistoryItem]) -> RenderableType:
         )
         if log.review:
             head.append("（見直し）", "cyan")
-        head.append(f"  {log.author}", "dim")
+        head.append(f"  {visible(log.author)}", "dim")
         head.append(f"  {log.commit[:7]}", "dim")
         parts.append(Text(""))
         parts.append(head)
         summary = log.summary or log.subject
         if summary:
-            parts.append(Padding(Text(summary), (0, 0, 0, 2)))
+            parts.append(Padding(outside(summary, multiline=True), (0, 0, 0, 2)))
         changes = changed_fields_text(item)
         if changes:
             parts.append(Padding(changes, (0, 0, 0, 2)))

@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from registry.overview import RegisterCounts
+from tui.plain import literal, outside
 
 
 def counts_text(counts: RegisterCounts) -> Text:
@@ -57,9 +58,10 @@ class RegisterHeader(Horizontal):
 
     def show(self, name: str, municipality: str, counts: RegisterCounts) -> None:
         title = f"{municipality} {name}" if municipality else name
-        self.query_one("#header-title", Static).update(title)
+        self.query_one("#header-title", Static).update(literal(title))
         self.query_one("#header-counts", Static).update(counts_text(counts))
 
     def show_message(self, message: str) -> None:
-        self.query_one("#header-title", Static).update(message)
+        """A message in place of the title (the register could not be read)."""
+        self.query_one("#header-title", Static).update(outside(message))
         self.query_one("#header-counts", Static).update("")

@@ -21,6 +21,7 @@ from textual.widgets.tree import TreeNode
 from registry.overview import RegisterOverview
 from registry.search import SearchResult, fold_text
 from registry.store import EntryFile
+from tui.plain import literal, outside
 from tui.widgets.marks import entry_label
 
 #: Show every department open when no more processes than this are listed.
@@ -160,7 +161,7 @@ class RegisterTree(Tree[NodeData]):
         return None
 
     def _department_label(self, data: DepartmentData, filtered: bool) -> Text:
-        label = Text(data.department, "bold")
+        label = literal(data.department, "bold")
         count = f"{len(data.entries)}/{data.total}" if filtered else f"{data.total}"
         label.append(f"  {count}件", "dim")
         return label
@@ -187,7 +188,8 @@ class RegisterTree(Tree[NodeData]):
         label = Text(f"エラーのあるファイル  {len(stems)}件", "bold red")
         group = self.root.add(label, data=data, expand=True)
         for stem in stems:
-            group.add_leaf(Text(f"{stem}.toml", "red"), data=ProblemFileData(stem))
+            # A file name is whatever the folder holds: hidden characters as marks.
+            group.add_leaf(outside(f"{stem}.toml", "red"), data=ProblemFileData(stem))
         self._problem_group = group
 
     # -- expanding on demand --------------------------------------------------
