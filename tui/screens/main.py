@@ -167,7 +167,7 @@ class MainScreen(Screen[None]):
         # cyclic garbage since (a removed widget, an app a test closed) is
         # collected before the next load, unfrozen first.
         collecting = gc.isenabled()
-        if collecting:
+        if collecting and gc.get_freeze_count():
             gc.unfreeze()
             gc.collect()
         gc.disable()
