@@ -6,15 +6,11 @@ comments and layout survive (:mod:`registry.tomledit`). Every write is atomic.
 
 from __future__ import annotations
 
-import errno
 import gc
 import os
-import re
-import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from pydantic import ValidationError
 
@@ -27,25 +23,15 @@ from registry.limits import REGISTRY_FILE as REGISTRY_FILE  # re-exported
 from registry.limits import TEMP_SUFFIX as TEMP_SUFFIX  # re-exported
 from registry.locate import line_of, locate
 from registry.model import Entry, RegistryConfig, entry_id_problem
+from registry.parse_pool import Parsed, parse_one, parsed_files
 from registry.problems import Problem, Violation
 from registry.rules import check_entry_data, validation_violations
+from registry.tomlread import TomlProblem as TomlProblem  # re-exported
+from registry.tomlread import parse_toml as parse_toml  # re-exported
+from registry.tomlread import read_text as read_text  # re-exported
+from registry.tomlread import read_toml as read_toml  # re-exported
 
 ENV_VAR: Final = "TODOKEDE_REGISTRY"
-
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
-
-
-_TOML_MESSAGES: Final = {
-    "Invalid date or datetime": "日付が正しくありません（存在しない日付かもしれません）",
-    "Illegal character": "使えない文字があります（引用符の閉じ忘れかもしれません）",
-    "Cannot overwrite a value": "同じ項目が2回書かれています",
-    "Cannot declare": "同じ表が2回書かれています",
-    "Invalid value": "値の書き方が正しくありません",
-    "Expected '=' after a key": "項目名の後に = がありません",
-    "Unclosed array": "配列の ] がありません",
-    "Unclosed inline table": "{ } の閉じ忘れがあります",
-    "Invalid statement": "この行は TOML として読めません",
-}
 
 
 @dataclass(frozen=True)
@@ -136,82 +122,6 @@ def entries_dir_problem(root: Path) -> str | None:
     return None
 
 
-class TomlProblem(Exception):
-    """A file that cannot be read as TOML; carries the line when known."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-
-#: Opening never follows a symbolic link nor waits on a FIFO (O_NONBLOCK).
-_OPEN_FLAGS: Final = (
-    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-) | getattr(os, "O_BINARY", 0)
-
-
-def read_text(path: Path) -> str:
-    """The text of a register file, refusing huge, binary or non-UTF-8 files, symbolic
-    links and anything that is not a regular file (a FIFO would block forever)."""
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as error:
-        if error.errno == errno.ELOOP or path.is_symlink():  # O_NOFOLLOW refused a link
-            raise TomlProblem("シンボリックリンクは登録簿のファイルにできません") from None
-        raise TomlProblem(f"読めません: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise TomlProblem("通常のファイルではありません")
-            if info.st_size > MAX_FILE_BYTES:
-                raise TomlProblem(
-                    f"ファイルが大きすぎます（{info.st_size:,} バイト、"
-                    f"上限 {MAX_FILE_BYTES:,} バイト）"
-                )
-            raw = handle.read(info.st_size + 1)  # sized by stat: no 1 MiB buffer per file
-            if len(raw) > info.st_size:  # grew while being read
-                raw += handle.read(MAX_FILE_BYTES + 1 - len(raw))
-    except OSError as error:
-        raise TomlProblem(f"読めません: {error.strerror or error}") from None
-    if len(raw) > MAX_FILE_BYTES:  # grew while being read
-        raise TomlProblem(f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise TomlProblem(
-            "UTF-8 の文字として読めません（UTF-8 で保存してください）", line
-        ) from None
-
-
-def parse_toml(text: str) -> dict[str, Any]:
-    """Parse TOML text; errors become a TomlProblem naming the line."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        found = _TOML_POSITION.search(message)
-        line = int(found.group(1)) if found and found.group(1) else None
-        if found and line is None:
-            line = text.count("\n") + 1
-        detail = _TOML_POSITION.sub("", message)
-        for english, japanese in _TOML_MESSAGES.items():
-            if detail.startswith(english):
-                detail = f"{japanese}（{detail}）"
-                break
-        raise TomlProblem(f"TOML の書き方に誤りがあります: {detail}", line) from None
-    except RecursionError:
-        raise TomlProblem("入れ子が深すぎて読めません") from None
-
-
-def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
-    """A TOML file's text and data."""
-    text = read_text(path)
-    return text, parse_toml(text)
-
-
 def _located(file: str, text: str, violations: list[Violation]) -> list[Problem]:
     lines = locate(text) if violations else {}
     return [
@@ -278,15 +188,26 @@ def check_entry_file(
     is_symlink: bool | None = None,
 ) -> tuple[Entry | None, list[Problem]]:
     """Read and check one entry file: its name, TOML, fields and rules."""
-    rel = f"{ENTRIES_DIR}/{path.name}"
     symlink = path.is_symlink() if is_symlink is None else is_symlink
+    parsed = None if symlink else parse_one(path)
+    return _check_parsed(path, symlink, parsed, config, catalog)
+
+
+def _check_parsed(
+    path: Path,
+    symlink: bool,
+    parsed: Parsed | None,
+    config: RegistryConfig | None,
+    catalog: Catalog,
+) -> tuple[Entry | None, list[Problem]]:
+    """Check one entry file read before (``parsed``; None for a symbolic link)."""
+    rel = f"{ENTRIES_DIR}/{path.name}"
     problems = _file_problems(rel, path.name.removesuffix(".toml"), symlink)
-    if symlink:
+    if parsed is None:
         return None, problems
-    try:
-        text, data = read_toml(path)
-    except TomlProblem as problem:
-        return None, [*problems, Problem(rel, problem.line, "", problem.message)]
+    if isinstance(parsed, TomlProblem):
+        return None, [*problems, Problem(rel, parsed.line, "", parsed.message)]
+    text, data = parsed
     entry, violations = check_entry_data(data, config, catalog)
     problems.extend(_located(rel, text, violations))
     return entry, problems
@@ -350,10 +271,14 @@ def _load_register(root: Path) -> Register:
         register.problems.append(
             Problem(ENTRIES_DIR, None, "", f"{ENTRIES_DIR}/ フォルダがありません")
         )
-    for listed in _entry_files(root):
+    listing = _entry_files(root)
+    # Symbolic links are refused unread; every other file is parsed on every core.
+    parsed = parsed_files([listed.path for listed in listing if not listed.is_symlink])
+    for listed in listing:
         register.files_read += 1
         entry_id = listed.name.removesuffix(".toml")
-        entry, found = check_entry_file(root, listed.path, config, catalog, listed.is_symlink)
+        read = None if listed.is_symlink else next(parsed)
+        entry, found = _check_parsed(listed.path, listed.is_symlink, read, config, catalog)
         register.problems.extend(found)
         if entry is not None and not any(p.severity == "error" for p in found):
             register.entries[entry_id] = EntryFile(entry_id, listed.path, entry)

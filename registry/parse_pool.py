@@ -1,0 +1,172 @@
+"""Parse a large register's files on every core: helper processes take shares.
+
+Parsing TOML is most of a load (``tomllib`` is pure Python: about 0.2 ms a file,
+a second on 5,000 entries) and holds the GIL, so threads do not help. On a
+register of many files and a machine of several cores, :func:`parsed_files`
+starts helper processes (``python -I -S``, importing only :mod:`registry.tomlread`:
+a few milliseconds each) that read and parse the tail of the list and hand back
+text and data pickled, while this process parses the head and its caller checks
+what it gets. Results come in the order of the paths, identical to reading them
+here; a helper that fails in any way (cannot start, dies, answers garbage) only
+means its share is read here after all.
+
+Hand-written because ``multiprocessing`` and ``concurrent.futures`` start their
+workers by forking this process (pydantic, the models and, in the TUI, Textual
+and its threads, which fork does not carry safely) or by ``spawn``, which
+imports the caller's ``__main__`` again and costs more than it saves here.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any, Final
+
+from registry.tomlread import TomlProblem, read_toml
+
+#: Below this many files a helper costs more than it saves.
+MIN_FILES_PER_HELPER: Final = 400
+#: The most helpers one load starts.
+MAX_HELPERS: Final = 7
+#: The share of this process, relative to a helper's: it also checks every entry.
+OWN_SHARE: Final = 0.8
+
+#: What a file became: its text and data, or why it cannot be read.
+Parsed = tuple[str, dict[str, Any]] | TomlProblem
+
+#: Run by each helper (argv[1]: where the ``registry`` package lives).
+_HELPER_CODE: Final = (
+    "import sys; sys.path.insert(0, sys.argv[1]); from registry.parse_pool import serve; serve()"
+)
+
+
+def parse_one(path: Path) -> Parsed:
+    """One file, read and parsed here."""
+    try:
+        return read_toml(path)
+    except TomlProblem as problem:
+        return problem
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def helper_count(files: int, cores: int | None = None) -> int:
+    """How many helpers are worth starting for ``files`` files."""
+    cores = _cores() if cores is None else cores
+    return max(0, min(cores - 1, files // MIN_FILES_PER_HELPER - 1, MAX_HELPERS))
+
+
+def shares(files: int, helpers: int) -> list[int]:
+    """How many files each takes: this process first, then each helper."""
+    if helpers == 0:
+        return [files]
+    own = int(files * OWN_SHARE / (helpers + OWN_SHARE))
+    rest = files - own
+    sizes = [own] + [rest // helpers] * helpers
+    sizes[-1] += rest - sum(sizes[1:])
+    return sizes
+
+
+class _Helper:
+    """One helper process parsing a slice of the paths."""
+
+    def __init__(self, paths: list[Path], python: str | None = None) -> None:
+        self.paths = paths
+        self.process: subprocess.Popen[bytes] | None = None
+        package_home = str(Path(__file__).resolve().parent.parent)
+        try:
+            self.process = subprocess.Popen(
+                [python or sys.executable, "-I", "-S", "-c", _HELPER_CODE, package_home],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            assert self.process.stdin is not None
+            self.process.stdin.write(b"\0".join(os.fsencode(path) for path in paths))
+            self.process.stdin.close()
+        except (OSError, ValueError):  # cannot start or died at once: read here
+            self.stop()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def results(self) -> list[Parsed]:
+        """What the helper parsed, or the same read here if it failed."""
+        answer = self._answer()
+        if answer is None:
+            return [parse_one(path) for path in self.paths]
+        return answer
+
+    def _answer(self) -> list[Parsed] | None:
+        if self.process is None or self.process.stdout is None:
+            return None
+        try:
+            raw = self.process.stdout.read()
+            self.process.stdout.close()
+            status = self.process.wait()
+            self.process = None
+            if status != 0:
+                return None
+            answer = pickle.loads(raw)
+        except Exception:  # any failure only means: read here
+            self.stop()
+            return None
+        if not isinstance(answer, list) or len(answer) != len(self.paths):
+            return None
+        return [_parsed(item) for item in answer]
+
+
+def _parsed(item: Any) -> Parsed:
+    text, data, message, line = item
+    if message is not None:
+        return TomlProblem(message, line)
+    return text, data
+
+
+def parsed_files(paths: list[Path], helpers: int | None = None) -> Generator[Parsed, None, None]:
+    """Each path's text and data (or problem), in order, parsed on every core.
+
+    The caller's own share is parsed as it asks, so its checks of one file
+    overlap the helpers' parsing of theirs. ``helpers`` overrides
+    :func:`helper_count` (tests).
+    """
+    count = helper_count(len(paths)) if helpers is None else helpers
+    own, *theirs = shares(len(paths), count)
+    started = []
+    start = own
+    for size in theirs:
+        started.append(_Helper(paths[start : start + size]))
+        start += size
+    try:
+        for path in paths[:own]:
+            yield parse_one(path)
+        for helper in started:
+            yield from helper.results()
+    finally:  # the caller stopped early: no helper outlives it
+        for helper in started:
+            helper.stop()
+
+
+def serve() -> None:
+    """A helper's work: NUL-separated paths on stdin, pickled results on stdout."""
+    raw = sys.stdin.buffer.read()
+    answer: list[tuple[str | None, dict[str, Any] | None, str | None, int | None]] = []
+    for name in raw.split(b"\0") if raw else []:
+        parsed = parse_one(Path(os.fsdecode(name)))
+        if isinstance(parsed, TomlProblem):
+            answer.append((None, None, parsed.message, parsed.line))
+        else:
+            answer.append((parsed[0], parsed[1], None, None))
+    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
