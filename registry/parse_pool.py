@@ -32,6 +32,8 @@ from registry.tomlread import TomlProblem, read_toml
 MIN_FILES_PER_HELPER: Final = 400
 #: The most helpers one load starts.
 MAX_HELPERS: Final = 7
+#: Environment variable capping the helpers (0: none), e.g. on a shared server.
+HELPERS_VAR: Final = "TODOKEDE_HELPERS"
 #: The share of this process, relative to a helper's: it also checks every entry.
 OWN_SHARE: Final = 0.8
 
@@ -59,10 +61,16 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+def _allowed() -> int:
+    """The most helpers ``TODOKEDE_HELPERS`` allows (0: parse in this process only)."""
+    given = os.environ.get(HELPERS_VAR, "").strip()
+    return int(given) if given.isdigit() else MAX_HELPERS
+
+
 def helper_count(files: int, cores: int | None = None) -> int:
     """How many helpers are worth starting for ``files`` files."""
     cores = _cores() if cores is None else cores
-    return max(0, min(cores - 1, files // MIN_FILES_PER_HELPER - 1, MAX_HELPERS))
+    return max(0, min(cores - 1, files // MIN_FILES_PER_HELPER - 1, MAX_HELPERS, _allowed()))
 
 
 def shares(files: int, helpers: int) -> list[int]:

@@ -173,6 +173,14 @@ def test_shares_cover_every_file_once(files: int, helpers: int) -> None:
     assert all(size >= 0 for size in sizes)
 
 
+@pytest.mark.parametrize(("given", "expected"), [("0", 0), ("1", 1), (" 2 ", 2), ("x", 3)])
+def test_the_environment_caps_the_helpers(
+    monkeypatch: pytest.MonkeyPatch, given: str, expected: int
+) -> None:
+    monkeypatch.setenv(parse_pool.HELPERS_VAR, given)
+    assert helper_count(100_000, cores=4) == expected
+
+
 @given(files=st.integers(0, 100_000), cores=st.integers(1, 64))
 def test_helpers_only_where_they_pay(files: int, cores: int) -> None:
     count = helper_count(files, cores)
