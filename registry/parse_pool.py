@@ -22,6 +22,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any, Final
@@ -34,8 +35,10 @@ MIN_FILES_PER_HELPER: Final = 400
 MAX_HELPERS: Final = 7
 #: Environment variable capping the helpers (0: none), e.g. on a shared server.
 HELPERS_VAR: Final = "TODOKEDE_HELPERS"
-#: The share of this process, relative to a helper's: it also checks every entry.
-OWN_SHARE: Final = 0.8
+#: The share of this process, relative to a helper's. It also checks every entry,
+#: a helper also pickles what it parsed: measured on 5,000 entries, equal shares
+#: were quickest (a load 0.85 s; 0.98 s with 0.8).
+OWN_SHARE: Final = 1.0
 
 #: What a file became: its text and data, or why it cannot be read.
 Parsed = tuple[str, dict[str, Any]] | TomlProblem
@@ -90,6 +93,7 @@ class _Helper:
     def __init__(self, paths: list[Path], python: str | None = None) -> None:
         self.paths = paths
         self.process: subprocess.Popen[bytes] | None = None
+        self.feeder: threading.Thread | None = None
         package_home = str(Path(__file__).resolve().parent.parent)
         try:
             self.process = subprocess.Popen(
@@ -98,17 +102,32 @@ class _Helper:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
-            assert self.process.stdin is not None
-            self.process.stdin.write(b"\0".join(os.fsencode(path) for path in paths))
-            self.process.stdin.close()
-        except (OSError, ValueError):  # cannot start or died at once: read here
-            self.stop()
+        except (OSError, ValueError):  # cannot start: read here
+            return
+        # The paths outgrow a pipe's buffer: written aside, this process does not
+        # wait for the helper to start before parsing its own share.
+        self.feeder = threading.Thread(target=self._feed, args=(self.process,), daemon=True)
+        self.feeder.start()
+
+    def _feed(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdin is not None
+        try:
+            with process.stdin:
+                process.stdin.write(b"\0".join(os.fsencode(path) for path in self.paths))
+        except (OSError, ValueError):  # the helper died: its answer will be refused
+            pass
 
     def stop(self) -> None:
+        """End the helper, if it runs, and close its pipes."""
         if self.process is not None:
             self.process.kill()
             self.process.wait()
+            if self.process.stdout is not None:
+                self.process.stdout.close()
             self.process = None
+        if self.feeder is not None:
+            self.feeder.join()
+            self.feeder = None
 
     def results(self) -> list[Parsed]:
         """What the helper parsed, or the same read here if it failed."""
@@ -122,9 +141,8 @@ class _Helper:
             return None
         try:
             raw = self.process.stdout.read()
-            self.process.stdout.close()
             status = self.process.wait()
-            self.process = None
+            self.stop()
             if status != 0:
                 return None
             answer = pickle.loads(raw)
