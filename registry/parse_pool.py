@@ -66,12 +66,16 @@ def _cores() -> int:
 
 def _allowed() -> int:
     """The most helpers ``TODOKEDE_HELPERS`` allows (0: parse in this process only)."""
-    given = os.environ.get(HELPERS_VAR, "").strip()
-    return int(given) if given.isdigit() else MAX_HELPERS
+    try:
+        return max(0, int(os.environ.get(HELPERS_VAR, "")))
+    except ValueError:  # unset or not a number
+        return MAX_HELPERS
 
 
 def helper_count(files: int, cores: int | None = None) -> int:
     """How many helpers are worth starting for ``files`` files."""
+    if getattr(sys, "frozen", False):  # a bundled app: sys.executable is not a Python
+        return 0
     cores = _cores() if cores is None else cores
     return max(0, min(cores - 1, files // MIN_FILES_PER_HELPER - 1, MAX_HELPERS, _allowed()))
 
@@ -107,7 +111,11 @@ class _Helper:
         # The paths outgrow a pipe's buffer: written aside, this process does not
         # wait for the helper to start before parsing its own share.
         self.feeder = threading.Thread(target=self._feed, args=(self.process,), daemon=True)
-        self.feeder.start()
+        try:
+            self.feeder.start()
+        except RuntimeError:  # no thread to spare: read here
+            self.feeder = None
+            self.stop()
 
     def _feed(self, process: subprocess.Popen[bytes]) -> None:
         assert process.stdin is not None
@@ -146,18 +154,20 @@ class _Helper:
             if status != 0:
                 return None
             answer = pickle.loads(raw)
+            if not isinstance(answer, list) or len(answer) != len(self.paths):
+                return None
+            return [_parsed(item) for item in answer]
         except Exception:  # any failure only means: read here
             self.stop()
             return None
-        if not isinstance(answer, list) or len(answer) != len(self.paths):
-            return None
-        return [_parsed(item) for item in answer]
 
 
 def _parsed(item: Any) -> Parsed:
     text, data, message, line = item
     if message is not None:
-        return TomlProblem(message, line)
+        return TomlProblem(str(message), line if isinstance(line, int) else None)
+    if not isinstance(text, str) or not isinstance(data, dict):
+        raise TypeError("not a parsed file")
     return text, data
 
 
@@ -170,12 +180,12 @@ def parsed_files(paths: list[Path], helpers: int | None = None) -> Generator[Par
     """
     count = helper_count(len(paths)) if helpers is None else helpers
     own, *theirs = shares(len(paths), count)
-    started = []
-    start = own
-    for size in theirs:
-        started.append(_Helper(paths[start : start + size]))
-        start += size
+    started: list[_Helper] = []
     try:
+        start = own
+        for size in theirs:
+            started.append(_Helper(paths[start : start + size]))
+            start += size
         for path in paths[:own]:
             yield parse_one(path)
         for helper in started:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -273,17 +274,18 @@ def _load_register(root: Path) -> Register:
         )
     listing = _entry_files(root)
     # Symbolic links are refused unread; every other file is parsed on every core.
-    parsed = parsed_files([listed.path for listed in listing if not listed.is_symlink])
-    for listed in listing:
-        register.files_read += 1
-        entry_id = listed.name.removesuffix(".toml")
-        read = None if listed.is_symlink else next(parsed)
-        entry, found = _check_parsed(listed.path, listed.is_symlink, read, config, catalog)
-        register.problems.extend(found)
-        if entry is not None and not any(p.severity == "error" for p in found):
-            register.entries[entry_id] = EntryFile(entry_id, listed.path, entry)
-        else:
-            register.invalid.add(entry_id)
+    readable = [listed.path for listed in listing if not listed.is_symlink]
+    with closing(parsed_files(readable)) as parsed:  # no helper outlives an error here
+        for listed in listing:
+            register.files_read += 1
+            entry_id = listed.name.removesuffix(".toml")
+            read = None if listed.is_symlink else next(parsed)
+            entry, found = _check_parsed(listed.path, listed.is_symlink, read, config, catalog)
+            register.problems.extend(found)
+            if entry is not None and not any(p.severity == "error" for p in found):
+                register.entries[entry_id] = EntryFile(entry_id, listed.path, entry)
+            else:
+                register.invalid.add(entry_id)
     register.problems.extend(_pending_problems(root))
     return register
 

@@ -33,6 +33,16 @@ _TOML_MESSAGES: Final = {
 }
 
 
+#: The deepest nesting of tables and arrays a register file may have (an entry
+#: needs four levels). A fixed limit, not Python's recursion limit, which
+#: depends on how deep the reading stack already is: every process reading a
+#: file (:mod:`registry.parse_pool`) must refuse the same files, and nothing
+#: that checks the data later can recurse too deep.
+MAX_NESTING: Final = 32
+
+_TOO_DEEP: Final = f"入れ子が深すぎて読めません（{MAX_NESTING}段まで）"
+
+
 class TomlProblem(Exception):
     """A file that cannot be read as TOML; carries the line when known."""
 
@@ -83,10 +93,25 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+def _too_deep(data: dict[str, Any]) -> bool:
+    """Whether tables and arrays nest deeper than MAX_NESTING (no recursion)."""
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        children = value.values() if type(value) is dict else value
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                if depth == MAX_NESTING:
+                    return True
+                pending.append((child, depth + 1))
+    return False
+
+
 def parse_toml(text: str) -> dict[str, Any]:
     """Parse TOML text; errors become a TomlProblem naming the line."""
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = _TOML_POSITION.search(message)
@@ -100,7 +125,10 @@ def parse_toml(text: str) -> dict[str, Any]:
                 break
         raise TomlProblem(f"TOML の書き方に誤りがあります: {detail}", line) from None
     except RecursionError:
-        raise TomlProblem("入れ子が深すぎて読めません") from None
+        raise TomlProblem(_TOO_DEEP) from None
+    if _too_deep(data):
+        raise TomlProblem(_TOO_DEEP)
+    return data
 
 
 def read_toml(path: Path) -> tuple[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from registry import parse_pool
 from registry.parse_pool import Parsed, helper_count, parse_one, parsed_files, shares
 from registry.store import check_entry_file, load_register
-from registry.tomlread import TomlProblem
+from registry.tomlread import MAX_NESTING, TomlProblem
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
 
 FILES = 1000  # enough for a helper on two cores (helper_count(1000, 2) == 1)
@@ -76,6 +77,10 @@ def test_large_register_loads_as_reading_each_file_here(tmp_path: Path) -> None:
             expected_entries[path.stem] = entry
     assert register.problems == expected_problems
     assert {key: value.entry for key, value in register.entries.items()} == expected_entries
+    readable = [path for path in sorted((root / "entries").glob("*.toml")) if not path.is_symlink()]
+    answer = parse_pool._Helper(readable)._answer()  # the helpers' way, not a fallback
+    assert answer is not None
+    assert all(_same(parse_one(p), theirs) for p, theirs in zip(readable, answer, strict=True))
     assert register.files_read == FILES + 11
     assert {"zz-bad-syntax", "zz-bad-encoding", "zz-link", "bad-fields"} <= register.invalid
     assert any(p.file == "entries/zz-bad-syntax.toml" and p.line == 1 for p in register.problems)
@@ -98,14 +103,33 @@ def test_a_helper_parses_as_this_process_does(tmp_path: Path) -> None:
     assert not isinstance(answer[len(paths) - 4], TomlProblem)  # good.toml parsed
 
 
-@pytest.mark.parametrize(
-    "python",
-    ["/nonexistent/python", "/bin/false", "/bin/true", "/bin/cat"],
-    ids=["cannot-start", "fails", "answers-nothing", "answers-garbage"],
-)
-def test_a_failing_helper_only_means_reading_here(tmp_path: Path, python: str) -> None:
+def _fake_python(folder: Path, answer: object) -> str:
+    """A program in place of python that ignores its arguments and prints ``answer`` pickled."""
+    script = folder / "fake-python"
+    code = f"import pickle, sys; sys.stdout.buffer.write(pickle.dumps({answer!r}))"
+    script.write_text(f"#!/bin/sh\nexec {sys.executable} -c '{code}'\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+FAILURES: dict[str, Callable[[Path], str]] = {
+    "cannot-start": lambda folder: "/nonexistent/python",
+    "fails": lambda folder: "/bin/false",
+    "answers-nothing": lambda folder: "/bin/true",
+    "answers-garbage": lambda folder: "/bin/echo",  # exits 0, prints its arguments
+    "answers-too-few": lambda folder: _fake_python(folder, [(None, None, "x", 1)]),
+    "answers-wrong-shape": lambda folder: _fake_python(folder, [1, 2, 3, 4, 5]),
+    "answers-wrong-types": lambda folder: _fake_python(folder, [(1, 2, None, None)] * 5),
+}
+
+
+@pytest.mark.parametrize("failure", sorted(FAILURES))
+def test_a_failing_helper_only_means_reading_here(tmp_path: Path, failure: str) -> None:
     paths = [tmp_path / f"{name}.toml" for name in _bad_files(tmp_path)]
-    helper = parse_pool._Helper(paths, python=python)
+    assert len(paths) == 5
+    helper = parse_pool._Helper(paths, python=FAILURES[failure](tmp_path))
+    assert helper._answer() is None
+    helper = parse_pool._Helper(paths, python=FAILURES[failure](tmp_path))
     results = helper.results()
     assert helper.process is None
     here = [parse_one(path) for path in paths]
@@ -148,6 +172,34 @@ def _children() -> set[int]:
     return found
 
 
+def test_nesting_is_refused_alike_whatever_the_stack(tmp_path: Path) -> None:
+    """Python's recursion limit depends on the caller's stack; the nesting limit does not."""
+    limit = MAX_NESTING
+    files = {
+        "at-limit": f"x = {'[' * (limit - 1)}1{']' * (limit - 1)}\n",
+        "over-limit": f"x = {'[' * limit}1{']' * limit}\n",
+        "tables": "".join(f"[{'.'.join(['t'] * depth)}]\n" for depth in range(1, limit + 1)),
+        "inline": f"x = {'{a = ' * 300}1{'}' * 300}\n",
+        "recursion": f"x = {'[' * 5000}{']' * 5000}\n",
+    }
+    paths = []
+    for name, text in files.items():
+        (tmp_path / f"{name}.toml").write_text(text, encoding="utf-8")
+        paths.append(tmp_path / f"{name}.toml")
+
+    def deep_in_the_stack(depth: int) -> list[Parsed]:
+        return deep_in_the_stack(depth - 1) if depth else [parse_one(p) for p in paths]
+
+    answer = parse_pool._Helper(paths)._answer()
+    assert answer is not None
+    for here in ([parse_one(p) for p in paths], deep_in_the_stack(400), answer):
+        refused = [isinstance(parsed, TomlProblem) for parsed in here]
+        assert refused == [False, True, True, True, True]
+        assert {p.message for p in here if isinstance(p, TomlProblem)} == {
+            f"入れ子が深すぎて読めません（{limit}段まで）"
+        }
+
+
 def test_a_helper_imports_only_what_parsing_needs() -> None:
     home = str(Path(parse_pool.__file__).resolve().parent.parent)
     code = (
@@ -173,7 +225,9 @@ def test_shares_cover_every_file_once(files: int, helpers: int) -> None:
     assert all(size >= 0 for size in sizes)
 
 
-@pytest.mark.parametrize(("given", "expected"), [("0", 0), ("1", 1), (" 2 ", 2), ("x", 3)])
+@pytest.mark.parametrize(
+    ("given", "expected"), [("0", 0), ("1", 1), (" 2 ", 2), ("x", 3), ("²", 3), ("-1", 0)]
+)
 def test_the_environment_caps_the_helpers(
     monkeypatch: pytest.MonkeyPatch, given: str, expected: int
 ) -> None:
