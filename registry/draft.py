@@ -11,13 +11,16 @@ from the entry as it is on disk.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
 from registry.catalog import Catalog
+from registry.locking import lock_timeout, repository_lock
 from registry.model import Entry, RegistryConfig, entry_id_problem
+from registry.pending import common_git_dir, git_dir_of
 from registry.problems import Loc, Violation
 from registry.rules import check_entry_data
 from registry.store import RegisterError, entry_path
@@ -311,21 +314,56 @@ def new_id_problem(root: Path, entry_id: str) -> str | None:
     return None
 
 
-def save_draft(root: Path, entry_id: str, entry: Entry, *, new: bool) -> bool:
+class ChangedOnDisk(RegisterError):
+    """The entry file is no longer what the form read: saving would overwrite it."""
+
+
+#: The longest a save waits for a filing or sync of the same repository to end
+#: (the TUI waits with it; filings take milliseconds, a sync's push seconds).
+SAVE_LOCK_WAIT: Final = 3.0
+
+
+def save_draft(
+    root: Path,
+    entry_id: str,
+    entry: Entry,
+    *,
+    new: bool,
+    expected_text: str | None = None,
+) -> bool:
     """Write a checked entry; a new one refuses an existing file.
 
+    In a git repository the write holds the lock that filings and syncs take,
+    so none of them rewrites the file in between. With ``expected_text`` the
+    file must still say that (ChangedOnDisk otherwise), compared under the lock.
     Returns False when the file already said the same (nothing written).
     """
     path = entry_path(root, entry_id)
-    if new:
-        if path.exists():
-            raise RegisterError(f"業務ID「{entry_id}」は既に使われています")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        header = (
-            f"{entry.department} {entry.name}",
-            "`todokede file` で開始届を出すまでは届出されていません。",
-        )
-        return save_entry(path, entry, header)
-    if not path.is_file():
-        raise RegisterError(f"エントリ「{entry_id}」のファイルがありません: {path.name}")
-    return save_entry(path, entry)
+    git_dir = git_dir_of(root)
+    lock = (
+        repository_lock(common_git_dir(git_dir), min(lock_timeout(), SAVE_LOCK_WAIT))
+        if git_dir is not None
+        else nullcontext()
+    )
+    with lock:
+        if new:
+            if path.exists():
+                raise RegisterError(f"業務ID「{entry_id}」は既に使われています")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            header = (
+                f"{entry.department} {entry.name}",
+                "`todokede file` で開始届を出すまでは届出されていません。",
+            )
+            return save_entry(path, entry, header)
+        if not path.is_file():
+            raise RegisterError(f"エントリ「{entry_id}」のファイルがありません: {path.name}")
+        if expected_text is not None and _text_of(path) != expected_text:
+            raise ChangedOnDisk(f"{path.name} はこの画面を開いた後に変更されています")
+        return save_entry(path, entry)
+
+
+def _text_of(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

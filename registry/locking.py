@@ -45,7 +45,8 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
-def _timeout() -> float:
+def lock_timeout() -> float:
+    """How long a taker waits for the lock (``TODOKEDE_LOCK_TIMEOUT``, else 60 s)."""
     try:
         return max(0.0, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
     except ValueError:
@@ -65,7 +66,7 @@ def repository_lock(
             f"ロックファイルを作れません: {path}（{error.strerror or error}）"
         ) from None
     try:
-        deadline = time.monotonic() + (_timeout() if timeout is None else timeout)
+        deadline = time.monotonic() + (lock_timeout() if timeout is None else timeout)
         while not _try_lock(fd):
             if time.monotonic() >= deadline:
                 raise RegisterError(

@@ -75,6 +75,16 @@ def git_dir_of(root: Path) -> Path | None:
     return None
 
 
+def common_git_dir(git_dir: Path) -> Path:
+    """What every worktree of ``git_dir``'s repository shares (objects, refs, the
+    todokede lock): ``git_dir`` itself, or where its ``commondir`` file points."""
+    try:
+        shared = (git_dir / "commondir").read_text(encoding="utf-8").strip()
+    except OSError:
+        return git_dir
+    return (git_dir / shared).resolve() if shared else git_dir
+
+
 def read_journal(git_dir: Path) -> PendingFiling | None:
     """The interrupted filing noted in ``git_dir``, or None (an unreadable note too)."""
     try:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,29 @@ def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
         check=True,
         env={**os.environ, **(env or {})},
     ).stdout
+
+
+@contextmanager
+def lock_held(git_dir: Path, seconds: float = 60) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the repository's todokede lock (a filing or a sync)
+    for ``seconds``, or until killed; it is gone when the block ends."""
+    code = (
+        "import sys, time; from pathlib import Path; "
+        "from registry.locking import repository_lock\n"
+        "with repository_lock(Path(sys.argv[1])):\n"
+        "    print('held', flush=True); time.sleep(float(sys.argv[2]))\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(git_dir), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
 
 
 def head(root: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from registry.draft import (
+    ChangedOnDisk,
     ConnectionRow,
     EntryDraft,
     OutsourcingRow,
@@ -19,8 +21,11 @@ from registry.draft import (
     save_draft,
     split_lines,
 )
+from registry.model import Entry
+from registry.pending import common_git_dir, git_dir_of
 from registry.store import RegisterError, load_config_or_raise, load_entry
 from registry.wareki import WarekiError
+from tests.githelpers import git, lock_held
 
 
 def draft(**changes: object) -> EntryDraft:
@@ -177,3 +182,64 @@ def test_save_draft_keeps_comments(minimal_register: Path) -> None:
     assert text.startswith("# 課税課 個人住民税賦課事務\n")
     assert 'section = "市民税係"' in text
     assert not save_draft(minimal_register, "kazei-kojin-juminzei", result.entry, new=False)
+
+
+def _edited(root: Path, section: str) -> tuple[Path, Entry]:
+    """The sample entry of ``root`` with its 係 changed, checked."""
+    config = load_config_or_raise(root)
+    loaded = load_entry(root, "kazei-kojin-juminzei", config)
+    edited = EntryDraft.from_entry(loaded.entry)
+    edited.section = section
+    result = check_draft(edited, loaded.entry, config)
+    assert result.entry is not None
+    return loaded.path, result.entry
+
+
+def test_a_save_waits_for_a_filing_and_gives_up_with_the_file_untouched(
+    minimal_register: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(minimal_register, "init", "-q")
+    path, entry = _edited(minimal_register, "市民税係")
+    before = path.read_bytes()
+
+    with lock_held(minimal_register / ".git", 0.5):  # a filing that ends soon
+        began = time.monotonic()
+        assert save_draft(minimal_register, "kazei-kojin-juminzei", entry, new=False)
+        assert time.monotonic() - began > 0.3  # it waited for the filing to end
+    assert 'section = "市民税係"' in path.read_text(encoding="utf-8")
+
+    path.write_bytes(before)
+    monkeypatch.setenv("TODOKEDE_LOCK_TIMEOUT", "0.2")
+    with lock_held(minimal_register / ".git"):  # a sync that does not end
+        with pytest.raises(RegisterError, match="別の todokede"):
+            save_draft(minimal_register, "kazei-kojin-juminzei", entry, new=False)
+        with pytest.raises(RegisterError, match="別の todokede"):
+            save_draft(minimal_register, "kazei-new", entry, new=True)
+    assert path.read_bytes() == before
+    assert not (minimal_register / "entries" / "kazei-new.toml").exists()
+
+
+def test_a_save_refuses_a_file_changed_since_it_was_read(minimal_register: Path) -> None:
+    path, entry = _edited(minimal_register, "市民税係")
+    read = path.read_text(encoding="utf-8")
+    outside = read.replace("個人住民税の納税義務者", "エディタで直した対象者")
+    path.write_text(outside, encoding="utf-8")
+    with pytest.raises(ChangedOnDisk):
+        save_draft(minimal_register, "kazei-kojin-juminzei", entry, new=False, expected_text=read)
+    assert path.read_text(encoding="utf-8") == outside
+    assert save_draft(
+        minimal_register, "kazei-kojin-juminzei", entry, new=False, expected_text=outside
+    )
+    assert 'section = "市民税係"' in path.read_text(encoding="utf-8")
+
+
+def test_a_worktree_shares_the_lock_of_its_repository(git_identity: None, tmp_path: Path) -> None:
+    main = tmp_path / "main"
+    main.mkdir()
+    git(main, "init", "-q", "-b", "main")
+    git(main, "commit", "-q", "--allow-empty", "-m", "最初")
+    git(main, "worktree", "add", "-q", str(tmp_path / "other"))
+    worktree_git = git_dir_of(tmp_path / "other")
+    assert worktree_git is not None and worktree_git != main / ".git"
+    assert common_git_dir(worktree_git) == (main / ".git").resolve()
+    assert common_git_dir(main / ".git") == main / ".git"

@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
+from tests.githelpers import lock_held
 from tests.tui.conftest import git, make_app, ready
 from tui.app import TodokedeApp
 from tui.dialogs.catalog_picker import CatalogPicker
@@ -346,20 +347,28 @@ async def test_a_file_changed_on_disk_meanwhile_is_not_overwritten_without_askin
 async def test_a_write_that_fails_keeps_the_form(
     git_register: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.screens.entry_form as entry_form
+    """A filing or sync holds the repository (a real lock, in another process)."""
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    before = path.read_bytes()
+    monkeypatch.setenv("TODOKEDE_LOCK_TIMEOUT", "0.2")
+    with lock_held(git_register / ".git") as holder:
+        app = make_app(git_register)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            form = await open_form(app, pilot)
+            form.query_one("#input-section", Input).value = "書けない係"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen_stack[-1] is form
+            assert form.query_one("#input-section", Input).value == "書けない係"
+            summary = str(form.query_one("#form-summary", Static).content)
+            assert "保存できませんでした: 同じ登録簿で別の todokede" in summary
+            assert "入力した内容はそのままです" in summary
+            assert path.read_bytes() == before
 
-    def refuse(*args: object, **kwargs: object) -> bool:
-        raise PermissionError(13, "許可がありません")
-
-    monkeypatch.setattr(entry_form, "save_draft", refuse)
-    app = make_app(git_register)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        form = await open_form(app, pilot)
-        form.query_one("#input-section", Input).value = "書けない係"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert app.screen_stack[-1] is form
-        assert form.query_one("#input-section", Input).value == "書けない係"
-        summary = str(form.query_one("#form-summary", Static).content)
-        assert "保存できませんでした: 許可がありません" in summary
+            holder.kill()  # the filing ends: the same form saves
+            holder.wait()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await decline_filing(app, pilot, "change")
+            assert tomllib.loads(path.read_text(encoding="utf-8"))["section"] == "書けない係"

@@ -27,6 +27,7 @@ from registry.display import visible
 from registry.draft import (
     LIST_FIELDS,
     ROW_FIELDS,
+    ChangedOnDisk,
     ConnectionRow,
     DraftCheck,
     EntryDraft,
@@ -453,24 +454,38 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             self._focus_first_error()
             return
         if self.item is not None and _read(self.item) != self._disk_text:
-            question = (
-                f"{self.item.path.name} はこの画面を開いた後に変更されています。"
-                "この内容で上書きしますか？"
-            )
-            self.app.push_screen(
-                ConfirmDialog(
-                    question, title="ファイルが変更されています", yes="上書きする", no="やめる"
-                ),
-                lambda overwrite: self._write(check) if overwrite else None,
-            )
+            self._ask_overwrite(check)
             return
-        self._write(check)
+        self._write(check, self._disk_text)
 
-    def _write(self, check: DraftCheck) -> None:
+    def _ask_overwrite(self, check: DraftCheck) -> None:
+        assert self.item is not None
+        question = (
+            f"{self.item.path.name} はこの画面を開いた後に変更されています。"
+            "この内容で上書きしますか？"
+        )
+        self.app.push_screen(
+            ConfirmDialog(
+                question, title="ファイルが変更されています", yes="上書きする", no="やめる"
+            ),
+            lambda overwrite: self._write(check, None) if overwrite else None,
+        )
+
+    def _write(self, check: DraftCheck, expected_text: str | None) -> None:
+        """Save; with ``expected_text`` only while the file still says it."""
         assert check.entry is not None
         entry_id = self.typed_id if self.is_new else (self.item.id if self.item else "")
         try:
-            changed = save_draft(self.overview.root, entry_id, check.entry, new=self.is_new)
+            changed = save_draft(
+                self.overview.root,
+                entry_id,
+                check.entry,
+                new=self.is_new,
+                expected_text=expected_text,
+            )
+        except ChangedOnDisk:  # changed since the check above: ask, as there
+            self._ask_overwrite(check)
+            return
         except Exception as error:  # whatever went wrong, the form and its text stay
             if isinstance(error, OSError) and error.strerror:
                 detail = error.strerror
