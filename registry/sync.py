@@ -316,7 +316,12 @@ def sync_register(root: Path, remote: str | None = None, attempts: int | None = 
                 from registry.filing import finish_interrupted  # pydantic: only when needed
 
                 notes = tuple(finish_interrupted(history))
-            return replace(_sync(history, remote, tries), notes=notes)
+            try:
+                return replace(_sync(history, remote, tries), notes=notes)
+            except RegisterError as error:  # a refusal (a conflict too) still says what was done
+                for note in notes:
+                    error.add_note(note)
+                raise
 
 
 def _sync(history: RegisterRepo, remote: str | None, attempts: int) -> SyncResult:

@@ -9,11 +9,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import LoadingIndicator, Static
 
-from registry.errors import RegisterError
 from registry.filing import file_entry
 from registry.sync import sync_register
 from tests.conftest import VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git, head
+from tests.githelpers import ENTRY_ID, committed_register, git, head, lock_held
 from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_filing import interrupted_filing
 from tests.tui.test_app_main import main_screen, plain
@@ -133,40 +132,33 @@ async def test_a_refusal_is_one_line(tmp_path: Path, git_identity: None) -> None
 
 
 async def test_while_syncing_a_loading_indicator_shows_and_escape_waits(
-    tmp_path: Path, git_identity: None, monkeypatch: pytest.MonkeyPatch
+    machines: tuple[Path, Path, Path],
 ) -> None:
-    import threading
-
-    import registry.sync
-
-    release = threading.Event()
-    result = registry.sync.SyncResult("origin", "main", received=0, sent=2, attempts=1)
-
-    def slow_sync(root: Path, remote: str | None = None) -> registry.sync.SyncResult:
-        release.wait(10)
-        return result
-
-    monkeypatch.setattr(registry.sync, "sync_register", slow_sync)
-    app = make_app(committed_register(tmp_path / "reg"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, SyncDialog))
-        dialog = app.screen
-        assert isinstance(dialog, SyncDialog)
-        assert dialog.running
-        assert dialog.query_one(LoadingIndicator).display
-        assert "同期しています" in result_text(dialog)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert dialog.is_current  # a sync is not left half-seen
-        release.set()
-        await until(pilot, lambda: not dialog.running)
-        assert not dialog.query_one(LoadingIndicator).display
-        assert "取得 0件・送信 2件" in result_text(dialog)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
+    """A filing in another terminal holds the repository: the sync waits for it (a real lock)."""
+    remote, first, _ = machines
+    filed = file_item(first, ENTRY_ID, "電話番号", date(2025, 3, 1))
+    app = make_app(first)
+    with lock_held(first / ".git") as holder:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            await pilot.press("s")
+            await until(pilot, lambda: isinstance(app.screen, SyncDialog))
+            dialog = app.screen
+            assert isinstance(dialog, SyncDialog)
+            assert dialog.running
+            assert dialog.query_one(LoadingIndicator).display
+            assert "同期しています" in result_text(dialog)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert dialog.is_current  # a sync is not left half-seen
+            holder.kill()  # the other filing ends
+            await until(pilot, lambda: not dialog.running)
+            assert not dialog.query_one(LoadingIndicator).display
+            assert "取得 0件・送信 1件" in result_text(dialog)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+    assert remote_head(remote) == filed
 
 
 async def test_a_sync_says_it_finished_an_interrupted_filing(
@@ -188,27 +180,23 @@ async def test_a_sync_says_it_finished_an_interrupted_filing(
 
 
 async def test_a_refused_sync_says_first_what_it_finished(
-    tmp_path: Path, git_identity: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, git_identity: None
 ) -> None:
-    import registry.sync
-
-    note = "中断した kazei-kojin-juminzei の 2025-03-01 の届出を仕上げました"
-
-    def refused(root: Path, remote: str | None = None) -> registry.sync.SyncResult:
-        error = RegisterError("リモートが設定されていません")
-        error.add_note(note)
-        raise error
-
-    monkeypatch.setattr(registry.sync, "sync_register", refused)
-    app = make_app(committed_register(tmp_path / "reg"))
+    """A crash left a filing half done; the sync finishes it, then finds no remote."""
+    root = committed_register(tmp_path / "reg", (ENTRY_ID, VALID_ENTRY))
+    interrupted_filing(root, "電子メールアドレス")
+    app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         main = main_screen(app)
         loaded = main.overview
         dialog = await synced(app, pilot)
-        assert dialog.notes == (note,)
-        lines = result_text(dialog).strip().splitlines()
-        assert lines == [note, "同期できませんでした: リモートが設定されていません"]
+        assert len(dialog.notes) == 1 and "仕上げました" in dialog.notes[0]
+        said = result_text(dialog).strip().replace("\n", "")  # as wrapped on screen
+        assert said.startswith(dialog.notes[0])  # what was done, then the refusal
+        assert said[len(dialog.notes[0]) :].startswith(
+            "同期できませんでした: リモートが設定されていません"
+        )
         # the files changed: the register is read again once the dialog closes
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is main)

@@ -233,6 +233,23 @@ def test_remotes_upstream_and_refusals(
     assert detached.returncode == 1 and "detached HEAD" in detached.stderr
 
 
+def test_a_refusal_after_finishing_an_interrupted_filing_says_both(
+    tmp_path: Path, git_identity: None, todokede: CliRunner
+) -> None:
+    from tests.tui.test_app_filing import interrupted_filing
+
+    root = committed_register(tmp_path / "alone", (ENTRY_ID, VALID_ENTRY))
+    path = interrupted_filing(root, "電子メールアドレス")
+    refused = todokede("sync", cwd=root)
+    assert refused.returncode == 1
+    (done,) = refused.stdout.splitlines()  # what was done, as file says it
+    assert "中断した" in done and "仕上げました" in done
+    (refusal,) = refused.stderr.splitlines()
+    assert refusal.startswith("エラー: リモートが設定されていません")
+    assert "電子メールアドレス" in path.read_text(encoding="utf-8")  # finished all the same
+    assert git(root, "status", "--porcelain").strip() == ""
+
+
 # -- review fixes ------------------------------------------------------------------------
 
 
