@@ -58,14 +58,21 @@ def date_problem(value: object) -> str:
     return "日付は TOML の日付で書いてください（例: 2016-03-22）"
 
 
-#: Control characters (tab and newline aside) and bidi overrides are refused.
+#: Control characters (tab and newline aside), bidi controls (overrides,
+#: isolates and the marks U+061C, U+200E, U+200F) and the Unicode line and
+#: paragraph separators (U+2028, U+2029: a terminal or a CSV reader breaks the
+#: line there) are refused: the set :mod:`registry.display` makes visible.
 #: Checked by pydantic-core's own regex engine: this runs for every string of
 #: every entry, so a Python validator here would dominate ``check``.
-_FORBIDDEN = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069"
+_FORBIDDEN = (
+    "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u2028\\u2029"
+    "\\u202a-\\u202e\\u2066-\\u2069"
+)
 TEXT_PATTERN: Final = f"^[^{_FORBIDDEN}]*$"
 REQUIRED_TEXT_PATTERN: Final = f"^[^{_FORBIDDEN}]*[^\\s{_FORBIDDEN}][^{_FORBIDDEN}]*$"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SEPARATOR = re.compile("[\u2028\u2029]")
 
 
 def text_problem(value: str) -> str:
@@ -74,6 +81,11 @@ def text_problem(value: str) -> str:
         return f"制御文字（U+{ord(found.group()):04X}）は使えません"
     if found := _BIDI.search(value):
         return f"文字の向きを変える制御文字（U+{ord(found.group()):04X}）は使えません"
+    if found := _SEPARATOR.search(value):
+        return (
+            f"Unicode の区切り文字（U+{ord(found.group()):04X}）は使えません"
+            "（改行は普通の改行で書いてください）"
+        )
     return "空にはできません"
 
 

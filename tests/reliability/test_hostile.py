@@ -209,12 +209,24 @@ def test_hidden_characters_in_entry_fields_are_refused(
     register: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = register / "entries" / f"{ENTRY_ID}.toml"
-    for char in ("\u202e", "\u2066", "\x1b", "\x07"):
+    kinds = {
+        "\u202e": "文字の向きを変える制御文字",
+        "\u2066": "文字の向きを変える制御文字",
+        "\u200e": "文字の向きを変える制御文字",
+        "\u200f": "文字の向きを変える制御文字",
+        "\u061c": "文字の向きを変える制御文字",
+        "\u2028": "Unicode の区切り文字",
+        "\u2029": "Unicode の区切り文字",
+        "\x1b": "制御文字",
+        "\x07": "制御文字",
+    }
+    for char, kind in kinds.items():
         escaped = f"\\u{ord(char):04x}"
         path.write_text(VALID_ENTRY.replace("個人住民税賦課事務", f"個人{escaped}住民税"), "utf-8")
         code, out, _ = cli_run(capsys, register, "check")
         assert code == 1
-        assert f"entries/{ENTRY_ID}.toml:2: エラー: name: " in out and f"U+{ord(char):04X}" in out
+        assert f"entries/{ENTRY_ID}.toml:2: エラー: name: {kind}（U+{ord(char):04X}）" in out
+        assert not has_hidden(out)
     (register / "entries" / "x\u202eltxt.toml").write_text(VALID_ENTRY, "utf-8")
     code, out, _ = cli_run(capsys, register, "check")
     assert "entries/x⟨U+202E⟩ltxt.toml: エラー: ファイル名が不正です" in out and not has_hidden(out)
