@@ -23,8 +23,9 @@ from registry.model import Entry, RegistryConfig, entry_id_problem
 from registry.pending import common_git_dir, git_dir_of
 from registry.problems import Loc, Violation
 from registry.rules import check_entry_data
-from registry.store import RegisterError, entry_path
+from registry.store import EntryFile, RegisterError, entry_path
 from registry.tomledit import save_entry
+from registry.tomlread import TomlProblem, parse_toml
 from registry.wareki import WarekiError, format_wareki, parse_date
 
 LIST_FIELDS: Final = ("legal_basis", "subjects", "record_items", "sources", "collection_methods")
@@ -357,9 +358,10 @@ def save_draft(
             return save_entry(path, entry, header)
         if not path.is_file():
             raise RegisterError(f"エントリ「{entry_id}」のファイルがありません: {path.name}")
-        if expected_text is not None and _text_of(path) != expected_text:
+        text = _text_of(path)
+        if expected_text is not None and text != expected_text:
             raise ChangedOnDisk(f"{path.name} はこの画面を開いた後に変更されています")
-        return save_entry(path, entry)
+        return save_entry(path, _with_filings_on_disk(entry, text))
 
 
 def _text_of(path: Path) -> str | None:
@@ -367,3 +369,54 @@ def _text_of(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _entry_in(text: str | None) -> Entry | None:
+    """The entry ``text`` holds when it is one (problems aside), else None."""
+    if text is None:
+        return None
+    try:
+        data = parse_toml(text)
+    except TomlProblem:
+        return None
+    entry, _ = check_entry_data(data, None, None)
+    return entry
+
+
+def _with_filings_on_disk(entry: Entry, text: str | None) -> Entry:
+    """``entry`` with the status and filings the file holds now: a filing made
+    since the form read the entry (in another terminal) is the legal record and
+    stays, whatever base the form started from."""
+    disk = _entry_in(text)
+    if disk is None or (disk.status, disk.filings) == (entry.status, entry.filings):
+        return entry
+    return entry.model_copy(update={"status": disk.status, "filings": disk.filings})
+
+
+def reread(item: EntryFile, config: RegistryConfig | None, catalog: Catalog) -> EditStart:
+    """The entry as its file says it now, and that text, for a form to start from.
+
+    The register may have been loaded long before (a filing or an edit in
+    another terminal since): the form shows, and later compares with, one
+    reading of the file. A file that no longer holds a valid entry leaves the
+    loaded one (the save then asks before overwriting).
+    """
+    text = _text_of(item.path)
+    if text is None:
+        return EditStart(item, None)
+    try:
+        data = parse_toml(text)
+    except TomlProblem:
+        return EditStart(item, text)
+    entry, violations = check_entry_data(data, config, catalog)
+    if entry is None or any(v.severity == "error" for v in violations):
+        return EditStart(item, text)
+    return EditStart(EntryFile(item.id, item.path, entry), text)
+
+
+@dataclass(frozen=True)
+class EditStart:
+    """What a form edits: the entry, and the file's text it was read from."""
+
+    item: EntryFile
+    text: str | None

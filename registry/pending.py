@@ -60,6 +60,7 @@ class PendingFiling:
 def git_dir_of(root: Path) -> Path | None:
     """The git directory of the repository holding ``root`` (``.git``, or what a
     ``.git`` file points to), or None."""
+    root = root.resolve()
     for folder in (root, *root.parents):
         candidate = folder / ".git"
         if candidate.is_dir():

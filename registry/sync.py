@@ -318,7 +318,7 @@ def sync_register(root: Path, remote: str | None = None, attempts: int | None = 
                 notes = tuple(finish_interrupted(history))
             try:
                 return replace(_sync(history, remote, tries), notes=notes)
-            except RegisterError as error:  # a refusal (a conflict too) still says what was done
+            except Exception as error:  # a refusal, a conflict, git failing: say what was done
                 for note in notes:
                     error.add_note(note)
                 raise

@@ -18,14 +18,17 @@ from registry.draft import (
     check_draft,
     date_reading,
     new_id_problem,
+    reread,
     save_draft,
     split_lines,
 )
+from registry.filing import file_entry
 from registry.model import Entry
 from registry.pending import common_git_dir, git_dir_of
 from registry.store import RegisterError, load_config_or_raise, load_entry
 from registry.wareki import WarekiError
-from tests.githelpers import git, lock_held
+from tests.conftest import VALID_ENTRY
+from tests.githelpers import ENTRY_ID, committed_register, git, lock_held
 
 
 def draft(**changes: object) -> EntryDraft:
@@ -243,3 +246,42 @@ def test_a_worktree_shares_the_lock_of_its_repository(git_identity: None, tmp_pa
     assert worktree_git is not None and worktree_git != main / ".git"
     assert common_git_dir(worktree_git) == (main / ".git").resolve()
     assert common_git_dir(main / ".git") == main / ".git"
+    # the lock a save takes is the one filings and syncs take (GitPython's common_dir)
+    from git import Repo
+
+    for checkout in (main, tmp_path / "other", tmp_path / "other" / "sub"):
+        checkout.mkdir(exist_ok=True)
+        found = git_dir_of(checkout)
+        assert found is not None
+        with Repo(checkout, search_parent_directories=True) as repo:
+            assert common_git_dir(found).resolve() == Path(repo.common_dir).resolve()
+
+
+def test_a_save_keeps_a_filing_made_since_the_form_read_the_entry(
+    tmp_path: Path, git_identity: None
+) -> None:
+    """Another terminal files a review while the form is open: the record stays."""
+    root = committed_register(tmp_path / "reg", (ENTRY_ID, VALID_ENTRY))
+    path, stale = _edited(root, "市民税係")  # read before the filing
+    file_entry(root, ENTRY_ID, "change", date(2025, 3, 1), review=True)
+    filed = path.read_text(encoding="utf-8")
+    assert len(tomllib.loads(filed)["filings"]) == 2
+
+    assert save_draft(root, ENTRY_ID, stale, new=False, expected_text=filed)
+    saved = load_entry(root, ENTRY_ID)
+    assert saved.entry.section == "市民税係"
+    assert [f.date for f in saved.entry.filings] == [date(2005, 4, 1), date(2025, 3, 1)]
+    assert saved.entry.filings[-1].review
+
+
+def test_a_form_starts_from_the_file_as_it_is_now(tmp_path: Path, git_identity: None) -> None:
+    root = committed_register(tmp_path / "reg", (ENTRY_ID, VALID_ENTRY))
+    config = load_config_or_raise(root)
+    loaded = load_entry(root, ENTRY_ID, config)
+    file_entry(root, ENTRY_ID, "change", date(2025, 3, 1), review=True)
+    start = reread(loaded, config, config.build_catalog())
+    assert start.text == loaded.path.read_text(encoding="utf-8")
+    assert len(start.item.entry.filings) == 2
+    loaded.path.write_text("broken = [", encoding="utf-8")  # no longer an entry
+    start = reread(loaded, config, config.build_catalog())
+    assert start.item is loaded and start.text == "broken = ["

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
+from registry.filing import file_entry
 from tests.githelpers import lock_held
 from tests.tui.conftest import git, make_app, ready
 from tui.app import TodokedeApp
@@ -342,6 +344,49 @@ async def test_a_file_changed_on_disk_meanwhile_is_not_overwritten_without_askin
         await pilot.pause()
         await decline_filing(app, pilot, "change")
         assert tomllib.loads(path.read_text(encoding="utf-8"))["section"] == "画面で直した係"
+
+
+async def test_a_filing_from_another_terminal_is_kept_by_a_later_save(
+    git_register: Path,
+) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)  # the register is loaded; then, elsewhere, a review is filed
+        before = len(tomllib.loads(path.read_text(encoding="utf-8"))["filings"])
+        file_entry(git_register, ENTRY, "change", date(2026, 11, 27), review=True)
+        form = await open_form(app, pilot)
+        form.query_one("#input-section", Input).value = "画面で直した係"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await decline_filing(app, pilot, "change")  # saved without a question
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data["section"] == "画面で直した係"
+    assert len(data["filings"]) == before + 1 and data["filings"][-1]["review"] is True
+
+
+async def test_a_second_change_while_asking_is_asked_about_again(git_register: Path) -> None:
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    app = make_app(git_register)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        form = await open_form(app, pilot)
+        form.query_one("#input-section", Input).value = "画面で直した係"
+        first = path.read_text(encoding="utf-8").replace("市民税係", "エディタで直した係")
+        path.write_text(first, encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        second = first.replace("エディタで直した係", "もう一度直した係")
+        path.write_text(second, encoding="utf-8")  # while the question is open
+        await pilot.press("y")  # overwrites what was asked about: not this
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert path.read_text(encoding="utf-8") == second
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen_stack[-1] is form
+        assert form.query_one("#input-section", Input).value == "画面で直した係"
 
 
 async def test_a_write_that_fails_keeps_the_form(

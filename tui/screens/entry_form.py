@@ -35,6 +35,7 @@ from registry.draft import (
     ProvisionRow,
     check_draft,
     new_id_problem,
+    reread,
     save_draft,
 )
 from registry.errors import RegisterError
@@ -163,14 +164,17 @@ class EntryFormScreen(Screen[EntrySaved | None]):
     ) -> None:
         super().__init__()
         self.overview = overview
+        self._disk_text: str | None = None
+        """The file's text the form started from (compared again when saving)."""
+        if item is not None:  # as the file says it now, not as it was loaded
+            start = reread(item, overview.config, overview.catalog)
+            item, self._disk_text = start.item, start.text
         self.item = item
         """The entry edited; None when creating one."""
         if item is not None:
             self.initial = EntryDraft.from_entry(item.entry)
-            self._disk_text: str | None = _read(item)
         else:
             self.initial = EntryDraft(department=department or "")
-            self._disk_text = None
         self.last_check: DraftCheck | None = None
         """The result of the last save attempt (for tests and phase-2 dialogs)."""
 
@@ -460,6 +464,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
 
     def _ask_overwrite(self, check: DraftCheck) -> None:
         assert self.item is not None
+        seen = _read(self.item)  # a yes overwrites this, and only this
         question = (
             f"{self.item.path.name} はこの画面を開いた後に変更されています。"
             "この内容で上書きしますか？"
@@ -468,7 +473,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             ConfirmDialog(
                 question, title="ファイルが変更されています", yes="上書きする", no="やめる"
             ),
-            lambda overwrite: self._write(check, None) if overwrite else None,
+            lambda overwrite: self._write(check, seen) if overwrite else None,
         )
 
     def _write(self, check: DraftCheck, expected_text: str | None) -> None:
