@@ -55,6 +55,14 @@ def file_change(todokede: CliRunner, root: Path, entry_id: str, item: str, day: 
     return head(root)
 
 
+def same_entry_on_both(todokede: CliRunner, first: Path, second: Path) -> str:
+    """The first machine files and syncs a change; the second files another change of
+    the same entry without syncing (a conflict waiting). The second's new commit."""
+    file_change(todokede, first, ENTRY_ID, "個人番号", "2016-03-22")
+    assert todokede("sync", cwd=first).returncode == 0
+    return file_change(todokede, second, ENTRY_ID, "電話番号", "2016-04-01")
+
+
 def test_filings_on_different_entries_from_both_clones_all_reach_the_remote(
     machines: tuple[Path, Path, Path], todokede: CliRunner
 ) -> None:
@@ -91,10 +99,8 @@ def test_the_same_entry_changed_on_both_is_a_conflict_that_keeps_everything(
     machines: tuple[Path, Path, Path], todokede: CliRunner
 ) -> None:
     remote, first, second = machines
-    file_change(todokede, first, ENTRY_ID, "個人番号", "2016-03-22")
-    assert todokede("sync", cwd=first).returncode == 0
+    local = same_entry_on_both(todokede, first, second)
     pushed = remote_head(remote)
-    local = file_change(todokede, second, ENTRY_ID, "電話番号", "2016-04-01")
     local_text = (second / "entries" / f"{ENTRY_ID}.toml").read_bytes()
 
     result = todokede("sync", cwd=second)
@@ -187,9 +193,7 @@ def test_refused_in_the_middle_of_a_rebase(
     machines: tuple[Path, Path, Path], todokede: CliRunner
 ) -> None:
     _, first, second = machines
-    file_change(todokede, first, ENTRY_ID, "個人番号", "2016-03-22")
-    assert todokede("sync", cwd=first).returncode == 0
-    file_change(todokede, second, ENTRY_ID, "電話番号", "2016-04-01")
+    same_entry_on_both(todokede, first, second)
     git(second, "fetch", "-q")
     import subprocess
 
@@ -275,9 +279,7 @@ def test_a_conflict_resolved_with_a_merge_syncs_afterwards(
     machines: tuple[Path, Path, Path], todokede: CliRunner
 ) -> None:
     remote, first, second = machines
-    file_change(todokede, first, ENTRY_ID, "個人番号", "2016-03-22")
-    assert todokede("sync", cwd=first).returncode == 0
-    file_change(todokede, second, ENTRY_ID, "電話番号", "2016-04-01")
+    same_entry_on_both(todokede, first, second)
     assert todokede("sync", cwd=second).returncode == 1  # the conflict
     resolve_by_merge(second)
     checked = todokede("check", cwd=second)
@@ -311,9 +313,7 @@ def test_a_conflict_with_local_merges_keeps_everything(
     machines: tuple[Path, Path, Path], todokede: CliRunner
 ) -> None:
     remote, first, second = machines
-    file_change(todokede, first, ENTRY_ID, "個人番号", "2016-03-22")
-    assert todokede("sync", cwd=first).returncode == 0
-    file_change(todokede, second, ENTRY_ID, "電話番号", "2016-04-01")
+    same_entry_on_both(todokede, first, second)
     assert todokede("sync", cwd=second).returncode == 1
     resolve_by_merge(second)
     merge = head(second)
