@@ -26,6 +26,7 @@ from tests.githelpers import commit_count, git, head, trailers
 from tests.tui.conftest import AS_OF, make_app, ready, until
 from tests.tui.test_app_form import open_form
 from tests.tui.test_app_main import main_screen, plain
+from tui.app import TodokedeApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.filing import FilingDialog
 from tui.screens.main import MainScreen
@@ -64,6 +65,13 @@ async def opened(pilot: Pilot[None]) -> FilingDialog:
     await until(pilot, lambda: isinstance(pilot.app.screen, FilingDialog))
     await settle(pilot)
     return dialog_of(pilot.app)
+
+
+async def file_selected(app: TodokedeApp, pilot: Pilot[None]) -> FilingDialog:
+    """Select the entry, press f, and wait for the filing dialog."""
+    assert main_screen(app).select_entry(ENTRY)
+    await pilot.press("f")
+    return await opened(pilot)
 
 
 async def press_commit(pilot: Pilot[None]) -> None:
@@ -139,9 +147,7 @@ async def test_a_review_filing_with_the_summary_drafted_and_kept_once_typed(
     app = make_app(git_register)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        assert main_screen(app).select_entry(ENTRY)
-        await pilot.press("f")
-        dialog = await opened(pilot)
+        dialog = await file_selected(app, pilot)
         # unchanged since its last filing: refused beside the fields, in the dialog's words
         assert dialog.refusal is not None
         message = shown(dialog, "#filing-message")
@@ -187,9 +193,7 @@ async def test_a_refused_filing_keeps_the_dialog_and_the_typed_summary(
     app = make_app(git_register)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        assert main_screen(app).select_entry(ENTRY)
-        await pilot.press("f")
-        dialog = await opened(pilot)
+        dialog = await file_selected(app, pilot)
         assert dialog.refusal is None
         dialog.query_one("#filing-summary", TextArea).load_text("メールでの連絡のため追加")
 
@@ -266,9 +270,7 @@ async def test_choosing_abolish_in_the_dialog_asks_too(git_register: Path) -> No
     app = make_app(git_register)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        assert main_screen(app).select_entry(ENTRY)
-        await pilot.press("f")
-        dialog = await opened(pilot)
+        dialog = await file_selected(app, pilot)
         dialog.query_one("#kind-abolish", RadioButton).value = True
         await settle(pilot)
         assert dialog.kind == "abolish"
@@ -319,9 +321,7 @@ async def test_a_written_summary_is_not_dropped_without_asking(git_register: Pat
     app = make_app(git_register)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        assert main_screen(app).select_entry(ENTRY)
-        await pilot.press("f")
-        dialog = await opened(pilot)
+        dialog = await file_selected(app, pilot)
         # the drafted summary is no edit: escape just closes
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
