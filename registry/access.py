@@ -20,8 +20,8 @@ The rules, for one changed path of a commit:
 * any other path: the secretariat only.
 
 A department missing from the table is the secretariat's alone. Identities
-match exactly, except that a value holding ``@`` (an email) matches without
-regard to case. Everything here is pure: the git side is
+match exactly, except that the domain of an email matches without regard to
+the case of its ASCII letters. Everything here is pure: the git side is
 :mod:`registry.commits`, the hook :mod:`registry.hook`, the audit
 :mod:`registry.audit`.
 """
@@ -38,7 +38,7 @@ from registry.limits import ENTRIES_DIR, MAX_FILE_BYTES, REGISTRY_FILE
 
 SECRETARIAT: Final = "secretariat"
 
-Rule = Literal["department", "unreadable", "config", "other"]
+Rule = Literal["department", "unreadable", "oversized", "config", "other"]
 
 
 class AccessError(ValueError):
@@ -63,11 +63,22 @@ class AccessTable:
         return self.is_secretariat(who) or _any_match(who, self.editors.get(department, ()))
 
 
+_ASCII_LOWER: Final = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def same_identity(value: str, editor: str) -> bool:
-    """Exact match; emails (holding ``@``) match without regard to case."""
-    if "@" in value or "@" in editor:
-        return value.casefold() == editor.casefold()
-    return value == editor
+    """Exact match; in an email only the domain's ASCII letters match without regard to case.
+
+    Nothing else is folded: ``casefold()`` or ``lower()`` would let ``ſoumu``
+    pass as ``soumu`` (and ß as ss, the Kelvin sign as K).
+    """
+    if value == editor:
+        return True
+    local, at, domain = value.rpartition("@")
+    other_local, other_at, other_domain = editor.rpartition("@")
+    if not at or not other_at or local != other_local:
+        return False
+    return domain.translate(_ASCII_LOWER) == other_domain.translate(_ASCII_LOWER)
 
 
 def _any_match(who: Sequence[str], editors: Iterable[str]) -> bool:
@@ -118,9 +129,12 @@ class Version:
 
     department: str | None
     name: str = ""
+    oversized: bool = False
 
 
 UNREADABLE: Final = Version(None)
+#: An entry blob over :data:`MAX_FILE_BYTES`, refused by its size without being read.
+OVERSIZED: Final = Version(None, oversized=True)
 
 
 def read_version(raw: bytes) -> Version:
@@ -192,6 +206,8 @@ class Finding:
     entry: str | None = None
     name: str = ""
     department: str | None = None
+    #: For a merge: the parent the change was read against (a merge is judged against each).
+    parent: str = ""
 
     def reason(self, user: str) -> str:
         """The broken rule in Japanese, naming the user (``利用者: …``)."""
@@ -202,6 +218,11 @@ class Finding:
                 f"{department}の業務を編集する権限がありません（{who}。{department}の業務を"
                 f"編集できるのは registry.toml の [access] の「{department}」と"
                 f" {SECRETARIAT} の利用者です）"
+            )
+        if self.rule == "oversized":
+            return (
+                f"業務ファイルが大きすぎます（上限 {MAX_FILE_BYTES // 1024 // 1024} MiB。{who}。"
+                f"上限を超えるファイルは受け付けません）"
             )
         if self.rule == "unreadable":
             return (
@@ -225,7 +246,8 @@ class Finding:
 
     def text(self, user: str) -> str:
         """``コミット abc1234: entries/x.toml（名称）: <reason>``: one line for the pusher."""
-        return f"コミット {self.commit[:7]}: {self.where()}: {self.reason(user)}"
+        against = f"（親 {self.parent[:7]} との差分）" if self.parent else ""
+        return f"コミット {self.commit[:7]}{against}: {self.where()}: {self.reason(user)}"
 
 
 def judge_change(
@@ -240,6 +262,8 @@ def judge_change(
     if entry is None:
         return [Finding(commit, change.path, "other")]
     versions = change.versions
+    if any(v.oversized for v in versions):
+        return [Finding(commit, change.path, "oversized", entry, change.name)]
     if any(v.department is None for v in versions) or not versions:
         return [Finding(commit, change.path, "unreadable", entry, change.name)]
     departments = dict.fromkeys(v.department for v in versions if v.department is not None)

@@ -223,6 +223,8 @@ class ObjectReader:
             stdout=subprocess.PIPE,
             env={**os.environ, "GIT_DIR": git_dir},
         )
+        self._git_dir = git_dir
+        self._checker: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> ObjectReader:
         return self
@@ -236,11 +238,53 @@ class ObjectReader:
         self.close()
 
     def close(self) -> None:
-        if self._process.stdin:
-            self._process.stdin.close()
-        if self._process.stdout:
-            self._process.stdout.close()
-        self._process.wait()
+        for process in (self._process, self._checker):
+            if process is None:
+                continue
+            if process.stdin:
+                process.stdin.close()
+            if process.stdout:
+                process.stdout.close()
+            process.wait()
+
+    def info(self, names: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """The type and size of each object (``sha`` or ``rev:path``), without reading it.
+
+        Missing objects are left out. A second, ``--batch-check`` process is
+        started on first use, so a caller can refuse an object by its size.
+        """
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return {}
+        if self._checker is None:
+            self._checker = subprocess.Popen(
+                ["git", "cat-file", "--batch-check"],
+                cwd=self._git_dir,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env={**os.environ, "GIT_DIR": self._git_dir},
+            )
+        stdin, stdout = self._checker.stdin, self._checker.stdout
+        assert stdin is not None and stdout is not None
+        request = "".join(f"{name}\n" for name in wanted).encode("utf-8", "surrogateescape")
+        writer = threading.Thread(target=lambda: (stdin.write(request), stdin.flush()))
+        writer.start()
+        found: dict[str, tuple[str, int]] = {}
+        for name in wanted:
+            header = stdout.readline().split()
+            if len(header) == 3 and header[2].isdigit():
+                found[name] = (header[1].decode("ascii"), int(header[2]))
+        writer.join()
+        return found
+
+    def read_small(self, names: Iterable[str], limit: int) -> tuple[dict[str, bytes], set[str]]:
+        """Objects of at most ``limit`` bytes, and the names of those left unread as larger.
+
+        An oversized object is refused by its size: it is never read into memory.
+        """
+        sizes = self.info(names)
+        large = {name for name, (_, size) in sizes.items() if size > limit}
+        return self.read(name for name in sizes if name not in large), large
 
     def read(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The content of each object; missing objects are left out."""

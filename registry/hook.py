@@ -1,31 +1,15 @@
 """The pre-receive hook that enforces ``[access]`` on the shared bare repository.
 
 ``todokede hook install PATH`` writes ``PATH/hooks/pre-receive``: a short sh
-script that runs ``python -I -m registry.hook`` with this installation's Python.
-For each ref a push updates, git gives the hook ``old new ref`` on stdin; the
-hook reads every commit the push brings (``git rev-list new --not --all``) and
-what each changed (:mod:`registry.commits`), and judges them by the rules of
-:mod:`registry.access`. Git shows what the hook prints to the pusher as
-``remote: …``; any refusal makes git refuse the whole push.
-
-* Who pushes comes from the server's environment (``--identity-var``, e.g.
-  ``REMOTE_USER`` of an HTTP server, ``GL_USER`` of gitolite,
-  ``GITEA_PUSHER_EMAIL``), never from the commits, whose author anyone sets.
-  Without the variable nothing is accepted.
-* The table that applies is the one on the branch's tip before the push (a
-  new branch: the repository's HEAD), so no push grants its own rights. Into
-  an empty repository, the pushed tip's table applies and the pusher must be
-  secretariat in it.
-* No ``[access]`` there: permissions are not configured, and every push is
-  refused, unless the hook was installed with ``--allow-unconfigured`` (then
-  accepted with a warning). Failing closed is the safe side for a legal
-  record; the secretariat sets ``[access]`` before installing the hook.
-* Deleting a ref, or moving it to a commit that does not contain its old tip
-  (a forced push, which could drop other departments' filings), is for the
-  secretariat only; a branch left without a readable ``[access]`` with a
-  secretariat (which would lock everyone out, the hook failing closed) is
-  refused to everyone.
-* Anything unexpected (a git error, a bug) refuses the push.
+script that runs ``python -I -m registry.hook`` with this installation's Python,
+and turns on ``receive.fsckObjects`` so that git itself refuses malformed
+objects. Git gives the hook ``old new ref`` per updated ref on stdin; the rules
+are :mod:`registry.push`'s. Who pushes comes from the server's environment
+(``--identity-var``: ``REMOTE_USER`` of an HTTP server, ``GL_USER`` of gitolite),
+never from the commits, whose author anyone sets; without it nothing is
+accepted. No ``[access]`` refuses every push unless installed with
+``--allow-unconfigured``. Anything unexpected (a git error, a bug) refuses the
+push. Git shows what the hook prints as ``remote: …``.
 """
 
 from __future__ import annotations
@@ -34,78 +18,26 @@ import argparse
 import os
 import re
 import shlex
-import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from registry.access import (
-    SECRETARIAT,
-    AccessError,
-    judge_commit,
-    table_of_config,
-)
-from registry.commits import git_output, read_changes, rev_list
+from registry.access import SECRETARIAT, AccessError, table_of_config
+from registry.commits import git_output
 from registry.display import visible
 from registry.errors import RegisterError
-from registry.gitrepo import ZERO_SHA, ObjectReader
+from registry.gitrepo import ObjectReader
 from registry.limits import REGISTRY_FILE
+from registry.push import RefUpdate, Verdict, check_push, parse_updates
+
+__all__ = ["RefUpdate", "Verdict", "check_push", "install_hook", "main", "parse_updates"]
 
 HOOK_NAME: Final = "pre-receive"
 MARKER: Final = "# todokede pre-receive hook"
 DEFAULT_IDENTITY_VAR: Final = "REMOTE_USER"
 IDENTITY_VAR: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-#: Lines of findings shown to the pusher; the rest are counted.
-SHOWN: Final = 20
-
-
-@dataclass(frozen=True)
-class RefUpdate:
-    """One line of the hook's input: ``old new ref``."""
-
-    old: str
-    new: str
-    ref: str
-
-    @property
-    def deletes(self) -> bool:
-        return self.new == ZERO_SHA
-
-    @property
-    def creates(self) -> bool:
-        return self.old == ZERO_SHA
-
-
-def parse_updates(text: str) -> list[RefUpdate]:
-    updates = []
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) == 3:
-            updates.append(RefUpdate(*parts))
-    return updates
-
-
-@dataclass
-class Verdict:
-    """What the hook says: refusals (the push fails) and warnings (it goes through)."""
-
-    refusals: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    commits: int = 0
-
-    @property
-    def accepted(self) -> bool:
-        return not self.refusals
-
-    def lines(self) -> list[str]:
-        shown = self.refusals[:SHOWN]
-        if len(self.refusals) > SHOWN:
-            shown.append(f"ほか {len(self.refusals) - SHOWN}件")
-        if self.refusals:
-            shown.insert(0, "todokede: 登録簿の権限により送信を受け付けませんでした")
-        return [*shown, *(f"todokede: 警告: {w}" for w in self.warnings)]
 
 
 def _default_tip(git_dir: Path) -> str | None:
@@ -114,117 +46,6 @@ def _default_tip(git_dir: Path) -> str | None:
     except RegisterError:
         return None
     return out.decode("ascii").strip() or None
-
-
-def _is_ancestor(git_dir: Path, old: str, new: str) -> bool:
-    result = subprocess.run(
-        ["git", "merge-base", "--is-ancestor", old, new],
-        cwd=git_dir,
-        env={**os.environ, "GIT_DIR": str(git_dir)},
-        capture_output=True,
-        check=False,
-    )
-    return result.returncode == 0
-
-
-def check_push(
-    git_dir: Path,
-    updates: Sequence[RefUpdate],
-    user: str | None,
-    identity_var: str = DEFAULT_IDENTITY_VAR,
-    allow_unconfigured: bool = False,
-) -> Verdict:
-    """Judge a push: every ref update and every commit it brings."""
-    verdict = Verdict()
-    if not user:
-        verdict.refusals.append(
-            f"送信者を特定できません（サーバーの環境変数 {identity_var} がありません）。"
-            "サーバーの認証の設定を確かめてください"
-        )
-        return verdict
-    default_tip = _default_tip(git_dir)
-    with ObjectReader(git_dir) as reader:
-        for update in updates:
-            _check_update(git_dir, reader, update, user, default_tip, allow_unconfigured, verdict)
-    return verdict
-
-
-def _check_update(
-    git_dir: Path,
-    reader: ObjectReader,
-    update: RefUpdate,
-    user: str,
-    default_tip: str | None,
-    allow_unconfigured: bool,
-    verdict: Verdict,
-) -> None:
-    who = (user,)
-    shown_user = visible(user)
-    ref = visible(update.ref)
-    base = default_tip if update.creates else update.old
-    first_push = base is None
-    source = update.new if first_push else base
-    try:
-        table = table_of_config(reader.one(f"{source}:{REGISTRY_FILE}"))
-    except AccessError as error:
-        verdict.refusals.append(f"{ref}: 権限を確かめられません: {error}")
-        return
-    if table is None:
-        if allow_unconfigured:
-            verdict.warnings.append(
-                f"{REGISTRY_FILE} に [access] がないため、権限を確かめずに受け付けました（{ref}）"
-            )
-            return
-        verdict.refusals.append(
-            f"{ref}: {REGISTRY_FILE} に [access] がないため、権限が設定されていません。"
-            f"総務担当が [access] を設定するまで送信は受け付けません（利用者: {shown_user}）"
-        )
-        return
-    if first_push and not table.is_secretariat(who):
-        verdict.refusals.append(
-            f"{ref}: 空の共有先への最初の送信は [access] の {SECRETARIAT} の利用者だけが"
-            f"できます（利用者: {shown_user}）"
-        )
-        return
-    if update.deletes:
-        if not table.is_secretariat(who):
-            verdict.refusals.append(
-                f"{ref} の削除は [access] の {SECRETARIAT} の利用者だけができます"
-                f"（利用者: {shown_user}）"
-            )
-        return
-    secretariat = table.is_secretariat(who)
-    if not update.creates and not secretariat and not _is_ancestor(git_dir, update.old, update.new):
-        verdict.refusals.append(
-            f"{ref}: 共有先の履歴を書き換える送信（強制プッシュ）は {SECRETARIAT} の利用者"
-            f"だけができます（利用者: {shown_user}）。todokede sync で取り込んでから送ってください"
-        )
-        return
-    commits = rev_list(git_dir, "--reverse", update.new, "--not", "--all")
-    verdict.commits += len(commits)
-    if not secretariat:
-        for commit in read_changes(git_dir, commits, reader=reader):
-            verdict.refusals.extend(f.text(user) for f in judge_commit(table, who, commit))
-    if update.ref.startswith("refs/heads/") and (problem := _lockout(reader, update.new)):
-        verdict.refusals.append(f"{ref}: {problem}（利用者: {shown_user}）")
-
-
-def _lockout(reader: ObjectReader, tip: str) -> str | None:
-    """Why the register after the push would lock everyone out (no usable table), or None.
-
-    The hook fails closed on a table it cannot read, so such a push is refused
-    rather than leaving even the secretariat unable to push the fix.
-    """
-    try:
-        table = table_of_config(reader.one(f"{tip}:{REGISTRY_FILE}"))
-    except AccessError as error:
-        return f"送信後の {error}。誰も送信できなくなるため受け付けません"
-    if table is None or not table.secretariat:
-        return (
-            f"送信後の {REGISTRY_FILE} に [access] の {SECRETARIAT} がありません。"
-            "誰も送信できなくなるため受け付けません"
-        )
-    return None
 
 
 # -- installing ------------------------------------------------------------------------
@@ -310,6 +131,9 @@ def install_hook(
         target.unlink()
     atomic_write(target, hook_script(identity_var, allow_unconfigured))
     target.chmod(0o755)
+    # git checks every received object (duplicate tree names, bad modes, .git names)
+    # before the hook runs; the hook checks the register's own trees again.
+    git_output(git_dir, "config", "receive.fsckObjects", "true")
     return Installed(target, replaced, _install_notes(git_dir, allow_unconfigured))
 
 

@@ -18,7 +18,7 @@ KENKO_ENTRY = (
 )
 ACCESS = """
 [access]
-secretariat = ["soumu-yamada", "Soumu@Example.JP"]
+secretariat = ["soumu-yamada", "soumu@Example.JP"]
 "課税課" = ["kazei-tanaka", "kazei-sato"]
 "健康増進課" = ["kenko-suzuki"]
 """

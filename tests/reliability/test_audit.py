@@ -17,7 +17,7 @@ from tests.reliability.conftest import (
     write,
 )
 
-SOUMU_AUTHOR = "総務 山田 <soumu@example.jp>"  # matches "Soumu@Example.JP" of the table
+SOUMU_AUTHOR = "総務 山田 <soumu@example.jp>"  # matches "soumu@Example.JP" of the table
 KAZEI_AUTHOR = "kazei-tanaka <tanaka@example.jp>"  # matches by name
 
 

@@ -152,8 +152,10 @@ def test_the_commit_author_is_not_the_identity(shared: Shared) -> None:
         f"コミット {use[:7]}: entries/{KENKO_ID}.toml（がん検診事務）: 健康増進課"
     )
     assert len(lines) == 2
-    emailed = push(shared.kazei, "SOUMU@example.jp", var="REMOTE_USER")
-    assert emailed.returncode == 0, emailed.stderr  # emails match without regard to case
+    # An email's local part matches exactly, only its domain without regard to case.
+    assert "利用者: SOUMU@example.jp。" in refused(push(shared.kazei, "SOUMU@example.jp"))[0]
+    emailed = push(shared.kazei, "soumu@EXAMPLE.jp", var="REMOTE_USER")
+    assert emailed.returncode == 0, emailed.stderr
 
 
 def test_moving_an_entry_to_another_department_needs_both(shared: Shared) -> None:
@@ -244,9 +246,9 @@ def test_merges_are_judged_on_what_the_merge_itself_decided(shared: Shared, tmp_
     add_item(shared.kazei, KENKO_ID, "勤務先")
     evil = commit_all(shared.kazei, "マージで他課の業務も変える")
     lines = refused(push(shared.kazei, KAZEI))
-    assert lines[0].startswith(
-        f"コミット {evil[:7]}: entries/{KENKO_ID}.toml（がん検診事務）: 健康増進課"
-    )
+    # Judged against each parent: the line names the parent the change was read against.
+    assert lines[0].startswith(f"コミット {evil[:7]}（親 ")
+    assert f"との差分）: entries/{KENKO_ID}.toml（がん検診事務）: 健康増進課" in lines[0]
 
 
 def test_without_the_identity_variable_nothing_is_accepted(shared: Shared) -> None:
