@@ -16,10 +16,10 @@ import gc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from rich.console import RenderableType
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -36,15 +36,25 @@ from tui.widgets.entry_detail import EntryDetail
 from tui.widgets.marks import legend_text
 from tui.widgets.register_header import RegisterHeader
 from tui.widgets.register_tree import (
+    DepartmentData,
     EntryData,
-    NodeData,
     ProblemFileData,
+    ProblemGroupData,
     RegisterTree,
 )
 
 if TYPE_CHECKING:
     from registry.filing import Filed
     from tui.screens.entry_form import EntrySaved
+
+
+#: The actions that need a highlighted process, as a refusal names them.
+ENTRY_ACTION_WORDS: Final[dict[str, str]] = {
+    "edit_entry": "編集",
+    "file_entry": "届出",
+    "abolish_entry": "廃止",
+    "entry_history": "履歴",
+}
 
 
 class FilterInput(Input):
@@ -195,11 +205,9 @@ class MainScreen(Screen[None]):
         self.overview = overview
         self.register_tree.loading = False
         self._show_header()
-        self.apply_filter(self.filter_input.value, keep=keep)
+        self.apply_filter(self.filter_input.value, keep=keep, force=True)
         if not self.filter_input.value:
             self.register_tree.focus()
-        if keep is not None:
-            self._show_entry(keep)
         register = overview.register
         if register.errors:
             first = shown(register.errors[0].as_text())
@@ -221,8 +229,9 @@ class MainScreen(Screen[None]):
 
     # -- the filter -----------------------------------------------------------
 
-    def apply_filter(self, query: str, keep: str | None = None) -> None:
-        """Narrow the tree to the processes matching ``query``."""
+    def apply_filter(self, query: str, keep: str | None = None, *, force: bool = False) -> None:
+        """Narrow the tree to the processes matching ``query``; the detail pane then
+        shows what the cursor is on (``force``: shown again even if it is the same)."""
         overview = self.overview
         if overview is None:
             return
@@ -230,11 +239,7 @@ class MainScreen(Screen[None]):
         self.result = result
         tree = self.register_tree
         tree.show(overview, result, keep=keep or self.detail.entry_id)
-        # The cursor may land on the same line number as before, in which case
-        # the tree posts no highlight: show what is under it directly.
-        data = tree.cursor_node.data if tree.cursor_node is not None else None
-        if isinstance(data, EntryData) and data.entry_id != self.detail.entry_id:
-            self._show_entry(data.entry_id)
+        self._sync_detail(force=force)
         total = len(overview.register.entries)
         status = f"{total}件中 {len(result)}件" if result.is_filtered else f"全 {total}件"
         self.query_one("#filter-status", Static).update(literal(status))
@@ -260,13 +265,51 @@ class MainScreen(Screen[None]):
     # -- the selection --------------------------------------------------------
 
     @on(Tree.NodeHighlighted, "#register-tree")
-    def _highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
-        data = event.node.data
+    def _highlighted(self) -> None:
+        # The event may come from a build of the tree that the filter has replaced
+        # since (keys typed quickly): the cursor, not the event's node, says what
+        # is highlighted now.
+        self._sync_detail()
+
+    def _sync_detail(self, *, force: bool = False) -> None:
+        """Show in the detail pane what the tree's cursor is on, and nothing else:
+        a process, a file that could not be read, or why no process is shown."""
+        node = self.register_tree.cursor_node
+        data = node.data if node is not None else None
         if isinstance(data, EntryData):
-            self._show_entry(data.entry_id)
-        elif isinstance(data, ProblemFileData) and self.overview is not None:
+            if force or data.entry_id != self.detail.entry_id:
+                self._show_entry(data.entry_id)
+            return
+        if isinstance(data, ProblemFileData) and self.overview is not None:
             self.detail.show_problems(data.stem, self.overview.file_problems(data.stem))
-            self.refresh_bindings()
+        elif isinstance(data, DepartmentData):
+            self.detail.show_empty(
+                f"{data.department}（業務 {len(data.entries)}件）\n"
+                "業務を選ぶと、その内容がここに表示されます。"
+                "e 編集・f 届出・h 履歴は、選んだ業務に対して行います。"
+            )
+        elif isinstance(data, ProblemGroupData):
+            self.detail.show_empty(
+                "読み込めなかったファイルです。ファイルを選ぶと理由が表示されます。"
+            )
+        elif self.result is not None and self.result.is_filtered:
+            self.detail.show_empty(
+                f"「{self.filter_input.value.strip()}」に該当する業務はありません。"
+                "escape で絞り込みを解除します。"
+            )
+        else:
+            self.detail.show_empty()
+        self.refresh_bindings()
+
+    def no_entry_reason(self) -> str:
+        """Why no process is highlighted, for an action that needs one."""
+        node = self.register_tree.cursor_node
+        data = node.data if node is not None else None
+        if isinstance(data, ProblemFileData):
+            return "読み込めないファイルです。ファイルを直してから ctrl+r で読み込み直してください"
+        if node is None and self.result is not None and self.result.is_filtered:
+            return "絞り込みに該当する業務がありません（escape で解除）"
+        return "一覧で業務を選んでください"
 
     @on(RegisterTree.EntryOpened)
     def _opened(self, event: RegisterTree.EntryOpened) -> None:
@@ -316,8 +359,8 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self.detail.show_history, entry_id, content)
 
     def current_entry(self) -> EntryFile | None:
-        """The process shown in the detail pane."""
-        entry_id = self.detail.entry_id
+        """The process highlighted in the tree (the one the detail pane shows)."""
+        entry_id = self.register_tree.highlighted_entry()
         if self.overview is None or entry_id is None:
             return None
         return self.overview.get(entry_id)
@@ -339,6 +382,32 @@ class MainScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------
 
+    def _no_entry(self, word: str) -> None:
+        self.notify(
+            f"{word}できません: {self.no_entry_reason()}",
+            severity="warning",
+            timeout=4,
+            markup=False,
+        )
+
+    def on_key(self, event: events.Key) -> None:
+        """A process's key while no process can take it (the footer shows it dimmed):
+        say why, rather than nothing. Keys typed in the filter never come here."""
+        active = self.active_bindings.get(event.key)
+        if active is None or active.enabled or active.node is not self:
+            return
+        word = ENTRY_ACTION_WORDS.get(active.binding.action)
+        if word is None:
+            return
+        event.stop()
+        item = self.current_entry()
+        if item is not None and item.entry.is_abolished:
+            self.notify(
+                "この業務は既に廃止されています", severity="warning", timeout=4, markup=False
+            )
+        else:
+            self._no_entry(word)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit_entry", "file_entry", "entry_history"):
             return self.current_entry() is not None or None
@@ -356,7 +425,7 @@ class MainScreen(Screen[None]):
 
         item = self.current_entry()
         if self.overview is None or item is None:
-            self.notify("編集する業務を一覧で選んでください", severity="warning", markup=False)
+            self._no_entry("編集")
             return
         self.app.push_screen(EntryFormScreen(self.overview, item), self.entry_saved)
 
@@ -495,7 +564,7 @@ class MainScreen(Screen[None]):
     def action_file_entry(self) -> None:
         item = self.current_entry()
         if item is None:
-            self.notify("届け出る業務を一覧で選んでください", severity="warning", markup=False)
+            self._no_entry("届出")
             return
         self.open_filing(item.id)
 
@@ -505,7 +574,7 @@ class MainScreen(Screen[None]):
 
         item = self.current_entry()
         if item is None:
-            self.notify("廃止する業務を一覧で選んでください", severity="warning", markup=False)
+            self._no_entry("廃止")
             return
         if item.entry.is_abolished:
             self.notify("この業務は既に廃止されています", severity="warning", markup=False)
@@ -533,7 +602,7 @@ class MainScreen(Screen[None]):
 
         item = self.current_entry()
         if item is None:
-            self.notify("履歴を見る業務を一覧で選んでください", severity="warning", markup=False)
+            self._no_entry("履歴")
             return
         self.app.push_screen(
             HistoryScreen(

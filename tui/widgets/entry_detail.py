@@ -29,6 +29,7 @@ from tui.plain import literal, outside
 from tui.widgets.marks import ABOLISHED, DUE_SOON, MY_NUMBER, OVERDUE, SENSITIVE
 
 NONE = Text("なし", "dim")
+EMPTY_HINT = "左の一覧から業務を選んでください。/ で絞り込み、? でキー一覧。"
 TAB_IDS = ("tab-summary", "tab-items", "tab-links", "tab-filings", "tab-history")
 
 
@@ -251,10 +252,7 @@ class EntryDetail(Vertical):
 
     def compose(self) -> ComposeResult:
         with ContentSwitcher(initial="detail-empty"):
-            yield Static(
-                "左の一覧から業務を選んでください。/ で絞り込み、? でキー一覧。",
-                id="detail-empty",
-            )
+            yield Static(EMPTY_HINT, id="detail-empty")
             with TabbedContent(id="detail-tabs"):
                 with TabPane("概要", id="tab-summary"):
                     yield self._body("summary")
@@ -319,8 +317,10 @@ class EntryDetail(Vertical):
         self._set("problems", problems_view(stem, problems))
         self.query_one(ContentSwitcher).current = "detail-problems"
 
-    def show_empty(self) -> None:
+    def show_empty(self, message: str | None = None) -> None:
+        """No process: the hint, or ``message`` (why none is shown)."""
         self.entry_id = None
+        self.query_one("#detail-empty", Static).update(literal(message or EMPTY_HINT))
         self.query_one(ContentSwitcher).current = "detail-empty"
 
     def focus_content(self) -> None:

@@ -124,6 +124,10 @@ class RegisterTree(Tree[NodeData]):
         self.listed = sum(len(items) for items in groups.values())
         open_all = self.listed <= AUTO_EXPAND_LIMIT
         self.clear()
+        # The old nodes are gone: no cursor until one is chosen below, so that
+        # ``cursor_node`` never names a node of the previous build and moving to
+        # line 1 again (a new node there) still posts a highlight.
+        self.cursor_line = -1
         self._leaves.clear()
         self._departments.clear()
         self._auto_open.clear()
@@ -262,6 +266,12 @@ class RegisterTree(Tree[NodeData]):
         node = self.cursor_node
         if node is not None:
             self.scroll_to_node(node, animate=False)
+
+    def highlighted_entry(self) -> str | None:
+        """The process under the cursor, if the cursor is on one."""
+        node = self.cursor_node
+        data = node.data if node is not None else None
+        return data.entry_id if isinstance(data, EntryData) else None
 
     def current_department(self) -> str | None:
         """The department under the cursor (of a process or a department node)."""
