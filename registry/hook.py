@@ -163,6 +163,11 @@ def _install_notes(git_dir: Path, allow_unconfigured: bool) -> list[str]:
 # -- the hook's entry point ------------------------------------------------------------
 
 
+def _identity(value: str) -> str | None:
+    """The server's identity exactly as given (nothing stripped or folded); None when blank."""
+    return value if value.strip() else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m registry.hook``: read the updates on stdin; 0 accepts, 1 refuses."""
     parser = argparse.ArgumentParser(prog="todokede-pre-receive")
@@ -175,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         verdict = check_push(
             git_dir,
             updates,
-            os.environ.get(options.identity_var, "").strip() or None,
+            _identity(os.environ.get(options.identity_var, "")),
             options.identity_var,
             options.allow_unconfigured,
         )

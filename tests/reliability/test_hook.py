@@ -9,87 +9,30 @@ entry, rule) and in the remote, which must not have moved.
 
 from __future__ import annotations
 
-import re
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from registry.hook import MARKER, install_hook
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
+from tests.conftest import MINIMAL_CONFIG, CliRunner
 from tests.githelpers import committed_register, git, head
 from tests.reliability.conftest import (
     CONFIG_WITH_ACCESS,
     KAZEI,
     KAZEI_ID,
     KENKO,
-    KENKO_ENTRY,
     KENKO_ID,
     SECRETARIAT,
+    Shared,
+    add_item,
     commit_all,
+    entry_file,
+    make_shared,
     push,
+    refused,
     remote_lines,
     write,
 )
-
-
-@dataclass(frozen=True)
-class Shared:
-    """The bare repository (hook installed), the secretariat's clone and a department's."""
-
-    bare: Path
-    soumu: Path
-    kazei: Path
-
-    def tip(self) -> str:
-        return git(self.bare, "rev-parse", "refs/heads/main").strip()
-
-
-def entry_file(root: Path, entry_id: str) -> Path:
-    return root / "entries" / f"{entry_id}.toml"
-
-
-def add_item(root: Path, entry_id: str, item: str) -> None:
-    path = entry_file(root, entry_id)
-    text = re.sub(
-        r"^(record_items = \[.*)\]$", rf'\1, "{item}"]', path.read_text("utf-8"), flags=re.M
-    )
-    path.write_text(text, encoding="utf-8")
-
-
-def make_shared(
-    tmp_path: Path, config: str = CONFIG_WITH_ACCESS, allow_unconfigured: bool = False
-) -> Shared:
-    tmp_path.mkdir(exist_ok=True)
-    bare = tmp_path / "shared.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    install_hook(bare, allow_unconfigured=allow_unconfigured)
-    soumu = committed_register(
-        tmp_path / "soumu-pc", (KAZEI_ID, VALID_ENTRY), (KENKO_ID, KENKO_ENTRY)
-    )
-    write(soumu / "registry.toml", config)
-    commit_all(soumu, "権限を設定")
-    git(soumu, "remote", "add", "origin", str(bare))
-    first = push(soumu, SECRETARIAT)
-    assert first.returncode == 0, first.stderr
-    kazei = tmp_path / "kazei-pc"
-    git(tmp_path, "clone", "-q", str(bare), str(kazei))
-    return Shared(bare, soumu, kazei)
-
-
-@pytest.fixture
-def shared(tmp_path: Path, git_identity: None) -> Shared:
-    return make_shared(tmp_path)
-
-
-def refused(result: subprocess.CompletedProcess[str]) -> list[str]:
-    assert result.returncode != 0, result.stderr
-    assert "pre-receive hook declined" in result.stderr
-    lines = remote_lines(result)
-    assert lines[0] == "todokede: 登録簿の権限により送信を受け付けませんでした"
-    assert "Traceback" not in result.stderr
-    return lines[1:]
 
 
 def test_first_push_into_an_empty_repository_needs_the_secretariat(
