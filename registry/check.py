@@ -9,6 +9,7 @@ from typing import Any
 
 from registry.problems import Problem
 from registry.store import Register, load_register
+from registry.unfiled import unfiled_problems
 
 
 @dataclass(frozen=True)
@@ -55,4 +56,9 @@ def check_register(
 
 
 def check_path(root: Path, strict: bool = False, extra: Sequence[Problem] = ()) -> CheckResult:
-    return check_register(load_register(root), strict, extra)
+    """Check the register at ``root``; an entry saved but not filed (its file differs
+    from its last filing's version) is a warning too (field ``filing``)."""
+    register = load_register(root)
+    working = {entry_id: item.entry for entry_id, item in register.entries.items()}
+    unfiled = unfiled_problems(register.root, working)
+    return check_register(register, strict, [*extra, *unfiled])

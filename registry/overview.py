@@ -1,14 +1,17 @@
 """What a reader of the register sees at a glance: marks per process, counts.
 
 A process is marked when it is abolished, when it holds 個人番号 (特定個人情報)
-or 要配慮個人情報, and when its review is overdue or due soon on a given day.
-The register's counts (届出中・廃止・期限切れ・期限間近, errors, warnings) come
-from the same marks. Pure functions of the loaded register and ``as_of``.
+or 要配慮個人情報, when its review is overdue or due soon on a given day, and
+when it is saved but not filed (never filed, or its file changed since its
+last filing: asked of git once per load, :mod:`registry.unfiled`). The
+register's counts (届出中・廃止・期限切れ・期限間近・未届出, errors, warnings)
+come from the same marks, pure functions of the loaded register, ``as_of`` and
+that answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,6 +29,7 @@ from registry.store import (
     entry_path,
     load_register,
 )
+from registry.unfiled import changed_since_filing
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,15 @@ class EntryMarks:
     sensitive: bool
     review: ReviewState | None
     """``overdue``, ``due_soon`` or ``ok``; None when the process never reminds."""
+    changed: bool = False
+    """Its file holds a change saved since its last filing, not yet filed."""
+    never_filed: bool = False
+    """No filing yet (not even a start)."""
+
+    @property
+    def unfiled(self) -> bool:
+        """Saved but not filed: a change since the last filing, or no filing at all."""
+        return self.changed or self.never_filed
 
     @property
     def overdue(self) -> bool:
@@ -47,8 +60,15 @@ class EntryMarks:
         return self.review == "due_soon"
 
 
-def entry_marks(entry: Entry, config: RegistryConfig, catalog: Catalog, as_of: date) -> EntryMarks:
-    """The marks of an entry on the day ``as_of``."""
+def entry_marks(
+    entry: Entry,
+    config: RegistryConfig,
+    catalog: Catalog,
+    as_of: date,
+    changed: bool = False,
+) -> EntryMarks:
+    """The marks of an entry on the day ``as_of``; ``changed``: its file differs
+    from its last filing (:mod:`registry.unfiled`)."""
     review = review_of(entry, config, as_of)
     my_number = sensitive = False
     for item in entry.record_items:
@@ -61,6 +81,8 @@ def entry_marks(entry: Entry, config: RegistryConfig, catalog: Catalog, as_of: d
         my_number=my_number,
         sensitive=sensitive,
         review=review.state if review is not None else None,
+        changed=changed,
+        never_filed=not entry.filings,
     )
 
 
@@ -77,13 +99,22 @@ class RegisterCounts:
     errors: int
     warnings: int
     invalid_files: int
+    unfiled: int = 0
+    """Processes saved but not filed (a change since the last filing, or none yet)."""
 
 
 def register_marks(
-    entries: Iterable[EntryFile], config: RegistryConfig, catalog: Catalog, as_of: date
+    entries: Iterable[EntryFile],
+    config: RegistryConfig,
+    catalog: Catalog,
+    as_of: date,
+    changed: Collection[str] = (),
 ) -> dict[str, EntryMarks]:
-    """Marks of every entry, by id."""
-    return {item.id: entry_marks(item.entry, config, catalog, as_of) for item in entries}
+    """Marks of every entry, by id; ``changed``: ids saved since their last filing."""
+    return {
+        item.id: entry_marks(item.entry, config, catalog, as_of, item.id in changed)
+        for item in entries
+    }
 
 
 def register_counts(register: Register, marks: dict[str, EntryMarks]) -> RegisterCounts:
@@ -99,7 +130,12 @@ def register_counts(register: Register, marks: dict[str, EntryMarks]) -> Registe
         errors=len(register.errors),
         warnings=len(register.warnings),
         invalid_files=len(register.invalid),
+        unfiled=sum(m.unfiled for m in values),
     )
+
+
+def _working(register: Register) -> dict[str, Entry]:
+    return {entry_id: item.entry for entry_id, item in register.entries.items()}
 
 
 class RegisterOverview:
@@ -109,12 +145,12 @@ class RegisterOverview:
     entry's file is written, :meth:`refresh_entry` re-reads just that file.
     """
 
-    def __init__(self, register: Register, as_of: date) -> None:
+    def __init__(self, register: Register, as_of: date, changed: Collection[str] = ()) -> None:
         self.register = register
         self.as_of = as_of
         ordered = register.ordered()
         self.index = SearchIndex(register.catalog, ((e.id, e.entry) for e in ordered))
-        self.marks = register_marks(ordered, register.config, register.catalog, as_of)
+        self.marks = register_marks(ordered, register.config, register.catalog, as_of, changed)
         self._order: list[str] = []
         self._groups: dict[str, list[EntryFile]] = {}
         self._arrange(ordered)
@@ -129,8 +165,10 @@ class RegisterOverview:
 
     @classmethod
     def load(cls, root: Path, as_of: date) -> RegisterOverview:
-        """Load and check the register at ``root`` and index it."""
-        return cls(load_register(root), as_of)
+        """Load and check the register at ``root`` and index it; which processes
+        were saved but not filed is asked of git once."""
+        register = load_register(root)
+        return cls(register, as_of, changed_since_filing(register.root, _working(register)))
 
     @property
     def root(self) -> Path:
@@ -143,6 +181,11 @@ class RegisterOverview:
     @property
     def catalog(self) -> Catalog:
         return self.register.catalog
+
+    @property
+    def any_unfiled(self) -> bool:
+        """Whether any process is saved but not filed (the tree then shows 未)."""
+        return any(m.unfiled for m in self.marks.values())
 
     @property
     def counts(self) -> RegisterCounts:
@@ -208,8 +251,9 @@ class RegisterOverview:
                 loaded = EntryFile(entry_id, path, entry)
                 register.entries[entry_id] = loaded
                 self.index.put(entry_id, entry)
+                changed = changed_since_filing(register.root, {entry_id: entry}, [entry_id])
                 self.marks[entry_id] = entry_marks(
-                    entry, register.config, register.catalog, self.as_of
+                    entry, register.config, register.catalog, self.as_of, entry_id in changed
                 )
             else:
                 register.invalid.add(entry_id)

@@ -26,9 +26,10 @@ from registry.review import review_of
 from registry.store import EntryFile
 from registry.wareki import format_wareki
 from tui.plain import literal, outside
-from tui.widgets.marks import ABOLISHED, DUE_SOON, MY_NUMBER, OVERDUE, SENSITIVE
+from tui.widgets.marks import ABOLISHED, DUE_SOON, MY_NUMBER, OVERDUE, SENSITIVE, UNFILED
 
 NONE = Text("なし", "dim")
+UNFILED_CHANGES = "保存済み・未届出の変更があります"
 EMPTY_HINT = "左の一覧から業務を選んでください。/ で絞り込み、? でキー一覧。"
 TAB_IDS = ("tab-summary", "tab-items", "tab-links", "tab-filings", "tab-history")
 
@@ -84,13 +85,28 @@ def summary_view(
     return table
 
 
+def unfiled_text(marks: EntryMarks) -> Text:
+    """The line of a process saved but not filed: what differs, and what to do."""
+    if marks.abolished:
+        return _badge(UNFILED, f"{UNFILED_CHANGES}（廃止した業務のため届け出られません）")
+    return _badge(UNFILED, f"{UNFILED_CHANGES}（f で変更届を出します）")
+
+
 def _status_text(entry: Entry, marks: EntryMarks, config: RegistryConfig, as_of: date) -> Text:
+    text = _filing_state(entry, marks, config, as_of)
+    if marks.changed:
+        text.append("\n")
+        text.append_text(unfiled_text(marks))
+    return text
+
+
+def _filing_state(entry: Entry, marks: EntryMarks, config: RegistryConfig, as_of: date) -> Text:
     last = entry.last_filing
     if marks.abolished:
         day = wareki(last.date) if last else ""
         return _badge(ABOLISHED, f"廃止（{day}）" if day else "廃止")
     if last is None:
-        return Text("まだ届出されていません", "bold yellow")
+        return _badge(UNFILED, "まだ届出されていません（f で開始届を出します）")
     text = Text(f"届出中（最終届出 {wareki(last.date)} {KIND_LABELS[last.kind]}）")
     review = review_of(entry, config, as_of)
     if review is not None:

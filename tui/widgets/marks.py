@@ -12,9 +12,10 @@ from registry.overview import EntryMarks
 OVERDUE: Final = ("期", "bold #ffffff on #b3261e", "見直し期限切れ")
 DUE_SOON: Final = ("近", "bold #000000 on #e0a800", "見直し期限間近")
 ABOLISHED: Final = ("廃", "#9e9e9e", "廃止")
+UNFILED: Final = ("未", "bold #ffffff on #1d4ed8", "未届出（保存したが届け出ていない）")
 MY_NUMBER: Final = ("番", "bold #ffffff on #6a3d9a", "個人番号（特定個人情報）")
 SENSITIVE: Final = ("要", "bold #ffffff on #c2410c", "要配慮個人情報")
-LEGEND: Final = (OVERDUE, DUE_SOON, ABOLISHED, MY_NUMBER, SENSITIVE)
+LEGEND: Final = (OVERDUE, DUE_SOON, ABOLISHED, UNFILED, MY_NUMBER, SENSITIVE)
 BLANK: Final = "  "
 
 
@@ -22,8 +23,10 @@ def _mark(spec: tuple[str, str, str]) -> tuple[str, str]:
     return spec[0], spec[1]
 
 
-def marks_text(marks: EntryMarks) -> Text:
-    """Three fixed slots (review or 廃, 番, 要), so names line up."""
+def marks_text(marks: EntryMarks, unfiled_slot: bool = False) -> Text:
+    """Fixed slots (review or 廃, 番, 要), so names line up; with ``unfiled_slot``
+    (some process of the register is saved but not filed) a slot for 未 after
+    the first."""
     text = Text()
     if marks.abolished:
         text.append(*_mark(ABOLISHED))
@@ -33,7 +36,10 @@ def marks_text(marks: EntryMarks) -> Text:
         text.append(*_mark(DUE_SOON))
     else:
         text.append(BLANK)
-    for flag, spec in ((marks.my_number, MY_NUMBER), (marks.sensitive, SENSITIVE)):
+    flags = [(marks.my_number, MY_NUMBER), (marks.sensitive, SENSITIVE)]
+    if unfiled_slot:
+        flags.insert(0, (marks.unfiled, UNFILED))
+    for flag, spec in flags:
         if flag:
             text.append(*_mark(spec))
         else:
@@ -41,9 +47,9 @@ def marks_text(marks: EntryMarks) -> Text:
     return text
 
 
-def entry_label(name: str, marks: EntryMarks) -> Text:
+def entry_label(name: str, marks: EntryMarks, unfiled_slot: bool = False) -> Text:
     """A tree leaf: the marks, then the process's name (struck through if abolished)."""
-    label = marks_text(marks)
+    label = marks_text(marks, unfiled_slot)
     label.append(" ")
     label.append(name, "dim strike" if marks.abolished else "")
     return label

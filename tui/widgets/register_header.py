@@ -19,6 +19,9 @@ def counts_text(counts: RegisterCounts) -> Text:
         text.append(f"期限切れ {counts.overdue}件", "bold red" if counts.overdue else "dim")
         text.append("・")
         text.append(f"間近 {counts.due_soon}件", "bold yellow" if counts.due_soon else "dim")
+    if counts.unfiled:
+        text.append("  ")
+        text.append(f"未届出 {counts.unfiled}件", "bold #7aa2ff")
     if counts.errors:
         text.append("  ")
         text.append(f"エラー {counts.errors}件", "bold white on red")

@@ -91,6 +91,8 @@ class RegisterTree(Tree[NodeData]):
         self.guide_depth = 2
         self.auto_expand = True
         self._overview: RegisterOverview | None = None
+        self._unfiled_slot = False
+        """Whether the leaves have a slot for 未 (some process is saved but not filed)."""
         self._generation = 0
         self._user_open: set[str] = set()
         """Departments the user opened (kept open across filter changes)."""
@@ -117,6 +119,7 @@ class RegisterTree(Tree[NodeData]):
         ``keep`` is the process to leave the cursor on if it is still listed.
         """
         self._overview = overview
+        self._unfiled_slot = overview.any_unfiled
         self._generation += 1
         generation = self._generation
         groups = overview.grouped(result)
@@ -177,7 +180,8 @@ class RegisterTree(Tree[NodeData]):
         assert overview is not None
         for item in data.entries:
             marks = overview.marks[item.id]
-            leaf = node.add_leaf(entry_label(item.entry.name, marks), data=EntryData(item.id))
+            label = entry_label(item.entry.name, marks, self._unfiled_slot)
+            leaf = node.add_leaf(label, data=EntryData(item.id))
             self._leaves[item.id] = leaf
 
     def _add_problem_files(
