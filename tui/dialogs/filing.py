@@ -40,6 +40,16 @@ from tui.plain import literal, outside
 
 KINDS: Final[tuple[FilingKind, ...]] = ("start", "change", "abolish")
 KIND_BUTTON_LABELS: Final[dict[str, str]] = {"start": "開始", "change": "変更", "abolish": "廃止"}
+#: What says where the 届出者 shown came from.
+AUTHOR_NOTES: Final[dict[str, str]] = {
+    "remembered": "この登録簿で前回使った届出者",
+    "git": "git の利用者の設定から",
+    "typed": "この届出者でコミットします",
+}
+#: What cannot be changed while the commit is on its way.
+LOCKED_WHILE_COMMITTING: Final = (
+    "#filing-box Button, #filing-box RadioSet, #filing-review, #filing-author"
+)
 #: How long typing in the date waits before the filing is drafted again.
 DRAFT_DELAY: Final = 0.25
 _CLI_WORDS: Final = (
@@ -48,6 +58,13 @@ _CLI_WORDS: Final = (
     (re.compile(r"\s*--kind abolish\s*"), "区分「廃止」"),
     (re.compile(r"\s*--review\s*を付けて"), "「見直し」にチェックを付けて"),
     (re.compile(r"\s*--review\s*"), "「見直し」"),
+    (
+        re.compile(
+            r'git config user\.name と user\.email を設定するか、\s*--author "氏名 <メール>" を付けてください'
+        ),
+        "届出者の欄に「氏名 <メール>」を入力してください",
+    ),
+    (re.compile(r"--author は"), "届出者は"),
 )
 
 
@@ -146,9 +163,19 @@ class FilingDialog(ModalScreen[Filed | None]):
         padding-left: 2;
         color: $text-muted;
     }
-    FilingDialog #filing-date-reading.-error {
+    FilingDialog #filing-date-reading.-error, FilingDialog #filing-author-note.-error {
         color: $error;
         text-style: bold;
+    }
+    FilingDialog #filing-author {
+        width: 36;
+    }
+    FilingDialog #filing-author-note {
+        width: 1fr;
+        padding-left: 2;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     FilingDialog #filing-summary {
         width: 1fr;
@@ -222,6 +249,8 @@ class FilingDialog(ModalScreen[Filed | None]):
         self._generation = 1  # busy until the first draft has answered
         self._answered = 0
         self._timer: Timer | None = None
+        self._author_origin = "none"
+        """Where the 届出者 shown first came from (remembered, git, none)."""
 
     # -- layout ---------------------------------------------------------------
 
@@ -252,6 +281,15 @@ class FilingDialog(ModalScreen[Filed | None]):
                 )
                 yield Static("", id="filing-date-reading")
             with Horizontal(classes="filing-row"):
+                yield Label("届出者", classes="filing-label")
+                yield Input(
+                    "",
+                    id="filing-author",
+                    placeholder="氏名 <メール>",
+                    compact=True,
+                )
+                yield Static("", id="filing-author-note")
+            with Horizontal(classes="filing-row"):
                 yield Label("見直し", classes="filing-label")
                 yield Checkbox(
                     "見直しを兼ねる（変更がなくても届け出られます）",
@@ -281,6 +319,14 @@ class FilingDialog(ModalScreen[Filed | None]):
                 yield Button("やめる (esc)", id="filing-cancel", compact=True)
 
     def on_mount(self) -> None:
+        from registry.author import default_author
+
+        start = default_author(self.root)
+        self._author_origin = start.origin
+        author = self.query_one("#filing-author", Input)
+        with author.prevent(Input.Changed):
+            author.value = start.author
+        self._show_author_note()
         self._show_date_reading()
         self._show_summary_note()
         self.query_one("#filing-summary", TextArea).focus()
@@ -298,6 +344,11 @@ class FilingDialog(ModalScreen[Filed | None]):
         if pressed is None or pressed.id is None:
             return self._initial_kind
         return cast(FilingKind, pressed.id.removeprefix("kind-"))
+
+    @property
+    def author(self) -> str:
+        """The 届出者 typed (``氏名 <メール>``)."""
+        return self.query_one("#filing-author", Input).value.strip()
 
     @property
     def review(self) -> bool:
@@ -342,6 +393,24 @@ class FilingDialog(ModalScreen[Filed | None]):
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(DRAFT_DELAY, self._draft_now)
+
+    @on(Input.Changed, "#filing-author")
+    def _author_changed(self) -> None:
+        self._author_origin = "typed"
+        self._show_author_note()
+
+    def _show_author_note(self) -> None:
+        from registry.author import author_problem
+
+        note = self.query_one("#filing-author-note", Static)
+        problem = author_problem(self.author)
+        if problem is not None:
+            if self._author_origin == "none" and not self.author:
+                problem = "git の利用者が設定されていません。届出者を「氏名 <メール>」の形で入力してください"
+            note.update(literal(f"✖ {problem}"))
+        else:
+            note.update(AUTHOR_NOTES.get(self._author_origin, ""))
+        note.set_class(problem is not None, "-error")
 
     @on(TextArea.Changed, "#filing-summary")
     def _summary_changed(self) -> None:
@@ -449,6 +518,14 @@ class FilingDialog(ModalScreen[Filed | None]):
             self.query_one("#filing-date", Input).focus()
             self.app.bell()
             return
+        from registry.author import author_problem
+
+        if problem := author_problem(self.author):
+            self._show_author_note()
+            self._show_message(f"✖{problem}")
+            self.query_one("#filing-author", Input).focus()
+            self.app.bell()
+            return
         if self.kind == "abolish" and not self._abolish_confirmed:
             self.app.push_screen(
                 ConfirmDialog(
@@ -471,29 +548,39 @@ class FilingDialog(ModalScreen[Filed | None]):
         self.committing = True
         self._generation += 1  # drafts still running are of no interest now
         self._show_message("届け出ています（コミット中）…", working=True)
-        for widget in self.query("#filing-box Button, #filing-box RadioSet, #filing-review"):
+        for widget in self.query(LOCKED_WHILE_COMMITTING):
             widget.disabled = True
         summary = self.summary.strip() or None
-        self._commit(self.kind, day, summary, self.review)
+        self._commit(self.kind, day, summary, self.review, self.author)
 
     @work(thread=True, exclusive=True, group="commit-filing", exit_on_error=False)
-    def _commit(self, kind: FilingKind, day: date, summary: str | None, review: bool) -> None:
+    def _commit(
+        self, kind: FilingKind, day: date, summary: str | None, review: bool, author: str
+    ) -> None:
+        from registry.author import remember_author
         from registry.filing import file_entry
 
         result: Filed | str
         notes: tuple[str, ...] = ()
         try:
-            result = file_entry(self.root, self.entry_id, kind, day, summary, review)
+            result = file_entry(self.root, self.entry_id, kind, day, summary, review, author)
         except Exception as error:  # the dialog stays with everything typed
             result = failure_text(error)
             notes = tuple(getattr(error, "__notes__", ()))  # done before the refusal
+        else:
+            try:  # the next filing of this register on this machine starts from it
+                remember_author(self.root, author)
+            except Exception as error:  # the filing is made: only the memory failed
+                result.notes.append(
+                    f"届出者を次回のために覚えられませんでした（{failure_text(error)}）"
+                )
         self.app.call_from_thread(self._committed, result, notes)
 
     def _committed(self, result: Filed | str, notes: tuple[str, ...] = ()) -> None:
         self.committing = False
         self.notes += notes
         self._answered = self._generation
-        for widget in self.query("#filing-box Button, #filing-box RadioSet, #filing-review"):
+        for widget in self.query(LOCKED_WHILE_COMMITTING):
             widget.disabled = False
         if isinstance(result, str):
             self._set_refusal(f"届け出られませんでした: {result}（入力した内容はそのままです）")
