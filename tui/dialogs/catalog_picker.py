@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from registry.catalog import Catalog, CatalogItem
 from registry.search import fold_text
 from tui.plain import literal
+from tui.widgets.form_fields import FormInput
 from tui.widgets.marks import MY_NUMBER, SENSITIVE
 
 ITEM_PREFIX = "item:"
@@ -47,6 +48,8 @@ class CatalogPicker(ModalScreen[list[str] | None]):
         Binding("ctrl+s", "add", "追加", id="picker-add"),
         Binding("escape", "cancel", "取消", id="picker-cancel"),
         Binding("space", "toggle_item", "選択", show=False, id="picker-toggle"),
+        # From the filter (the list's own ↓ moves in the list).
+        Binding("down", "to_list", "一覧へ", show=False, id="picker-to-list"),
     ]
 
     DEFAULT_CSS = """
@@ -90,7 +93,7 @@ class CatalogPicker(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("記録項目を項目一覧から選ぶ", id="picker-title")
-            yield Input(
+            yield FormInput(
                 placeholder="絞り込み（例: 病歴、番号、ﾏｲﾅﾝﾊﾞｰ）", id="picker-filter", compact=True
             )
             yield OptionList(id="picker-list")
@@ -102,6 +105,35 @@ class CatalogPicker(ModalScreen[list[str] | None]):
     def on_mount(self) -> None:
         self._fill("")
         self._update_status()
+        self.filter_input.focus()
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#picker-filter", Input)
+
+    @property
+    def chosen(self) -> tuple[str, ...]:
+        """The items chosen so far, in the order they were chosen."""
+        return tuple(self._chosen)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing filters wherever the focus is: a character (space aside, which
+        chooses in the list) or backspace in the list goes to the filter."""
+        field = self.filter_input
+        if field.has_focus:
+            return
+        if event.is_printable and event.character and event.character != " ":
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+        elif event.key == "backspace" and field.value:
+            field.focus()
+            field.action_delete_left()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def action_to_list(self) -> None:
         self.query_one(OptionList).focus()
 
     def _fill(self, query: str) -> None:
@@ -136,7 +168,10 @@ class CatalogPicker(ModalScreen[list[str] | None]):
     def _update_status(self) -> None:
         chosen = "、".join(self._chosen) if self._chosen else "なし"
         self.query_one("#picker-status", Static).update(
-            literal(f"選択中: {chosen}\nenter / space で選択・解除、ctrl+s で追加")
+            literal(
+                f"選択中: {chosen}\n"
+                "文字を打つと絞り込み、↓ で一覧へ、enter / space で選択・解除、ctrl+s で追加"
+            )
         )
 
     @on(Input.Changed, "#picker-filter")

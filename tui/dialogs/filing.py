@@ -37,6 +37,7 @@ from registry.model import FilingKind
 from registry.wareki import WarekiError, format_short
 from tui.dialogs.confirm import ConfirmDialog
 from tui.plain import literal, outside
+from tui.widgets.form_fields import FormInput
 
 KINDS: Final[tuple[FilingKind, ...]] = ("start", "change", "abolish")
 KIND_BUTTON_LABELS: Final[dict[str, str]] = {"start": "開始", "change": "変更", "abolish": "廃止"}
@@ -273,7 +274,7 @@ class FilingDialog(ModalScreen[Filed | None]):
                         )
             with Horizontal(classes="filing-row"):
                 yield Label("届出日", classes="filing-label")
-                yield Input(
+                yield FormInput(
                     format_short(self._today),
                     id="filing-date",
                     placeholder="例 R7.4.1",
@@ -282,7 +283,7 @@ class FilingDialog(ModalScreen[Filed | None]):
                 yield Static("", id="filing-date-reading")
             with Horizontal(classes="filing-row"):
                 yield Label("届出者", classes="filing-label")
-                yield Input(
+                yield FormInput(
                     "",
                     id="filing-author",
                     placeholder="氏名 <メール>",

@@ -49,6 +49,7 @@ from tui.widgets.form_fields import (
     COLUMN_LABELS,
     FieldBox,
     FieldMessage,
+    FormInput,
     LinesArea,
     RecordItemsEditor,
     RowsEditor,
@@ -196,7 +197,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             if self.is_new:
                 yield FieldBox(
                     "業務ID",
-                    Input(
+                    FormInput(
                         id="input-id",
                         placeholder="例: kazei-kojin-juminzei",
                         validators=[EntryIdValidator(self.overview)],
@@ -208,7 +209,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
                 )
             yield FieldBox(
                 "業務の名称",
-                Input(
+                FormInput(
                     draft.name,
                     id="input-name",
                     validators=[_not_blank("業務の名称")],
@@ -219,7 +220,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             )
             yield FieldBox("担当課", self._department_select(), key="department", required=True)
             yield FieldBox(
-                "担当係", Input(draft.section, id="input-section", compact=True), key="section"
+                "担当係", FormInput(draft.section, id="input-section", compact=True), key="section"
             )
             yield FieldBox(
                 "業務の目的",
@@ -277,7 +278,9 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             )
             yield FieldBox(
                 "保存期間",
-                Input(draft.retention, id="input-retention", placeholder="例: 5年", compact=True),
+                FormInput(
+                    draft.retention, id="input-retention", placeholder="例: 5年", compact=True
+                ),
                 key="retention",
             )
             for kind in ROW_FIELDS:

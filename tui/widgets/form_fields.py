@@ -7,12 +7,15 @@ checking it is :mod:`registry.draft`'s job.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Sequence
-from typing import ClassVar, Final
+from typing import Any, ClassVar, Final
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
@@ -59,6 +62,71 @@ def message_text(messages: Sequence[FieldMessage]) -> Text:
         else:
             text.append("▲ " + visible(message, multiline=True), "yellow")
     return text
+
+
+class FormInput(Input):
+    """A one-line field of a form.
+
+    Focusing it puts the cursor at the end with nothing selected (Textual selects
+    the whole value, so the first key would replace it), and ctrl+z / ctrl+y undo
+    and redo within the field: Textual 8.2.8's ``Input`` has no undo (its
+    ``TextArea`` has, with the same keys). Edits closer together than
+    :attr:`UNDO_GROUP` seconds are undone as one, as the ``TextArea`` does.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+z", "undo", "入力を元に戻す", show=False, id="field-undo"),
+        Binding("ctrl+y", "redo", "入力をやり直す", show=False, id="field-redo"),
+    ]
+    UNDO_GROUP: ClassVar[float] = 1.0
+
+    def __init__(self, value: str | None = None, **options: Any) -> None:
+        options.setdefault("select_on_focus", False)
+        self._undo: list[str] = []
+        self._redo: list[str] = []
+        self._restoring = False
+        self._last_edit = -math.inf
+        super().__init__(value, **options)  # sets the value: the fields above first
+
+    def watch_value(self, old: str, new: str) -> None:
+        if self._restoring or old == new or not self.is_mounted:
+            return
+        now = time.monotonic()
+        if not self._undo or now - self._last_edit > self.UNDO_GROUP:
+            self._undo.append(old)
+        self._last_edit = now
+        self._redo.clear()
+
+    def _restore(self, value: str) -> None:
+        current = self.value
+        same = 0
+        for a, b in zip(current, value, strict=False):
+            if a != b:
+                break
+            same += 1
+        self._restoring = True
+        try:
+            self.value = value
+        finally:
+            self._restoring = False
+        self.cursor_position = same + max(0, len(value) - len(current))
+        self._last_edit = -math.inf  # what is typed next is a step of its own
+
+    def action_undo(self) -> None:
+        """Back to the value before the last edit (a burst of typing is one edit)."""
+        if not self._undo:
+            self.app.bell()
+            return
+        self._redo.append(self.value)
+        self._restore(self._undo.pop())
+
+    def action_redo(self) -> None:
+        """The edit undone last, again."""
+        if not self._redo:
+            self.app.bell()
+            return
+        self._undo.append(self.value)
+        self._restore(self._redo.pop())
 
 
 class FieldBox(Widget):
@@ -292,7 +360,7 @@ class RowEditor(Widget):
         with Horizontal():
             for column in row_columns(self.kind):
                 is_date = column in DATE_COLUMNS
-                yield Input(
+                yield FormInput(
                     str(getattr(self._row, column)),
                     placeholder=DATE_PLACEHOLDER if is_date else labels[column],
                     tooltip=labels[column] + ("（和暦・西暦）" if is_date else ""),
