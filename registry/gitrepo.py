@@ -45,6 +45,7 @@ import git
 
 from registry.crashpoints import crash_point
 from registry.errors import RegisterError
+from registry.gitfailure import disk_full_message, no_space
 from registry.pending import operation_at
 
 TREE_MODE: Final = 0o040000
@@ -483,7 +484,12 @@ def move_head(repo: git.Repo, new: str, old: str | None, reason: str) -> None:
     try:
         repo.git.update_ref("-m", reason, "HEAD", new, old or ZERO_SHA)
     except git.GitCommandError as error:
-        detail = str(error.stderr).strip().splitlines()
+        said = str(error.stderr)
+        if no_space(said, Path(repo.common_dir)):  # git may not say why a write failed
+            raise RegisterError(
+                disk_full_message(work_tree(repo), "何もコミットしていません")
+            ) from None
+        detail = said.strip().splitlines()
         raise RegisterError(
             "コミットできませんでした（他の操作と重なった可能性があります）: "
             + (detail[-1].removeprefix("stderr: ").strip("' ") if detail else "")
