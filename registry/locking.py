@@ -6,7 +6,9 @@ would fail. With the lock the second waits for the first and then files on top
 of it. The lock is an OS file lock (``flock``; ``msvcrt.locking`` on Windows)
 on ``<git dir>/todokede.lock``: the kernel releases it when its process dies,
 even by ``kill -9``, so a crash never leaves a stale lock behind. The file
-itself stays (removing a lock file races with the next taker).
+itself stays (removing a lock file races with the next taker). A sync hands the
+lock down to the git commands it runs, so that a git left running by a killed
+sync still holds it.
 """
 
 from __future__ import annotations
@@ -54,10 +56,12 @@ def lock_timeout() -> float:
 
 
 @contextmanager
-def repository_lock(
-    git_dir: str | os.PathLike[str], timeout: float | None = None
-) -> Iterator[None]:
-    """Hold the repository's todokede lock; wait up to ``timeout`` seconds for it."""
+def repository_lock(git_dir: str | os.PathLike[str], timeout: float | None = None) -> Iterator[int]:
+    """Hold the repository's todokede lock; wait up to ``timeout`` seconds for it.
+
+    Yields the lock file's descriptor: a child process given it (``pass_fds``)
+    shares the lock, which then lasts until the child is gone too (registry.gitrun).
+    """
     path = Path(git_dir) / LOCK_NAME
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -74,6 +78,6 @@ def repository_lock(
                     "終わってからもう一度実行してください"
                 )
             time.sleep(_POLL)
-        yield  # closing the file below releases the lock
+        yield fd  # closing the file below releases the lock (once no child shares it)
     finally:
         os.close(fd)

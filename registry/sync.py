@@ -13,12 +13,19 @@ never retried. A conflict (the same entry
 changed on both sides) aborts the rebase, so every local commit stays as it
 was, and names the entries in conflict. Nothing typed is lost: uncommitted
 changes to tracked files refuse the sync before anything runs.
+
+Every git command runs through registry.gitrun (no prompt ever, the
+repository's lock handed down); a full disk or a failed login is said as such
+(registry.gitfailure), with no password of a URL shown. Each step is noted in
+the sync record first, so that a sync killed in the middle of its rebase is
+undone by the next one (registry.syncrecovery).
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import time
 import tomllib
 from dataclasses import dataclass, replace
@@ -27,12 +34,31 @@ from typing import Final
 
 import git
 
+from registry.crashpoints import crash_point
 from registry.display import visible
 from registry.errors import RegisterError
+from registry.gitfailure import (
+    auth_failed,
+    auth_message,
+    disk_full_message,
+    is_no_space,
+    no_space,
+    redacted,
+)
 from registry.gitrepo import identities, refuse_in_progress, work_tree
+from registry.gitrun import GitFailed, GitRunner
 from registry.locking import repository_lock
-from registry.pending import journal_exists
+from registry.pending import (
+    SyncRecord,
+    journal_exists,
+    process_started,
+    remove_sync_record,
+    sync_owns_operation,
+    sync_record_exists,
+    write_sync_record,
+)
 from registry.revisions import RegisterRepo
+from registry.syncrecovery import recover_interrupted_sync, tracked_changes
 
 #: Tries of fetch + rebase + push while other machines keep pushing first; between
 #: tries a random wait (up to BACKOFF_BASE * 2**try, at most BACKOFF_CAP seconds)
@@ -64,18 +90,69 @@ class SyncResult:
     notes: tuple[str, ...] = ()
 
 
-def _git_message(error: git.GitCommandError) -> str:
-    lines = [
-        line.strip().removeprefix("stderr:").strip(" '")
-        for line in str(error.stderr).splitlines()
-        if line.strip()
-    ]
+def _git_message(error: GitFailed) -> str:
+    """git's telling line: its last ``fatal:`` or ``error:``, else its last line (no
+    hints, no URL lines), any password left out."""
     useful = [
-        line
-        for line in lines
-        if line and not line.startswith(("hint:", "To ", "From ")) and line != "'"
+        line.strip()
+        for line in error.stderr.splitlines()
+        if line.strip() and not line.strip().startswith(("hint:", "To ", "From "))
     ]
-    return useful[-1] if useful else str(error.status)
+    telling = [line for line in useful if line.startswith(("fatal:", "error:"))] or useful
+    return redacted(telling[-1]) if telling else f"終了コード {error.status}"
+
+
+#: git refusing to start because a lock file is there: ``Unable to create '….lock': File exists``.
+_LOCK_EXISTS: Final = re.compile(r"Unable to create '([^']+\.lock)': File exists")
+
+
+def _local_output(error: GitFailed) -> str:
+    """What git said here, without what the remote side printed (``remote: …``)."""
+    return "\n".join(
+        line for line in error.output.splitlines() if not line.lstrip().startswith("remote:")
+    )
+
+
+def _remote_output(error: GitFailed) -> str:
+    return "\n".join(
+        line for line in error.output.splitlines() if line.lstrip().startswith("remote:")
+    )
+
+
+def _url(run: GitRunner, remote: str, push: bool = False) -> str:
+    """The remote's URL as git uses it (``insteadOf`` applied), without a password."""
+    try:
+        return redacted(run("remote", "get-url", *(["--push"] if push else []), remote))
+    except GitFailed:
+        return remote
+
+
+KEPT: Final = "手元の届出はそのまま残っています"
+
+
+def _failure(
+    run: GitRunner, error: GitFailed, remote: str | None, fallback: str, push: bool = False
+) -> RegisterError:
+    """A full disk, a failed login, else ``fallback``: one line."""
+    here = _local_output(error)
+    if no_space(here, run.git_dir):
+        return RegisterError(disk_full_message(run.work_tree, KEPT))
+    if found := _LOCK_EXISTS.search(here):
+        lock = Path(found.group(1))
+        shown = lock.relative_to(run.work_tree) if lock.is_relative_to(run.work_tree) else lock
+        return RegisterError(
+            f"git のロックファイル {shown.as_posix()} があるため同期できませんでした"
+            f"（ほかに git が動いていなければ、このファイルを削除してください。{KEPT}）"
+        )
+    if remote is not None:
+        if auth_failed(here):
+            return RegisterError(auth_message(_url(run, remote, push)))
+        if no_space(_remote_output(error)):
+            return RegisterError(
+                f"共有先のディスクの空き容量が足りないため受け付けられませんでした: "
+                f"{_url(run, remote, push)}（共有先の管理者に連絡してください。{KEPT}）"
+            )
+    return RegisterError(redacted(fallback))
 
 
 def _branch(repo: git.Repo) -> str:
@@ -111,23 +188,6 @@ def _remote(repo: git.Repo, branch: str, name: str | None) -> tuple[str, str]:
     raise RegisterError(f"リモートが複数あります。--remote で選んでください（{'、'.join(names)}）")
 
 
-def _uncommitted(repo: git.Repo) -> list[str]:
-    """Tracked files with changes not committed (staged or not)."""
-    out = repo.git.status("--porcelain", "-z", "--untracked-files=no")
-    paths: list[str] = []
-    tokens = out.split("\0")
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        index += 1
-        if len(token) < 4:
-            continue
-        paths.append(token[3:])
-        if token[0] in "RC":  # a rename names its source next
-            index += 1
-    return paths
-
-
 def _dirty_message(history: RegisterRepo, dirty: list[str]) -> str:
     """Changes not committed, each kind told its way: an entry is filed with
     ``todokede file``; any other file (``registry.toml``) is committed with git."""
@@ -149,29 +209,32 @@ def _dirty_message(history: RegisterRepo, dirty: list[str]) -> str:
     )
 
 
-def _fetch(repo: git.Repo, remote: str) -> None:
+def _fetch(run: GitRunner, remote: str) -> None:
     try:
-        repo.git.fetch(remote)
-    except git.GitCommandError as error:
-        raise RegisterError(
-            f"リモート「{remote}」から取得できませんでした: {_git_message(error)}"
+        run("fetch", remote, network=True)
+    except GitFailed as error:
+        raise _failure(
+            run,
+            error,
+            remote,
+            f"リモート「{remote}」から取得できませんでした: {_git_message(error)}",
         ) from None
 
 
-def _remote_sha(repo: git.Repo, remote: str, branch: str) -> str | None:
+def _remote_sha(run: GitRunner, remote: str, branch: str) -> str | None:
     try:
-        return str(repo.git.rev_parse("--verify", "--quiet", f"refs/remotes/{remote}/{branch}"))
-    except git.GitCommandError:
+        return run("rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}")
+    except GitFailed:
         return None
 
 
-def _count(repo: git.Repo, spec: str) -> int:
-    return int(repo.git.rev_list("--count", spec))
+def _count(run: GitRunner, spec: str) -> int:
+    return int(run("rev-list", "--count", spec))
 
 
-def _counts(repo: git.Repo, upstream: str) -> tuple[int, int]:
+def _counts(run: GitRunner, upstream: str) -> tuple[int, int]:
     """Commits the remote has that HEAD lacks, and the other way round (one process)."""
-    theirs, ours = repo.git.rev_list("--left-right", "--count", f"{upstream}...HEAD").split()
+    theirs, ours = run("rev-list", "--left-right", "--count", f"{upstream}...HEAD").split()
     return int(theirs), int(ours)
 
 
@@ -183,16 +246,15 @@ def _name_of(path: Path) -> str:
     return name if isinstance(name, str) else ""
 
 
-def _refuse_overwrites(repo: git.Repo, upstream: str) -> None:
+def _refuse_overwrites(run: GitRunner, upstream: str) -> None:
     """Files the remote added that exist here untracked (a draft under the same id).
 
     A file HEAD holds (filed here too, under the same id) is left to the rebase
     or merge, which reports it as a conflict naming the entry.
     """
-    added = repo.git.diff("--name-only", "--diff-filter=A", f"HEAD...{upstream}").splitlines()
-    base = work_tree(repo)
-    present = [path for path in added if (base / path).exists()]
-    tracked = set(repo.git.ls_files("--", *present).splitlines()) if present else set()
+    added = run("diff", "--name-only", "--diff-filter=A", f"HEAD...{upstream}").splitlines()
+    present = [path for path in added if (run.work_tree / path).exists()]
+    tracked = set(run("ls-files", "--", *present).splitlines()) if present else set()
     clashes = [path for path in present if path not in tracked]
     if clashes:
         raise RegisterError(
@@ -201,32 +263,47 @@ def _refuse_overwrites(repo: git.Repo, upstream: str) -> None:
         )
 
 
-def _has_merges(repo: git.Repo, upstream: str) -> bool:
+def _has_merges(run: GitRunner, upstream: str) -> bool:
     """Whether the local commits (``upstream..HEAD``) hold a merge."""
-    return bool(repo.git.rev_list("--merges", "-n", "1", f"{upstream}..HEAD").strip())
+    return bool(run("rev-list", "--merges", "-n", "1", f"{upstream}..HEAD").strip())
 
 
-def _integrate(history: RegisterRepo, upstream: str, where: str, ahead: int) -> None:
-    """Put the remote's commits under HEAD: a rebase, or a merge when the ``ahead``
-    local commits hold a merge already; on a conflict abort and raise SyncConflict."""
-    repo = history.repo
-    _refuse_overwrites(repo, upstream)
-    merging = ahead > 0 and _has_merges(repo, upstream)
-    git_dir = Path(repo.git_dir)
+def _abort(run: GitRunner, git_dir: Path) -> None:
+    """Abort the rebase or merge that stopped. When even that fails (a full disk),
+    the half-done operation stays with the sync record: the next sync undoes it."""
+    for marker, command in (
+        ("MERGE_HEAD", "merge"),
+        ("rebase-merge", "rebase"),
+        ("rebase-apply", "rebase"),
+    ):
+        if (git_dir / marker).exists():
+            try:
+                run(command, "--abort")
+            except GitFailed:
+                return
+
+
+def _integrate(
+    history: RegisterRepo, run: GitRunner, upstream: str, where: str, merging: bool
+) -> None:
+    """Put the remote's commits under HEAD: a rebase, or a merge when the local
+    commits hold a merge already; on a conflict abort and raise SyncConflict."""
+    git_dir = Path(history.repo.git_dir)
     try:
         if merging:
-            repo.git.merge("--no-edit", "--no-ff", "-m", f"同期: {where} を取り込み", upstream)
+            run("merge", "--no-edit", "--no-ff", "-m", f"同期: {where} を取り込み", upstream)
         else:
-            repo.git.rebase("--no-autostash", upstream)
-    except git.GitCommandError as error:
-        conflicted = repo.git.diff("--name-only", "--diff-filter=U").splitlines()
-        if (git_dir / "MERGE_HEAD").exists():
-            repo.git.merge("--abort")
-        if any((git_dir / name).exists() for name in ("rebase-merge", "rebase-apply")):
-            repo.git.rebase("--abort")
+            run("rebase", "--no-autostash", upstream)
+    except GitFailed as error:
+        try:
+            conflicted = run("diff", "--name-only", "--diff-filter=U").splitlines()
+        except GitFailed:
+            conflicted = []
+        _abort(run, git_dir)
         if not conflicted:
-            raise RegisterError(f"取り込めませんでした: {_git_message(error)}") from None
-        base = work_tree(repo)
+            raise _failure(
+                run, error, None, f"取り込めませんでした: {_git_message(error)}"
+            ) from None
         entries: list[tuple[str, str]] = []
         others: list[str] = []
         for path in conflicted:
@@ -234,7 +311,7 @@ def _integrate(history: RegisterRepo, upstream: str, where: str, ahead: int) -> 
             if entry_id is None:
                 others.append(path)
             else:
-                entries.append((entry_id, _name_of(base / path)))
+                entries.append((entry_id, _name_of(run.work_tree / path)))
         named = [f"{i}（{n}）" if n else i for i, n in entries] + others
         pull = "git pull --no-rebase" if merging else "git pull --rebase"
         raise SyncConflict(
@@ -266,26 +343,29 @@ class PushRefused:
 _TRANSIENT: Final = ("lock", "failed to update ref", "fetch first", "non-fast-forward")
 
 
-def _remote_lines(error: git.GitCommandError) -> tuple[str, ...]:
+def _remote_lines(error: GitFailed) -> tuple[str, ...]:
     """What the remote side printed (its hooks' messages), without git's own remarks."""
     lines = []
-    for line in str(error.stderr).splitlines():
-        text = line.strip().removeprefix("stderr:").strip(" '")
+    for line in error.stderr.splitlines():
+        text = line.strip()
         if text.startswith("remote:"):
             said = text.removeprefix("remote:").strip()
             if said:
-                lines.append(visible(said))
+                lines.append(visible(redacted(said)))
     return tuple(lines)
 
 
-def _push(repo: git.Repo, remote: str, branch: str, set_upstream: bool) -> PushRefused | None:
-    """Push HEAD; None when done, else why not."""
+def _push(run: GitRunner, remote: str, branch: str, set_upstream: bool) -> PushRefused | None:
+    """Push HEAD; None when done, else why not (a full disk or a failed login raises)."""
     args = ["--porcelain", *(["-u"] if set_upstream else []), remote, f"HEAD:refs/heads/{branch}"]
     try:
-        repo.git.push(*args)
-    except git.GitCommandError as error:
-        stdout = str(getattr(error, "stdout", "") or "")
-        return PushRefused(f"{_git_message(error)} {stdout}".strip(), _remote_lines(error))
+        run("push", *args, network=True)
+    except GitFailed as error:
+        here = _local_output(error)
+        if no_space(here, run.git_dir) or auth_failed(here) or no_space(_remote_output(error)):
+            raise _failure(run, error, remote, "", push=True) from None
+        reason = redacted(f"{_git_message(error)} {error.stdout.strip()}".strip())
+        return PushRefused(reason, _remote_lines(error))
     return None
 
 
@@ -301,60 +381,143 @@ def _attempts() -> int:
         return MAX_ATTEMPTS
 
 
+def _unexpected(error: Exception, run: GitRunner) -> Exception:
+    """A git command or a file that failed where no step expected it, as one line."""
+    if isinstance(error, GitFailed):
+        return _failure(
+            run,
+            error,
+            None,
+            f"git の処理に失敗しました（git {error.command[0]}）: {_git_message(error)}",
+        )
+    if isinstance(error, OSError):
+        if is_no_space(error):
+            return RegisterError(disk_full_message(run.work_tree, KEPT))
+        return RegisterError(
+            f"ファイルを読み書きできません: {error.filename or ''}（{error.strerror or error}）"
+        )
+    return error
+
+
 def sync_register(root: Path, remote: str | None = None, attempts: int | None = None) -> SyncResult:
     """Fetch, rebase the local filings on the remote, push; retry a push race.
 
     Holds the repository's lock (a filing started meanwhile waits) and first
+    undoes what a sync killed in the middle left (registry.syncrecovery), then
     finishes a filing a crash interrupted.
     """
     tries = attempts or _attempts()
     with RegisterRepo(root) as history:
         repo = history.repo
-        with repository_lock(repo.common_dir):
-            notes: tuple[str, ...] = ()
-            if journal_exists(Path(repo.git_dir)):
-                from registry.filing import finish_interrupted  # pydantic: only when needed
-
-                notes = tuple(finish_interrupted(history))
+        with repository_lock(repo.common_dir) as lock_fd:
+            run = GitRunner(work_tree(repo), Path(repo.git_dir), lock_fd)
+            notes: list[str] = []
             try:
-                return replace(_sync(history, remote, tries), notes=notes)
+                notes += recover_interrupted_sync(run)
+                if journal_exists(Path(repo.git_dir)):
+                    from registry.filing import finish_interrupted  # pydantic: only when needed
+
+                    notes += finish_interrupted(history)
+                return replace(_sync(history, run, remote, tries), notes=tuple(notes))
             except Exception as error:  # a refusal, a conflict, git failing: say what was done
-                for note in notes:
-                    error.add_note(note)
-                raise
+                failure = _unexpected(error, run)
+                # What was done before (a recovery, a filing finished) comes first.
+                failure.__notes__ = [*notes, *getattr(error, "__notes__", ())]
+                if failure is error:
+                    raise
+                raise failure from None
 
 
-def _sync(history: RegisterRepo, remote: str | None, attempts: int) -> SyncResult:
+class _Steps:
+    """The sync record, written before each step; dropped when the sync ends with
+    nothing of its own left half done."""
+
+    def __init__(self, git_dir: Path, record: SyncRecord) -> None:
+        self.git_dir = git_dir
+        self.record = record
+        write_sync_record(git_dir, record)
+
+    def enter(self, step: str, upstream: str | None = None) -> None:
+        self.record = replace(self.record, step=step, upstream=upstream or self.record.upstream)
+        write_sync_record(self.git_dir, self.record)
+
+    def end(self) -> str:
+        """Drop the record; or keep it, and say which operation (リベース, マージ) of
+        this sync is left half done (git could not abort it: the next sync will)."""
+        if not sync_record_exists(self.git_dir):
+            return ""
+        if sync_owns_operation(self.git_dir, self.record):
+            return "マージ" if self.record.step == "merge" else "リベース"
+        remove_sync_record(self.git_dir)
+        return ""
+
+
+def _sync(history: RegisterRepo, run: GitRunner, remote: str | None, attempts: int) -> SyncResult:
     repo = history.repo
     refuse_in_progress(repo)
     branch = _branch(repo)
-    if history.head() is None:
+    head = history.head()
+    if head is None:
         raise RegisterError("まだコミットがありません（届出をしてから同期してください）")
     remote_name, remote_branch = _remote(repo, branch, remote)
-    if dirty := _uncommitted(repo):
+    pid = os.getpid()
+    record = SyncRecord("start", pid, process_started(pid), time.time(), branch, head, remote_name)
+    steps = _Steps(Path(repo.git_dir), record)
+    try:
+        crash_point("sync:recorded")
+        result = _steps(history, run, steps, remote_name, remote_branch, attempts)
+    except BaseException as error:
+        if (left := steps.end()) and isinstance(error, Exception):
+            error.add_note(
+                f"git の{left}を取り消せなかったため、途中のまま残っています。原因を取り除いてから"
+                f" todokede sync を実行すると、取り消して同期し直します（{KEPT}）"
+            )
+        raise
+    steps.end()
+    return result
+
+
+def _steps(
+    history: RegisterRepo,
+    run: GitRunner,
+    steps: _Steps,
+    remote_name: str,
+    remote_branch: str,
+    attempts: int,
+) -> SyncResult:
+    repo = history.repo
+    if dirty := [path for _, path in tracked_changes(run)]:
         raise RegisterError(_dirty_message(history, dirty))
     needs_upstream = repo.active_branch.tracking_branch() is None
     received = 0
-    _fetch(repo, remote_name)
+    _fetch(run, remote_name)
+    crash_point("sync:fetched")
     for attempt in range(1, attempts + 1):
-        upstream = _remote_sha(repo, remote_name, remote_branch)
+        upstream = _remote_sha(run, remote_name, remote_branch)
         if upstream is not None:
-            new, ahead = _counts(repo, upstream)
+            new, ahead = _counts(run, upstream)
             if new:
                 if ahead:
                     identities(repo)  # a rebase writes commits: refuse without an identity
-                _integrate(history, upstream, f"{remote_name}/{remote_branch}", ahead)
+                _refuse_overwrites(run, upstream)
+                merging = ahead > 0 and _has_merges(run, upstream)
+                steps.enter("merge" if merging else "rebase", upstream)
+                crash_point("sync:integrating")
+                _integrate(history, run, upstream, f"{remote_name}/{remote_branch}", merging)
+                steps.enter("push")
+                crash_point("sync:integrated")
                 received += new
-        sent = _count(repo, f"{upstream}..HEAD") if upstream else _count(repo, "HEAD")
+        sent = _count(run, f"{upstream}..HEAD") if upstream else _count(run, "HEAD")
         if not sent and not needs_upstream:
             return SyncResult(remote_name, remote_branch, received, 0, attempt)
-        refused = _push(repo, remote_name, remote_branch, needs_upstream)
+        refused = _push(run, remote_name, remote_branch, needs_upstream)
         if refused is None:
+            crash_point("sync:pushed")
             return SyncResult(remote_name, remote_branch, received, sent, attempt, needs_upstream)
         if attempt < attempts:
             _backoff(attempt)
-        _fetch(repo, remote_name)  # also the next try's fetch
-        moved = _remote_sha(repo, remote_name, remote_branch) != upstream
+        _fetch(run, remote_name)  # also the next try's fetch
+        moved = _remote_sha(run, remote_name, remote_branch) != upstream
         if not moved and not refused.transient:
             raise RegisterError(refused.message(remote_name))
     raise RegisterError(
