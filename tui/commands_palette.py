@@ -50,11 +50,19 @@ ACTIONS: Final[tuple[PaletteAction, ...]] = (
     PaletteAction(
         "変更履歴", "選んでいる業務のコミットと差分を見る（h）", "entry_history", "MainScreen"
     ),
+    PaletteAction("次のタブ", "右の業務のタブを次へ（→）", "next_tab", "MainScreen"),
+    PaletteAction("前のタブ", "右の業務のタブを前へ（←）", "previous_tab", "MainScreen"),
     PaletteAction("報告書", "期間の業務届出報告書を見て書き出す（r）", "report", "MainScreen"),
     PaletteAction(
         "見直し期限", "見直し期限が過ぎた・近い業務を見る（m）", "reminders", "MainScreen"
     ),
     PaletteAction("同期", "共有先と届出をやりとりする（s）", "sync", "MainScreen"),
+    PaletteAction(
+        "一覧を広げる・戻す",
+        "業務の名称を全部表示するため一覧の幅を広げる（w）",
+        "toggle_wide_tree",
+        "MainScreen",
+    ),
     PaletteAction(
         "読み込み直す", "登録簿をディスクから読み込み直す（ctrl+r）", "reload", "MainScreen"
     ),

@@ -103,6 +103,7 @@ class CatalogPicker(ModalScreen[list[str] | None]):
                 yield Button("取消 (esc)", id="picker-cancel", compact=True)
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # no toast over the picker's buttons
         self._fill("")
         self._update_status()
         self.filter_input.focus()

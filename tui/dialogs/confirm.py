@@ -78,6 +78,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(literal(f"{self._no} (n)"), id="no", variant="primary", compact=True)
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # no toast over the question's buttons
         self.query_one("#yes" if self._default_yes else "#no", Button).focus()
 
     @on(Button.Pressed)

@@ -29,6 +29,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from registry.diff_lines import changed_labels
+from registry.display import visible
 from registry.draft import date_reading, read_date
 from registry.errors import RegisterError
 from registry.filing import Filed, FilingDraft
@@ -252,6 +253,8 @@ class FilingDialog(ModalScreen[Filed | None]):
         self._timer: Timer | None = None
         self._author_origin = "none"
         """Where the 届出者 shown first came from (remembered, git, none)."""
+        self._author_raw = ""
+        self._author_shown = ""
 
     # -- layout ---------------------------------------------------------------
 
@@ -322,11 +325,16 @@ class FilingDialog(ModalScreen[Filed | None]):
     def on_mount(self) -> None:
         from registry.author import default_author
 
+        self.app.clear_notifications()  # no toast over the dialog's buttons
         start = default_author(self.root)
         self._author_origin = start.origin
+        # A name from git's config may hold hidden or bidi characters: shown as
+        # marks (⟨U+202E⟩), and committed as git has it while left as shown.
+        self._author_raw = start.author
+        self._author_shown = visible(start.author)
         author = self.query_one("#filing-author", Input)
         with author.prevent(Input.Changed):
-            author.value = start.author
+            author.value = self._author_shown
         self._show_author_note()
         self._show_date_reading()
         self._show_summary_note()
@@ -348,8 +356,12 @@ class FilingDialog(ModalScreen[Filed | None]):
 
     @property
     def author(self) -> str:
-        """The 届出者 typed (``氏名 <メール>``)."""
-        return self.query_one("#filing-author", Input).value.strip()
+        """The 届出者 (``氏名 <メール>``): as typed, or as git has it while the field
+        still shows it."""
+        typed = self.query_one("#filing-author", Input).value
+        if typed == self._author_shown:
+            return self._author_raw.strip()
+        return typed.strip()
 
     @property
     def review(self) -> bool:
@@ -408,7 +420,7 @@ class FilingDialog(ModalScreen[Filed | None]):
         if problem is not None:
             if self._author_origin == "none" and not self.author:
                 problem = "git の利用者が設定されていません。届出者を「氏名 <メール>」の形で入力してください"
-            note.update(literal(f"✖ {problem}"))
+            note.update(outside(f"✖ {problem}"))
         else:
             note.update(AUTHOR_NOTES.get(self._author_origin, ""))
         note.set_class(problem is not None, "-error")

@@ -60,8 +60,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > Vertical {
         width: 72;
         max-width: 95%;
-        height: auto;
-        max-height: 90%;
+        height: 90%;
         border: thick $primary;
         background: $surface;
         padding: 0 1;
@@ -71,8 +70,7 @@ class HelpScreen(ModalScreen[None]):
         padding: 0 1;
     }
     HelpScreen VerticalScroll {
-        height: auto;
-        max-height: 1fr;
+        height: 1fr;
     }
     HelpScreen #help-hint {
         color: $text-muted;
@@ -91,7 +89,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(f"キー一覧 — {self._title}"), id="help-title")
             with VerticalScroll():
                 yield Static(self._body(), id="help-body")
-            yield Static("escape または ? で閉じる", id="help-hint")
+            yield Static("↑↓ でスクロール、escape または ? で閉じる", id="help-hint")
 
     def _body(self) -> RenderableType:
         table = Table.grid(padding=(0, 2))
@@ -109,6 +107,9 @@ class HelpScreen(ModalScreen[None]):
                 legend.add_row(Text(mark, style), meaning)
             parts += [Text(""), Text("一覧の印", "bold"), legend]
         return Group(*parts)
+
+    def on_mount(self) -> None:
+        self.app.clear_notifications()  # no toast over the list's last lines
 
     def action_close(self) -> None:
         self.dismiss(None)

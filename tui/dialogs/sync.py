@@ -147,6 +147,7 @@ class SyncDialog(ModalScreen[bool]):
                 yield Button("閉じる (enter)", id="sync-close", compact=True, disabled=True)
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # no toast over the dialog's result
         self.set_interval(1, self._tick)
         self._sync()
 

@@ -32,7 +32,7 @@ from registry.overview import RegisterOverview
 from registry.search import SearchResult
 from registry.store import EntryFile
 from tui.plain import literal, outside, shown
-from tui.widgets.entry_detail import EntryDetail
+from tui.widgets.entry_detail import TAB_KEYS, EntryDetail
 from tui.widgets.marks import legend_text
 from tui.widgets.register_header import RegisterHeader
 from tui.widgets.register_tree import (
@@ -72,13 +72,26 @@ class MainScreen(Screen[None]):
         Binding("slash", "focus_filter", "絞り込み", id="filter"),
         Binding("escape", "clear_filter", "絞り込み解除・一覧へ", show=False, id="clear-filter"),
         Binding("e", "edit_entry", "編集", id="edit-entry"),
-        Binding("n", "new_entry", "新規", id="new-entry"),
+        # At 80 columns the footer holds the keys of the highlighted process, the
+        # tabs, ? and ctrl+q; n, r, m and the rest are in ? and ctrl+p.
+        Binding("n", "new_entry", "新規", show=False, id="new-entry"),
         Binding("f", "file_entry", "届出", id="file-entry"),
         Binding("a", "abolish_entry", "廃止", show=False, id="abolish-entry"),
         Binding("h", "entry_history", "履歴", id="entry-history"),
-        Binding("r", "report", "報告書", id="report"),
-        Binding("m", "reminders", "見直し期限", id="reminders"),
+        Binding(
+            "left", "previous_tab", "前のタブ", key_display="←", group=TAB_KEYS, id="previous-tab"
+        ),
+        Binding("right", "next_tab", "次のタブ", key_display="→", group=TAB_KEYS, id="next-tab"),
+        Binding("r", "report", "報告書", show=False, id="report"),
+        Binding("m", "reminders", "見直し期限", show=False, id="reminders"),
         Binding("s", "sync", "同期", show=False, id="sync"),
+        Binding(
+            "w",
+            "toggle_wide_tree",
+            "一覧を広げる・戻す（名称を全部表示）",
+            show=False,
+            id="wide-tree",
+        ),
         Binding("ctrl+r", "reload", "読み込み直す", show=False, id="reload"),
     ]
 
@@ -329,6 +342,21 @@ class MainScreen(Screen[None]):
             self._show_history()
         self.refresh_bindings()
 
+    def action_toggle_wide_tree(self) -> None:
+        """w: the tree takes most of the width, so long names show in full (again: back)."""
+        self.set_class(not self.has_class("-wide-tree"), "-wide-tree")
+        self.call_after_refresh(self.register_tree.scroll_to_cursor)
+
+    @on(EntryDetail.BackToList)
+    def _back_to_list(self) -> None:
+        self.register_tree.focus()
+
+    def action_previous_tab(self) -> None:
+        self.detail.move_tab(-1)
+
+    def action_next_tab(self) -> None:
+        self.detail.move_tab(1)
+
     # -- the history tab ------------------------------------------------------
 
     @on(TabbedContent.TabActivated, "#detail-tabs")
@@ -478,23 +506,24 @@ class MainScreen(Screen[None]):
         if not result.changed:
             self.notify("変更はありませんでした", timeout=4, markup=False)
             return
-        if result.warnings:
-            self.notify(
-                f"保存しました。警告 {len(result.warnings)}件: {shown(result.warnings[0])}",
-                title="保存",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
         created = result.created
 
         def closed(filed: Filed | None) -> None:
+            # Said once the dialog is closed: a toast never covers the dialog's buttons.
+            if result.warnings:
+                self.notify(
+                    f"警告 {len(result.warnings)}件: {shown(result.warnings[0])}",
+                    title="保存",
+                    severity="warning",
+                    timeout=6,
+                    markup=False,
+                )
             if filed is None:
                 verb = "作成" if created else "保存"
                 self.notify(
                     f"{verb}しました（まだ届出していません）。届け出るには f を押してください",
                     title="保存",
-                    timeout=8,
+                    timeout=6,
                     markup=False,
                 )
             else:
@@ -546,15 +575,17 @@ class MainScreen(Screen[None]):
 
     def filed(self, filed: Filed) -> None:
         """A filing was committed: say so with its commit, and show the process again."""
-        word, _, title = filed.subject.partition(": ")
-        message = f"{title}\nコミット {filed.commit[:7]}（届出者 {filed.author}）"
-        for note in filed.notes:
+        word = filed.subject.partition(": ")[0]
+        entry = filed.draft.entry
+        who = filed.author.partition(" <")[0]  # the name: the e-mail is in the history
+        message = f"{entry.department} {entry.name}（{filed.commit[:7]}、届出者 {who}）"
+        for note in filed.notes:  # what was finished or failed besides: longer, kept
             message += f"\n{note}"
         self.notify(
             shown(message),
             title=f"{word}を記録しました",
             severity="warning" if filed.notes else "information",
-            timeout=10,
+            timeout=12 if filed.notes else 5,
             markup=False,
         )
         self.refresh_entry(filed.draft.entry_id)

@@ -463,7 +463,7 @@ class ReportScreen(Screen[None]):
             return
         self.written = path
         self._status(f"書き出しました: {path}", "done")
-        self.notify(shown(f"書き出しました: {path}"), title="報告書", timeout=8, markup=False)
+        self.notify(shown(f"書き出しました: {path}"), title="報告書", timeout=5, markup=False)
 
     @property
     def busy(self) -> bool:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import ContentSwitcher, Static, TabbedContent, TabPane
 
 from registry.catalog import CATEGORIES, Catalog
@@ -238,6 +241,35 @@ def problems_view(stem: str, problems: Sequence[Problem]) -> RenderableType:
     return Group(*parts)
 
 
+#: ←/→ (in the tree and in a tab): one binding group, shown once in the footer.
+TAB_KEYS = Binding.Group("タブ", compact=True)
+
+
+class TabScroll(VerticalScroll):
+    """A tab's scrolling content: ↑↓ scroll, ←/→ go to the next tab (rather than
+    scroll sideways, which the content never needs), escape back to the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "left", "previous_tab", "前のタブ", key_display="←", group=TAB_KEYS, id="tab-previous"
+        ),
+        Binding("right", "next_tab", "次のタブ", key_display="→", group=TAB_KEYS, id="tab-next"),
+        Binding("escape", "to_list", "一覧へ", id="detail-to-list"),
+    ]
+
+    def _detail(self) -> EntryDetail:
+        return self.query_ancestor(EntryDetail)
+
+    def action_previous_tab(self) -> None:
+        self._detail().move_tab(-1)
+
+    def action_next_tab(self) -> None:
+        self._detail().move_tab(1)
+
+    def action_to_list(self) -> None:
+        self._detail().post_message(EntryDetail.BackToList())
+
+
 class EntryDetail(Vertical):
     """The detail pane: an empty hint, the tabs of a process, or a file's problems."""
 
@@ -253,6 +285,12 @@ class EntryDetail(Vertical):
     }
     EntryDetail .detail-body {
         height: auto;
+    }
+    EntryDetail TabScroll:focus {
+        background: $boost;
+    }
+    EntryDetail TabScroll:focus .detail-body {
+        background: $boost;
     }
     EntryDetail #detail-empty, EntryDetail #detail-problems {
         padding: 1 2;
@@ -280,12 +318,26 @@ class EntryDetail(Vertical):
                     yield self._body("filings")
                 with TabPane("変更履歴", id="tab-history"):
                     yield self._body("history")
-            with VerticalScroll(id="detail-problems"):
+            with TabScroll(id="detail-problems"):
                 yield Static(id="problems-body", classes="detail-body")
+
+    class BackToList(Message):
+        """Escape in a tab: the user is done reading."""
 
     @staticmethod
     def _body(name: str, content: RenderableType = "") -> VerticalScroll:
-        return VerticalScroll(Static(content, id=f"{name}-body", classes="detail-body"))
+        return TabScroll(Static(content, id=f"{name}-body", classes="detail-body"))
+
+    def move_tab(self, step: int) -> None:
+        """The next (1) or previous (-1) tab, round; only while a process is shown.
+        The content keeps the focus if it had it (reading goes on in the new tab)."""
+        if self.query_one(ContentSwitcher).current != "detail-tabs":
+            return
+        reading = any(scroll.has_focus for scroll in self.query(TabScroll))
+        index = TAB_IDS.index(self.active_tab) if self.active_tab in TAB_IDS else 0
+        self.active_tab = TAB_IDS[(index + step) % len(TAB_IDS)]
+        if reading:
+            self.call_after_refresh(self.focus_content)
 
     def _set(self, name: str, content: RenderableType) -> None:
         self.query_one(f"#{name}-body", Static).update(content)
@@ -325,7 +377,7 @@ class EntryDetail(Vertical):
 
     @property
     def _history_scroll(self) -> VerticalScroll:
-        return self.query_one("#tab-history VerticalScroll", VerticalScroll)
+        return self.query_one("#tab-history TabScroll", TabScroll)
 
     def show_problems(self, stem: str, problems: Sequence[Problem]) -> None:
         """Show why a file could not be loaded."""
@@ -345,9 +397,9 @@ class EntryDetail(Vertical):
         if switcher.current == "detail-tabs":
             pane = self.query_one(TabbedContent).active_pane
             if pane is not None:
-                pane.query_one(VerticalScroll).focus()
+                pane.query_one(TabScroll).focus()
         elif switcher.current == "detail-problems":
-            self.query_one("#detail-problems", VerticalScroll).focus()
+            self.query_one("#detail-problems", TabScroll).focus()
 
     @property
     def active_tab(self) -> str:

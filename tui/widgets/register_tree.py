@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
@@ -22,6 +23,7 @@ from registry.overview import RegisterOverview
 from registry.search import SearchResult, fold_text
 from registry.store import EntryFile
 from tui.plain import literal, outside
+from tui.widgets.entry_detail import TAB_KEYS
 from tui.widgets.marks import entry_label
 
 #: Show every department open when no more processes than this are listed.
@@ -69,6 +71,19 @@ class RegisterTree(Tree[NodeData]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_cursor", "開く", show=False, id="tree-open"),
         Binding("space", "toggle_node", "開閉", show=False, id="tree-toggle"),
+        # The tree never scrolls sideways (names are cut, w widens it): ←/→ are the
+        # screen's keys for the detail's tabs, shown in the footer from here.
+        Binding(
+            "left",
+            "previous_tab",
+            "前のタブ",
+            key_display="←",
+            group=TAB_KEYS,
+            id="tree-previous-tab",
+        ),
+        Binding(
+            "right", "next_tab", "次のタブ", key_display="→", group=TAB_KEYS, id="tree-next-tab"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -220,6 +235,12 @@ class RegisterTree(Tree[NodeData]):
         self._user_open.discard(data.department)
         self._user_closed.add(data.department)
 
+    def action_previous_tab(self) -> None:
+        raise SkipAction  # the screen's binding of the same key moves the tab
+
+    def action_next_tab(self) -> None:
+        raise SkipAction
+
     def action_open_cursor(self) -> None:
         """Enter: open a process for reading, or open/close a department."""
         node = self.cursor_node
@@ -264,9 +285,9 @@ class RegisterTree(Tree[NodeData]):
         # waits for the next refresh, when the tree knows its own height.
         if self.last_line >= 0:
             self.cursor_line = node.line
-            self.call_after_refresh(self._scroll_to_cursor)
+            self.call_after_refresh(self.scroll_to_cursor)
 
-    def _scroll_to_cursor(self) -> None:
+    def scroll_to_cursor(self) -> None:
         node = self.cursor_node
         if node is not None:
             self.scroll_to_node(node, animate=False)
