@@ -46,7 +46,7 @@ import git
 from registry.crashpoints import crash_point
 from registry.errors import RegisterError
 from registry.gitfailure import disk_full_message, no_space
-from registry.pending import operation_at
+from registry.pending import interrupted_sync_operation, operation_at
 
 TREE_MODE: Final = 0o040000
 BLOB_MODE: Final = 0o100644
@@ -161,6 +161,11 @@ def operation_in_progress(repo: git.Repo) -> str | None:
 def refuse_in_progress(repo: git.Repo) -> None:
     if operation := operation_at(Path(repo.git_dir)):
         _, label, abort = operation
+        if interrupted_sync_operation(Path(repo.git_dir)):
+            raise RegisterError(
+                f"中断した同期の git の{label}が途中のままです。todokede sync を実行すると"
+                "取り消して同期し直します（手元の届出はそのまま残っています）"
+            )
         raise RegisterError(
             f"git の{label}の途中です。終えるか中止（git {abort}）してから実行してください"
         )

@@ -201,6 +201,17 @@ def sync_owns_operation(git_dir: Path, record: SyncRecord) -> bool:
     return all(_state(git_dir / marker / name) in ("", value) for name, value in expected.items())
 
 
+def interrupted_sync_operation(git_dir: Path) -> bool:
+    """Whether git's half-done rebase or merge in ``git_dir`` is an interrupted
+    sync's (its process gone): the next sync undoes it."""
+    record = read_sync_record(git_dir) if sync_record_exists(git_dir) else None
+    return (
+        record is not None
+        and not process_alive(record.pid, record.pid_started)
+        and sync_owns_operation(git_dir, record)
+    )
+
+
 def remove_sync_record(git_dir: Path) -> None:
     (git_dir / SYNC_RECORD_NAME).unlink(missing_ok=True)
     for temp in git_dir.glob(f".{SYNC_RECORD_NAME}.*.tmp"):  # a note never written whole

@@ -239,6 +239,13 @@ def test_a_sync_killed_inside_its_rebase_is_undone_and_synced_again(
     assert "中断した同期（プロセス" in warned[f".git/{SYNC_RECORD_NAME}"]
     assert "todokede sync を実行すると取り消して" in warned[".git/rebase-merge"]
     assert "todokede sync を実行すると削除します" in warned[".git/HEAD.lock"]
+    add_item(second, ENTRY_ID, "国籍")  # a filing meanwhile is sent to sync first
+    filed = run(second, "file", ENTRY_ID, "--kind", "change", "--date", "2016-06-01")
+    assert filed.returncode == 1
+    assert (
+        "中断した同期の git のリベースが途中のままです。todokede sync を実行すると" in filed.stderr
+    )
+    git(second, "checkout", "--", f"entries/{ENTRY_ID}.toml")
 
     again = run(second, "sync")
 
