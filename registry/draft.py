@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from registry.catalog import Catalog
+from registry.filenotes import NOT_FILED_NOTE
 from registry.locking import lock_timeout, repository_lock
 from registry.model import Entry, RegistryConfig, entry_id_problem
 from registry.pending import common_git_dir, git_dir_of
@@ -353,7 +354,7 @@ def save_draft(
             path.parent.mkdir(parents=True, exist_ok=True)
             header = (
                 f"{entry.department} {entry.name}",
-                "`todokede file` で開始届を出すまでは届出されていません。",
+                NOT_FILED_NOTE,
             )
             return save_entry(path, entry, header)
         if not path.is_file():

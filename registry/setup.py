@@ -7,6 +7,7 @@ from pathlib import Path
 
 import tomlkit
 
+from registry.filenotes import FILL_IN_NOTE
 from registry.store import ENTRIES_DIR, REGISTRY_FILE, RegisterError, atomic_write, entry_path
 
 SAMPLE_PACKAGE_DIR = Path(__file__).parent / "sample"
@@ -85,7 +86,7 @@ def skeleton_text(name: str, department: str) -> str:
     """A new entry to fill in: required fields empty, every field explained."""
     return (
         f"# {department} {name}\n"
-        "# 記入したら `todokede check` で確かめ、`todokede file` で開始届を出してください。\n"
+        f"# {FILL_IN_NOTE}\n"
         f"name = {_toml(name)}    # 業務の名称（必須）\n"
         f"department = {_toml(department)}    # 担当課（必須）\n"
         'section = ""    # 担当係\n'

@@ -35,7 +35,7 @@ from registry.errors import RegisterError
 from registry.filing import Filed, FilingDraft
 from registry.history import KIND_WORDS
 from registry.model import FilingKind
-from registry.wareki import WarekiError, format_short
+from registry.wareki import WarekiError, format_short, format_wareki
 from tui.dialogs.confirm import ConfirmDialog
 from tui.plain import literal, outside
 from tui.widgets.form_fields import FormInput
@@ -70,11 +70,22 @@ _CLI_WORDS: Final = (
 )
 
 
+_ISO_DATE: Final = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def _wareki_of(match: re.Match[str]) -> str:
+    try:
+        return format_wareki(date(int(match[1]), int(match[2]), int(match[3])))
+    except (ValueError, WarekiError):
+        return match[0]
+
+
 def screen_words(message: str) -> str:
-    """A refusal of ``todokede file`` in the dialog's words (区分「変更」, not --kind change)."""
+    """A refusal of ``todokede file`` in the dialog's words (区分「変更」, not --kind
+    change), its dates in 和暦 as the rest of the screen shows them."""
     for pattern, words in _CLI_WORDS:
         message = pattern.sub(words, message)
-    return message
+    return _ISO_DATE.sub(_wareki_of, message)
 
 
 def failure_text(error: Exception) -> str:
@@ -96,7 +107,12 @@ def changes_view(draft: FilingDraft) -> RenderableType:
         table.add_row(Text("追加", "green"), literal("、".join(filing.items_added)))
     if filing.items_removed:
         table.add_row(Text("削除", "red"), outside("、".join(filing.items_removed)))
-    if not filing.items_added and not filing.items_removed:
+    if filing.kind == "start":  # a new process: what it holds is recorded as it is
+        items = draft.entry.record_items
+        table.add_row(
+            Text("記録項目", "dim"), literal(f"{len(items)}件（{'、'.join(items)}）を届け出ます")
+        )
+    elif not filing.items_added and not filing.items_removed:
         table.add_row(Text("記録項目", "dim"), Text("追加・削除なし", "dim"))
     diff = draft.diff
     labels = [label for label in changed_labels(diff) if label != "届出"] if diff else []

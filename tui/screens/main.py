@@ -31,6 +31,7 @@ from registry.model import FilingKind
 from registry.overview import RegisterOverview
 from registry.search import SearchResult
 from registry.store import EntryFile
+from registry.wareki import format_wareki
 from tui.plain import literal, outside, shown
 from tui.widgets.entry_detail import TAB_KEYS, EntryDetail
 from tui.widgets.marks import legend_text
@@ -596,6 +597,16 @@ class MainScreen(Screen[None]):
         item = self.current_entry()
         if item is None:
             self._no_entry("届出")
+            return
+        last = item.entry.last_filing
+        if item.entry.is_abolished:  # refused at once, as the filing would refuse it
+            day = f"{format_wareki(last.date)}に" if last is not None else ""
+            self.notify(
+                f"「{item.entry.name}」は{day}廃止されています（廃止後の届出はできません）",
+                severity="warning",
+                timeout=5,
+                markup=False,
+            )
             return
         self.open_filing(item.id)
 

@@ -424,6 +424,8 @@ class ReportScreen(Screen[None]):
             def answered(overwrite: bool | None) -> None:
                 if overwrite and period.start is not None and period.end is not None:
                     self._start_export(path, period.start, period.end)
+                else:  # what an earlier export said no longer holds
+                    self._status(f"書き出していません（{path.name} はそのままです）")
 
             self.app.push_screen(
                 ConfirmDialog(
