@@ -732,9 +732,12 @@ def in_terminal(
     wrote there. Killed (and failed) at ``timeout``."""
     argv = args if args and Path(args[0]).is_absolute() else [str(TODOKEDE), *args]
     pid, fd = pty.fork()
-    if pid == 0:  # the child: exec at once
-        os.chdir(root)
-        os.execve(argv[0], argv, env)
+    if pid == 0:  # the child: exec at once, never back into pytest
+        try:
+            os.chdir(root)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
     output = b""
     deadline = time.monotonic() + timeout
     try:
