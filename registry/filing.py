@@ -30,7 +30,6 @@ from registry.catalog import Catalog
 from registry.crashpoints import crash_point
 from registry.diff import FIELD_LABELS, TABLE_WORDS, EntryDiff, diff_entry, parse_data
 from registry.display import one_line
-from registry.filenotes import without_notes_until_filed
 from registry.gitrepo import (
     Signature,
     blob_sha,
@@ -62,6 +61,7 @@ from registry.store import (
     load_config_or_raise,
     parse_toml,
     read_text,
+    temp_files_of,
 )
 from registry.tomledit import update_text
 
@@ -318,8 +318,7 @@ def _prepare(
     except ValidationError as error:
         found = validation_violations(error)[0]
         raise RegisterError(f"{rel}: エラー: {found.field}: {found.message}") from None
-    # Filed: a note that the file is not filed yet would now be false.
-    new_text = without_notes_until_filed(update_text(text, result))
+    new_text = update_text(text, result)
     rules = entry_rule_violations(result, config, catalog)
     if any(v.severity == "error" for v in rules):
         raise _first_error(rel, new_text, rules)
@@ -500,7 +499,8 @@ def finish_interrupted(history: RegisterRepo) -> list[str]:
         notes = _complete(history, pending)
         if pending.pid and pending.pid != os.getpid():  # the dead filing's half-written file
             path = work_tree(repo) / pending.path
-            path.with_name(f".{path.name}.{pending.pid}{TEMP_SUFFIX}").unlink(missing_ok=True)
+            for temp in temp_files_of(path, pending.pid):
+                temp.unlink(missing_ok=True)
     (git_dir / JOURNAL_NAME).unlink(missing_ok=True)
     return notes
 

@@ -6,8 +6,12 @@ comments and layout survive (:mod:`registry.tomledit`). Every write is atomic.
 
 from __future__ import annotations
 
+import errno
 import gc
+import glob
 import os
+import secrets
+import stat
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +20,7 @@ from typing import Final
 from pydantic import ValidationError
 
 from registry.catalog import Catalog, builtin_catalog
-from registry.crashpoints import crash_point
+from registry.crashpoints import crash_point, fail_point
 from registry.errors import RegisterError as RegisterError  # re-exported for callers
 from registry.limits import ENTRIES_DIR as ENTRIES_DIR  # re-exported
 from registry.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported
@@ -303,18 +307,28 @@ def load_entry(root: Path, entry_id: str, config: RegistryConfig | None = None) 
     return EntryFile(entry_id, path, entry)
 
 
+#: A temp file is always a new file: never one opened through a symbolic link, nor
+#: another process's temp file (or anything planted under a guessable name).
+_TEMP_FLAGS: Final = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+)
+#: Random names that all exist already mean something is wrong, not bad luck.
+_TEMP_TRIES: Final = 8
+
+
 def atomic_write(path: Path, text: str | bytes) -> None:
     """Write a file whole or not at all: temp file, fsync, rename, fsync folder.
 
     A process killed at any step leaves ``path`` whole (old or new) and at
     worst a temp file that ``check`` reports; the crash points let the tests
-    prove it at each step.
+    prove it at each step. Only a regular file (or nothing) is replaced: the
+    rename would put a file where a symbolic link, a FIFO or a device was.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
-    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    mode = _replaced_mode(path)
     crash_point("write:start")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fail_point(path)
+    fd, temp = _new_temp(path, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             half = len(data) // 2
@@ -336,3 +350,37 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _replaced_mode(path: Path) -> int:
+    """The permissions a rewrite of ``path`` keeps (0o644 for a new file), refusing
+    (OSError, a Japanese reason) anything but a regular file."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return 0o644
+    if stat.S_ISLNK(info.st_mode):
+        raise OSError(errno.ELOOP, "シンボリックリンクは置き換えません", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "通常のファイルではないため置き換えません", str(path))
+    return info.st_mode & 0o777
+
+
+def _new_temp(path: Path, mode: int) -> tuple[int, Path]:
+    """A temp file created beside ``path``, named by this process and a random part
+    (another name is tried when one exists: a leftover, another thread's write);
+    its descriptor."""
+    for _ in range(_TEMP_TRIES):
+        temp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        try:
+            return os.open(temp, _TEMP_FLAGS, mode), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(
+        errno.EEXIST, "一時ファイルを作れません（作ろうとした名前がすべて既にあります）", str(path)
+    )
+
+
+def temp_files_of(path: Path, pid: int) -> list[Path]:
+    """The temp files a process ``pid`` left beside ``path`` (killed while writing)."""
+    return sorted(path.parent.glob(f".{glob.escape(path.name)}.{pid}-*{TEMP_SUFFIX}"))

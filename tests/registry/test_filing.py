@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from registry.crashpoints import FAIL_VAR
 from registry.diff import EntryDiff, TableChanges
 from registry.errors import RegisterError
 from registry.filing import (
@@ -190,15 +190,13 @@ def test_an_alias_is_a_change_of_spelling_not_of_order(tmp_path: Path, git_ident
 
 
 def test_a_file_that_cannot_be_written_after_the_commit_is_said_and_finished_later(
-    tmp_path: Path, git_identity: None
+    tmp_path: Path, git_identity: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = committed_register(tmp_path / "reg")
     path = root / "entries" / f"{ENTRY_ID}.toml"
     path.write_text(WITH_MY_NUMBER, encoding="utf-8")
-    # The temp file the entry is written through is taken by a folder: the write
-    # fails after the commit is published (as a full disk or a read-only folder would).
-    blocker = path.with_name(f".{path.name}.{os.getpid()}.todokede-tmp")
-    blocker.mkdir()
+    # The entry file's write fails as on a full disk, after the commit is published.
+    monkeypatch.setenv(FAIL_VAR, str(path))
     before = head(root)
     with pytest.raises(RegisterError) as refused:
         file_entry(root, ENTRY_ID, "change", date(2016, 3, 22))
@@ -210,7 +208,7 @@ def test_a_file_that_cannot_be_written_after_the_commit_is_said_and_finished_lat
     assert path.read_text("utf-8") == WITH_MY_NUMBER  # the file as it was
     assert (root / ".git" / "todokede-filing.json").exists()  # the note for the next run
 
-    blocker.rmdir()
+    monkeypatch.delenv(FAIL_VAR)
     sync_notes = finish_pending(root)
     assert any("仕上げました" in note for note in sync_notes)
     assert git(root, "show", f"HEAD:entries/{ENTRY_ID}.toml") == path.read_text("utf-8")

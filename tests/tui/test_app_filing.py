@@ -7,7 +7,6 @@ Every commit is made by :func:`registry.filing.file_entry` (the code of
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from datetime import date
@@ -18,9 +17,9 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, RadioButton, Static, TextArea
 
+from registry.crashpoints import FAIL_VAR
 from registry.errors import RegisterError
 from registry.filing import draft_filing, file_entry
-from registry.limits import TEMP_SUFFIX
 from registry.pending import JOURNAL_NAME
 from tests.githelpers import commit_count, git, head, trailers
 from tests.tui.conftest import AS_OF, make_app, ready, until
@@ -354,13 +353,11 @@ def interrupted_filing(root: Path, item: str) -> Path:
     listed = re.search(r"^record_items = \[.*\]$", text, re.MULTILINE)
     assert listed is not None
     path.write_text(text.replace(listed[0], f'{listed[0][:-1]}, "{item}"]'), "utf-8")
-    # The temp file the entry is written through is taken by a folder: the write fails
-    # after the commit is published.
-    blocker = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
-    blocker.mkdir()
-    with pytest.raises(RegisterError, match="届出はコミットしました"):
-        file_entry(root, ENTRY, "change", date(2025, 3, 1))
-    blocker.rmdir()
+    # The entry file's write fails as on a full disk, after the commit is published.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(FAIL_VAR, str(path))
+        with pytest.raises(RegisterError, match="届出はコミットしました"):
+            file_entry(root, ENTRY, "change", date(2025, 3, 1))
     assert (root / ".git" / JOURNAL_NAME).exists()
     return path
 

@@ -72,13 +72,15 @@ def load_clean_register(ctx: click.Context) -> Register:
 
 def resolve_format(fmt: str | None, output: Path | None) -> str:
     """The format to write, refusing what cannot be shown (exit 2)."""
-    from reports.output import FormatError, format_for
+    from reports.output import FormatError, format_for, output_problem
 
     if output is not None:
         if output.is_dir():
             fail(f"出力先 {output} はフォルダです。ファイル名を指定してください", EXIT_USAGE)
         if not output.parent.is_dir():
             fail(f"出力先のフォルダがありません: {output.parent}", EXIT_USAGE)
+        if problem := output_problem(output):
+            fail(f"{output} に書き出せません: {problem}", EXIT_USAGE)
     try:
         chosen = format_for(output, fmt)
     except FormatError as error:
@@ -89,7 +91,8 @@ def resolve_format(fmt: str | None, output: Path | None) -> str:
 
 
 def emit(data: str | bytes, fmt: str, output: Path | None) -> None:
-    """Write to ``output`` atomically, else show: rich Markdown on a terminal, else as is."""
+    """Write to ``output`` (a file atomically, a FIFO or device through), else show:
+    rich Markdown on a terminal, else as is."""
     if output is not None:
         from reports.output import write_output
 

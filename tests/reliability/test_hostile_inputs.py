@@ -1,0 +1,254 @@
+"""Hostile inputs of issue 11, one section per item of the issue.
+
+Every bad input gets one clear Japanese line and an exit code of the contract (0
+done, 1 content wrong, 2 bad usage), never a traceback nor the unexpected-error
+line, and nothing on disk is harmed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import socket
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from registry.store import TEMP_SUFFIX, atomic_write
+from reports.output import OutputRefused, write_output
+from tests.conftest import CliRunner
+from tests.githelpers import ENTRY_ID, committed_register
+from tui.cli import cli
+from tui.clihelp import run
+
+REPORT = ("report", "--from", "2005-01-01", "--to", "2005-12-31")
+LINK_REFUSAL = (
+    "シンボリックリンクには書き出しません（リンク先のファイル名を指定してください）"
+)
+
+
+def cli_run(
+    capsys: pytest.CaptureFixture[str], root: Path, *args: str
+) -> tuple[int, str, str]:
+    """The real command line, in-process (same code as the console script)."""
+    code = run(cli, ["--registry", str(root), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def one_error(err: str) -> str:
+    """The one error line of a refusal (no traceback, no unexpected error)."""
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("エラー: "), err
+    assert "Traceback" not in err and "予期しないエラー" not in err
+    return lines[0]
+
+
+@pytest.fixture
+def register(tmp_path: Path, git_identity: None) -> Path:
+    return committed_register(tmp_path / "reg")
+
+
+def entry_file(root: Path) -> Path:
+    return root / "entries" / f"{ENTRY_ID}.toml"
+
+
+def add_filing(root: Path, day: str, kind: str = "change", review: bool = True) -> int:
+    """Append a filing to the entry file; the line of its ``date``."""
+    path = entry_file(root)
+    text = path.read_text("utf-8")
+    line = text.count("\n") + 3
+    flag = "review = true\n" if review else ""
+    path.write_text(
+        f'{text}\n[[filings]]\ndate = {day}\nkind = "{kind}"\nsummary = "見直し"\n{flag}',
+        "utf-8",
+    )
+    return line
+
+
+# -- 1. output targets: links refused, FIFOs and devices written through --------------------
+
+
+def test_a_report_onto_a_symbolic_link_is_refused_and_the_link_kept(
+    register: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "target.md"
+    target.write_text("前の内容", "utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    dangling = tmp_path / "dangling.md"
+    dangling.symlink_to(tmp_path / "nowhere.md")
+    for path in (link, dangling):
+        for args in ((*REPORT, "-o", str(path)), ("export", "-o", str(path))):
+            code, out, err = cli_run(capsys, register, *args)
+            assert code == 2 and out == "", (args, out, err)
+            assert one_error(err) == f"エラー: {path} に書き出せません: {LINK_REFUSAL}"
+        # The TUI's report screen writes through the same function.
+        with pytest.raises(OutputRefused) as refused:
+            write_output(path, "報告書")
+        assert refused.value.strerror == LINK_REFUSAL
+    assert link.readlink() == target and target.read_text("utf-8") == "前の内容"
+    assert dangling.is_symlink() and not (tmp_path / "nowhere.md").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "dangling.md", "home", "link.md", "reg", "target.md"
+    ]  # fmt: skip
+
+
+def test_a_socket_or_a_folder_is_refused_as_an_output(
+    register: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sock = tmp_path / "s.md"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(sock))
+        code, out, err = cli_run(capsys, register, "export", "-o", str(sock))
+        assert code == 2 and out == ""
+        assert one_error(err) == (
+            f"エラー: {sock} に書き出せません: "
+            "通常のファイル・FIFO・端末などの文字デバイスではないため書き出しません"
+        )
+        assert stat.S_ISSOCK(sock.lstat().st_mode)
+    folder = tmp_path / "folder.md"
+    folder.mkdir()
+    with pytest.raises(OutputRefused, match="フォルダです"):
+        write_output(folder, "報告書")
+    assert folder.is_dir() and not any(folder.iterdir())
+
+
+class FifoReader:
+    """A real reader at the other end of a FIFO, in a thread: what it read."""
+
+    def __init__(self, fifo: Path) -> None:
+        self.fifo = fifo
+        self.chunks: list[bytes] = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        with self.fifo.open("rb") as handle:
+            self.chunks.append(handle.read())
+
+    def result(self) -> bytes:
+        """What was read, once the writer closed its end (fails if none came)."""
+        self.thread.join(timeout=60)
+        if self.thread.is_alive():  # no writer came: let the reader go
+            os.close(os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK))
+            self.thread.join(timeout=10)
+            pytest.fail(f"nothing was written to {self.fifo}")
+        return b"".join(self.chunks)
+
+
+def test_a_report_into_a_fifo_is_written_through_and_the_fifo_kept(
+    register: Path, tmp_path: Path, todokede: CliRunner
+) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    shown = todokede(*REPORT, "--format", "md", cwd=register)
+    assert shown.returncode == 0 and "個人住民税賦課事務" in shown.stdout
+    reader = FifoReader(fifo)
+    result = todokede(*REPORT, "--format", "md", "-o", str(fifo), cwd=register)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout == f"書き出しました: {fifo}\n"
+    assert reader.result() == shown.stdout.encode("utf-8")
+    # XLSX (bytes) too, and through a link to the FIFO (as /dev/stdout is one to a pipe).
+    link = tmp_path / "pipe-link.xlsx"
+    link.symlink_to(fifo)
+    reader = FifoReader(fifo)
+    result = todokede("export", "--format", "xlsx", "-o", str(link), cwd=register)
+    assert result.returncode == 0, result.stderr
+    sheet = load_workbook(io.BytesIO(reader.result())).active
+    assert sheet is not None and sheet.cell(row=1, column=1).value
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and link.readlink() == fifo
+    assert not list(tmp_path.glob(f".*{TEMP_SUFFIX}"))
+
+
+def test_dev_stdout_is_written_through(
+    register: Path, tmp_path: Path, todokede: CliRunner
+) -> None:
+    """A link to this process's stdout (a pipe here), as /dev/stdout is one.
+
+    A private link first: if it were replaced, the test stops before the machine's own
+    /dev/stdout is tried (a mistake there, as root, would replace it for everyone).
+    """
+    private = tmp_path / "stdout"
+    private.symlink_to("/proc/self/fd/1")
+    for target in (private, Path("/dev/stdout")):
+        assert target.is_symlink(), target
+        result = todokede("export", "--format", "csv", "-o", str(target), cwd=register)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert result.stdout.startswith("\ufeff名称,担当組織,")
+        assert result.stdout.endswith(f"書き出しました: {target}\n")
+        assert target.is_symlink(), target
+
+
+def null_device(path: Path) -> bool:
+    info = path.lstat()
+    return stat.S_ISCHR(info.st_mode) and info.st_rdev == os.makedev(1, 3)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root could replace a device")
+def test_a_device_is_written_through_never_replaced_even_by_root(
+    register: Path, tmp_path: Path, todokede: CliRunner
+) -> None:
+    # A private null device first: if it were replaced, the test stops before the
+    # machine's own /dev/null is tried.
+    private = tmp_path / "null"
+    os.mknod(private, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    for target in (private, Path("/dev/null")):
+        for args in ((*REPORT, "--format", "md"), ("export", "--format", "xlsx")):
+            result = todokede(*args, "-o", str(target), cwd=register)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout == f"書き出しました: {target}\n"
+            assert null_device(target), target
+    assert not list(Path("/dev").glob(f".*{TEMP_SUFFIX}"))
+    # A disk is never written to (a private node of a loop device no one uses).
+    disk = tmp_path / "disk"
+    os.mknod(disk, stat.S_IFBLK | 0o600, os.makedev(7, 250))
+    result = todokede("export", "--format", "md", "-o", str(disk), cwd=register)
+    assert result.returncode == 2 and result.stdout == ""
+    assert one_error(result.stderr) == (
+        f"エラー: {disk} に書き出せません: ディスクなどのブロックデバイスには書き出しません"
+    )
+    assert stat.S_ISBLK(disk.lstat().st_mode)
+
+
+def test_atomic_write_replaces_only_regular_files(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.toml"
+    outside.write_text("外", "utf-8")
+    link = tmp_path / "link.toml"
+    link.symlink_to(outside)
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    for path, reason in ((link, "シンボリックリンクは置き換えません"),
+                         (fifo, "通常のファイルではないため置き換えません")):  # fmt: skip
+        with pytest.raises(OSError) as refused:
+            atomic_write(path, "新しい内容")
+        assert refused.value.strerror == reason
+    assert link.is_symlink() and outside.read_text("utf-8") == "外"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert not list(tmp_path.glob(f".*{TEMP_SUFFIX}"))
+
+
+def test_a_temp_name_that_exists_is_never_opened_but_another_is_tried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """O_EXCL and O_NOFOLLOW: a link planted under the temp name is left alone."""
+    target = tmp_path / "entry.toml"
+    target.write_text("古い内容", "utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("外", "utf-8")
+    names = iter(["planted", "fresh"])
+    monkeypatch.setattr(secrets, "token_hex", lambda _n: next(names))
+    planted = tmp_path / f".entry.toml.{os.getpid()}-planted{TEMP_SUFFIX}"
+    planted.symlink_to(outside)
+    atomic_write(target, "新しい内容")
+    assert target.read_text("utf-8") == "新しい内容" and not target.is_symlink()
+    assert planted.is_symlink() and outside.read_text("utf-8") == "外"
+    assert not (tmp_path / f".entry.toml.{os.getpid()}-fresh{TEMP_SUFFIX}").exists()
+    # Every name taken: refused in Japanese, the file as it was.
+    monkeypatch.setattr(secrets, "token_hex", lambda _n: "planted")
+    with pytest.raises(FileExistsError, match="一時ファイルを作れません"):
+        atomic_write(target, "もっと新しい内容")
+    assert target.read_text("utf-8") == "新しい内容"
