@@ -30,6 +30,7 @@ from registry.catalog import Catalog
 from registry.crashpoints import crash_point
 from registry.diff import FIELD_LABELS, TABLE_WORDS, EntryDiff, diff_entry, parse_data
 from registry.display import one_line
+from registry.filenotes import without_notes_until_filed
 from registry.gitrepo import (
     Signature,
     blob_sha,
@@ -318,7 +319,8 @@ def _prepare(
     except ValidationError as error:
         found = validation_violations(error)[0]
         raise RegisterError(f"{rel}: エラー: {found.field}: {found.message}") from None
-    new_text = update_text(text, result)
+    # Filed: a note that the file is not filed yet would now be false.
+    new_text = without_notes_until_filed(update_text(text, result))
     rules = entry_rule_violations(result, config, catalog)
     if any(v.severity == "error" for v in rules):
         raise _first_error(rel, new_text, rules)
