@@ -11,16 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import ValidationError
 
-from registry.model import date_problem, text_problem
+from registry.model import RegistryConfig, date_problem, text_problem
 from registry.problems import Violation
 
 if TYPE_CHECKING:
     from registry.catalog import Catalog
-    from registry.model import Entry, RegistryConfig
+    from registry.model import Entry
 
 
 def entry_rule_violations(
@@ -40,6 +40,7 @@ def entry_rule_violations(
     if config is not None:
         found.extend(_catalog_violations(entry, catalog or config.build_catalog()))
     found.extend(_filing_violations(entry))
+    found.extend(_clock_violations(entry, config))
     # A filing after an abolition is reported there; status cannot then be judged.
     filed_after_abolish = any(f.kind == "abolish" for f in entry.filings[:-1])
     if entry.status != entry.derived_status and not filed_after_abolish:
@@ -94,6 +95,35 @@ def _filing_violations(entry: Entry) -> list[Violation]:
         if filing.kind == "abolish" and abolished_at is None:
             abolished_at = index
     return found
+
+
+#: The review interval of a register whose ``registry.toml`` cannot be read.
+_DEFAULT_INTERVAL: Final[int] = RegistryConfig.model_fields["review_interval_years"].default
+
+
+def last_basis_day(interval_years: int) -> date:
+    """The last day a review's basis may fall on: its review, ``interval_years``
+    later, must still be a date (9999-12-31 is the last one)."""
+    return date(date.max.year - interval_years, 12, 31)
+
+
+def _clock_violations(entry: Entry, config: RegistryConfig | None) -> list[Violation]:
+    """Start and review filings so late that the review clock would run past year 9999.
+
+    Without a readable ``registry.toml`` the interval is the default one, which
+    the register is then loaded with.
+    """
+    years = config.review_interval_years if config is not None else _DEFAULT_INTERVAL
+    last = last_basis_day(years)
+    return [
+        Violation(
+            ("filings", index, "date"),
+            f"届出日 {filing.date} では見直し期限（{years}年後）が 9999年12月31日を過ぎるため"
+            f"扱えません（開始届と見直しの届出は {last} までの日付にしてください）",
+        )
+        for index, filing in enumerate(entry.filings)
+        if (filing.kind == "start" or filing.review) and filing.date > last
+    ]
 
 
 def _catalog_violations(entry: Entry, catalog: Catalog) -> list[Violation]:

@@ -46,11 +46,11 @@ _BY_KEY: Final[dict[str, Era]] = {key: era for era in ERAS for key in (era.name,
 _WEEKDAYS: Final = "月火水木金土日"
 
 _JAPANESE = re.compile(
-    r"(?P<era>明治|大正|昭和|平成|令和)\s*(?P<year>元|\d{1,2})\s*年"
+    r"(?P<era>明治|大正|昭和|平成|令和)\s*(?P<year>元|\d{1,4})\s*年"
     r"\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
 )
 _LETTER = re.compile(
-    r"(?P<era>[MTSHR])\s*(?P<year>元|\d{1,2})\s*(?P<sep>[./-])"
+    r"(?P<era>[MTSHR])\s*(?P<year>元|\d{1,4})\s*(?P<sep>[./-])"
     r"\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})"
 )
 _WESTERN = re.compile(

@@ -13,14 +13,26 @@ import secrets
 import socket
 import stat
 import threading
+import tomllib
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
-from registry.store import TEMP_SUFFIX, atomic_write
-from reports.output import OutputRefused, write_output
-from tests.conftest import CliRunner
-from tests.githelpers import ENTRY_ID, committed_register
+from registry.model import RegistryConfig
+from registry.overview import entry_marks
+from registry.review import reminders, review_of
+from registry.rules import check_entry_data, last_basis_day
+from registry.store import TEMP_SUFFIX, EntryFile, Register, atomic_write, load_register
+from registry.wareki import GREGORIAN_START, format_short, format_wareki, parse_date
+from reports.council import build_council_report
+from reports.output import OutputRefused, render, write_output
+from reports.reminders import build_reminders
+from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
+from tests.githelpers import ENTRY_ID, committed_register, head
 from tui.cli import cli
 from tui.clihelp import run
 
@@ -252,3 +264,190 @@ def test_a_temp_name_that_exists_is_never_opened_but_another_is_tried(
     with pytest.raises(FileExistsError, match="一時ファイルを作れません"):
         atomic_write(target, "もっと新しい内容")
     assert target.read_text("utf-8") == "新しい内容"
+
+
+# -- 2. dates at the ends of the calendar ---------------------------------------------------
+
+
+CLOCK_REFUSAL = (
+    "届出日 {day} では見直し期限（{years}年後）が 9999年12月31日を過ぎるため扱えません"
+    "（開始届と見直しの届出は {last} までの日付にしてください）"
+)
+
+
+def test_a_filing_whose_review_would_fall_after_9999_is_refused_by_check(
+    register: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = add_filing(register, "9999-12-31")
+    code, out, _ = cli_run(capsys, register, "check")
+    expected = CLOCK_REFUSAL.format(day="9999-12-31", years=10, last="9989-12-31")
+    assert code == 1
+    assert f"entries/{ENTRY_ID}.toml:{line}: エラー: filings[1].date: {expected}" in out
+    for args in (("reminders", "--as-of", "9999-12-31"), REPORT, ("export",)):
+        code, _, err = cli_run(capsys, register, *args)
+        assert code == 1 and "登録簿にエラーが1件あるため作成できません" in one_error(
+            err
+        )
+    assert (
+        "kazei-kojin-juminzei" in load_register(register).invalid
+    )  # what the TUI opens
+    # A longer clock moves the limit: 100 years.
+    config = register / "registry.toml"
+    config.write_text(MINIMAL_CONFIG.replace("= 10", "= 100"), "utf-8")
+    entry_file(register).write_text(VALID_ENTRY, "utf-8")
+    line = add_filing(register, "9900-01-01")
+    code, out, _ = cli_run(capsys, register, "check", "--format", "json")
+    expected = CLOCK_REFUSAL.format(day="9900-01-01", years=100, last="9899-12-31")
+    assert code == 1 and f'"line": {line}' in out and expected in out
+
+
+def test_the_last_possible_basis_is_due_on_the_last_day(
+    register: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_filing(register, "9989-12-31")
+    add_filing(register, "9999-12-31", review=False)  # a change is no basis: no clock
+    code, out, _ = cli_run(capsys, register, "check")
+    assert code == 0, out
+    code, out, err = cli_run(capsys, register, "reminders", "--as-of", "9999-12-31")
+    assert code == 0 and err == "" and "本日が期限" in out
+    code, out, err = cli_run(
+        capsys,
+        register,
+        "reminders",
+        "--as-of",
+        "令和7981年6月30日",
+        "--format",
+        "json",
+    )
+    assert code == 0 and '"due": "9999-12-31"' in out and '"due_soon": [' in out
+
+
+def test_filing_on_a_date_the_clock_cannot_reach_is_refused(
+    register: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = entry_file(register)
+    edited = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "電話番号"]')
+    path.write_text(edited, "utf-8")
+    before = head(register)
+    code, _, err = cli_run(
+        capsys,
+        register,
+        "file",
+        ENTRY_ID,
+        "--kind",
+        "change",
+        "--date",
+        "9999-12-31",
+        "--review",
+    )
+    assert code == 1 and "9999年12月31日を過ぎるため扱えません" in one_error(err)
+    assert head(register) == before and path.read_text("utf-8") == edited
+
+
+#: (arguments, exit code): the ends of the calendar, of 和暦 and of the eras.
+DATE_EXTREMES = [
+    (("reminders", "--as-of", "9999-12-31"), 0),
+    (("reminders", "--as-of", "1873-01-01"), 0),
+    (("reminders", "--as-of", "0001-01-01"), 2),
+    (("reminders", "--as-of", "1872-12-31"), 2),
+    (("reminders", "--as-of", "10000-01-01"), 2),
+    (("reminders", "--as-of", "明治6年1月1日"), 0),
+    (("reminders", "--as-of", "明治5年12月31日"), 2),
+    (("reminders", "--as-of", "M6.1.1"), 0),
+    (("reminders", "--as-of", "昭和64年1月7日"), 0),
+    (("reminders", "--as-of", "昭和64年1月8日"), 2),
+    (("reminders", "--as-of", "平成31年5月1日"), 2),
+    (("reminders", "--as-of", "令和7981年12月31日"), 0),
+    (("reminders", "--as-of", "R7981.12.31"), 0),
+    (("reminders", "--as-of", "令和7982年1月1日"), 2),
+    (("reminders", "--as-of", "R99999.1.1"), 2),
+    (("reminders", "--as-of", "9999-12-31", "--format", "csv"), 0),
+    (("report", "--from", "0001-01-01", "--to", "2020-01-01"), 2),
+    (("report", "--from", "1873-01-01", "--to", "9999-12-31"), 0),
+    (("report", "--from", "9999-12-31", "--to", "9999-12-31", "--format", "json"), 0),
+    (
+        (
+            "report",
+            "--from",
+            "明治6年1月1日",
+            "--to",
+            "令和7981年12月31日",
+            "--format",
+            "csv",
+        ),
+        0,
+    ),
+    (("report", "--from", "9999-12-31", "--to", "1873-01-01"), 2),
+    (("diff", "--from", "9999-12-31"), 0),
+    (("diff", "--from", "1873-01-01", "--format", "json"), 0),
+    (("diff", "--from", "0001-01-01"), 2),
+    (("diff", "--to", "9999-12-31"), 0),
+    (("log", "--since", "0001-01-01"), 2),
+    (("log", "--since", "1873-01-01", "--until", "9999-12-31"), 0),
+    (("log", "--since", "9999-12-31"), 0),
+    (("log", "--until", "1873-01-01", "--format", "json"), 0),
+    (("file", ENTRY_ID, "--kind", "change", "--date", "0001-01-01"), 2),
+]
+
+
+@pytest.mark.parametrize(("args", "code"), DATE_EXTREMES)
+def test_no_command_shows_the_unexpected_error_for_any_date(
+    register: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], code: int
+) -> None:
+    got, out, err = cli_run(capsys, register, *args)
+    assert got == code, (out, err)
+    if code:
+        one_error(err)
+    else:
+        assert err == "" and out
+
+
+DAYS = st.dates(min_value=GREGORIAN_START, max_value=date.max)
+CONFIG_DATA = tomllib.loads(MINIMAL_CONFIG)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    start=DAYS,
+    review=DAYS,
+    as_of=DAYS,
+    years=st.integers(min_value=1, max_value=100),
+    months=st.integers(min_value=0, max_value=120),
+)
+def test_the_review_clock_never_overflows(
+    start: date, review: date, as_of: date, years: int, months: int
+) -> None:
+    """Any filing dates and any day: check refuses a basis too late for the clock,
+    and everything the register's readers compute from the rest works."""
+    start, review = sorted((start, review))
+    config = RegistryConfig.model_validate(
+        {**CONFIG_DATA, "review_interval_years": years, "review_warning_months": months}
+    )
+    data: dict[str, Any] = tomllib.loads(VALID_ENTRY)
+    data["filings"] = [
+        {"date": start, "kind": "start", "summary": "業務開始"},
+        {"date": review, "kind": "change", "summary": "見直し", "review": True},
+    ]
+    entry, violations = check_entry_data(data, config)
+    refused = [v for v in violations if "9999年12月31日を過ぎる" in v.message]
+    assert bool(refused) == (review > last_basis_day(years))
+    assert entry is not None
+    if refused:
+        assert refused[-1].loc == ("filings", 1, "date")
+        return
+    assert not [v for v in violations if v.severity == "error"], violations
+    clock = review_of(entry, config, as_of)
+    assert clock is None or clock.due <= date.max
+    register = Register(Path(), config, config.build_catalog())
+    register.entries[ENTRY_ID] = EntryFile(ENTRY_ID, Path("x.toml"), entry)
+    reminders(register.entries.values(), config, as_of)
+    entry_marks(entry, config, register.catalog, as_of)
+    for fmt in ("text", "csv", "json"):
+        render(build_reminders(register, as_of), fmt)
+    period = sorted((as_of, review))
+    render(build_council_report(register, period[0], period[1]), "csv")
+    assert parse_date(format_wareki(as_of)) == as_of == parse_date(format_short(as_of))
