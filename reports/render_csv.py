@@ -1,9 +1,10 @@
 """CSV for Excel: UTF-8 with a BOM, CRLF line ends, no runnable formulas.
 
 Excel opens a UTF-8 file as Shift_JIS unless it starts with a BOM. A cell that
-begins with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) would be
-read as a formula (CSV injection); such cells get a leading apostrophe, which
-Excel shows as text and does not evaluate.
+begins with ``=``, ``+``, ``-``, ``@`` (after blanks too, or in full width: see
+:func:`reports.formula.formula_like`) would be read as a formula (CSV
+injection); such cells get a leading apostrophe, which Excel shows as text and
+does not evaluate.
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ import csv
 import io
 from typing import Final
 
+from reports.formula import formula_like
 from reports.table import Table, cell_text
 
 BOM: Final = "\ufeff"
-FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def defuse(text: str) -> str:
     """A cell Excel cannot run as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if formula_like(text) else text
 
 
 def render_table(table: Table) -> str:

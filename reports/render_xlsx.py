@@ -1,7 +1,8 @@
 """XLSX (openpyxl): title rows, a styled and frozen header, real dates.
 
 Dates are date cells shown in 和暦 by Excel's own number format; text is always
-stored as text (never as a formula, whatever it starts with); widths are set in
+stored as text (never as a formula, whatever it starts with; with Excel's quote
+prefix when it looks like one); widths are set in
 characters with Japanese counted double; the sheet prints on A4, fitted to the
 page width, with the header repeated on every page and working-data columns
 (the entry id) left out of the print area.
@@ -17,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from reports.formula import formula_like
 from reports.table import Table
 
 #: Excel's 和暦 format (locale 0x411 = ja-JP): 平成28年9月13日.
@@ -83,6 +85,10 @@ def render_table(table: Table) -> bytes:
 
 
 def _text(cell: Any, text: str) -> None:
-    """Store text as text: openpyxl would turn ``=…`` into a formula."""
+    """Store text as text: openpyxl would turn ``=…`` into a formula. Text a
+    spreadsheet could read as one also gets Excel's quote prefix (shown as typed,
+    and kept text when someone edits the cell)."""
     cell.value = text
     cell.data_type = "s"
+    if formula_like(text):
+        cell.quotePrefix = True

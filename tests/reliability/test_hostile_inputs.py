@@ -7,6 +7,7 @@ line, and nothing on disk is harmed.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import secrets
@@ -29,8 +30,10 @@ from registry.rules import check_entry_data, last_basis_day
 from registry.store import TEMP_SUFFIX, EntryFile, Register, atomic_write, load_register
 from registry.wareki import GREGORIAN_START, format_short, format_wareki, parse_date
 from reports.council import build_council_report
+from reports.formula import formula_like
 from reports.output import OutputRefused, render, write_output
 from reports.reminders import build_reminders
+from reports.render_csv import defuse
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
 from tests.githelpers import ENTRY_ID, committed_register, head
 from tui.cli import cli
@@ -451,3 +454,102 @@ def test_the_review_clock_never_overflows(
     period = sorted((as_of, review))
     render(build_council_report(register, period[0], period[1]), "csv")
     assert parse_date(format_wareki(as_of)) == as_of == parse_date(format_short(as_of))
+
+
+# -- 3. cells a spreadsheet could run as formulas -------------------------------------------
+
+
+FORMULA_CELLS = [
+    "=1+1", " =1+1", "\u3000=1+1", "\t=1+1", "\r=1+1", "\n=1+1", " \u3000\t=SUM(A1)",
+    "＝SUM(A1)", "＋81", "－1", "＠SUM(A1)", "　＝1", "﹦1", "﹢1", "﹣1", "﹫A", "⁼1", "⁺1", "₌1",
+    "₊1", "\u200b=1", "\ufeff=1", "\tTAB",
+]  # fmt: skip
+HARMLESS_CELLS = [
+    "平成28年",
+    "1+2",
+    "a=b",
+    " 個人番号",
+    "　業務",
+    "'quoted",
+    "ー1",
+    "−1",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FORMULA_CELLS)
+def test_blanks_and_full_width_forms_before_a_formula_are_defused(text: str) -> None:
+    assert formula_like(text) and defuse(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", HARMLESS_CELLS)
+def test_text_that_starts_no_formula_is_kept(text: str) -> None:
+    assert not formula_like(text) and defuse(text) == text
+
+
+#: Formula cells the model accepts in an entry (a tab and a line break are allowed in
+#: text fields; a carriage return and the invisible characters are refused).
+ENTRY_FORMULAS = [
+    " =1+1",
+    "\u3000=1+1",
+    "\t=1+1",
+    "\n=1+1",
+    "＝SUM(A1)",
+    "＋81",
+    "－1",
+    "＠SUM(A1)",
+]
+
+
+@pytest.fixture
+def formula_register(tmp_path: Path) -> Register:
+    root = tmp_path / "formulas"
+    (root / "entries").mkdir(parents=True)
+    (root / "registry.toml").write_text(MINIMAL_CONFIG, "utf-8")
+    for number, text in enumerate(ENTRY_FORMULAS):
+        quoted = text.replace("\t", "\\t").replace("\n", "\\n")
+        entry = (
+            VALID_ENTRY.replace(
+                'name = "個人住民税賦課事務"', f'name = "{quoted}業務{number}"'
+            )
+            .replace(
+                'purpose = "地方税法に基づき個人住民税を賦課するため"',
+                f'purpose = "{quoted}"',
+            )
+            .replace('summary = "業務開始"', f'summary = "{quoted}"')
+        )
+        (root / "entries" / f"formula-{number}.toml").write_text(entry, "utf-8")
+    loaded = load_register(root)
+    assert not loaded.errors and len(loaded.entries) == len(ENTRY_FORMULAS), (
+        loaded.errors
+    )
+    return loaded
+
+
+def test_csv_and_xlsx_never_hold_a_runnable_formula(formula_register: Register) -> None:
+    documents = (
+        build_council_report(formula_register, date(2005, 1, 1), date(2005, 12, 31)),
+        build_reminders(formula_register, date(2026, 1, 1)),
+    )
+    for document in documents:
+        data = render(document, "csv")
+        assert isinstance(data, str)
+        cells = [
+            c for row in csv.reader(io.StringIO(data[1:], newline="")) for c in row
+        ]
+        assert all(not formula_like(cell) for cell in cells)
+        for text in ENTRY_FORMULAS:
+            assert any(cell.startswith("'" + text) for cell in cells), text
+    book = render(documents[0], "xlsx")
+    assert isinstance(book, bytes)
+    sheet = load_workbook(io.BytesIO(book)).active
+    assert sheet is not None
+    written: list[Any] = [
+        c for row in sheet.iter_rows() for c in row if c.value is not None
+    ]
+    assert all(cell.data_type != "f" for cell in written)
+    looking = [c for c in written if isinstance(c.value, str) and formula_like(c.value)]
+    names = {f"{text}業務{n}" for n, text in enumerate(ENTRY_FORMULAS)}
+    assert {cell.value for cell in looking} >= names
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in looking)
+    assert not any(cell.quotePrefix for cell in written if cell not in looking)
