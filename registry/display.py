@@ -18,10 +18,13 @@ import re
 from typing import Final
 
 #: C0 and C1 controls (tab and newline are decided by the caller), DEL, the bidi
-#: embeddings, overrides and isolates, the directional marks and the line and
-#: paragraph separators (which break a line where a reader sees none).
+#: embeddings, overrides and isolates, the directional marks, the line and
+#: paragraph separators (which break a line where a reader sees none) and the
+#: characters of no width (U+180E, U+200B-U+200D, U+2060-U+2064, U+FEFF), which
+#: make one name look like another.
 _HIDDEN: Final = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\u180e\u200b-\u200d\u2060-\u2064\ufeff]"
 )
 _HIDDEN_OR_BREAK: Final = re.compile(f"[\t\n{_HIDDEN.pattern[1:-1]}]")
 _BREAKS: Final = re.compile(r"\s*[\r\n]+\s*")

@@ -59,20 +59,23 @@ def date_problem(value: object) -> str:
 
 
 #: Control characters (tab and newline aside), bidi controls (overrides,
-#: isolates and the marks U+061C, U+200E, U+200F) and the Unicode line and
+#: isolates and the marks U+061C, U+200E, U+200F), the Unicode line and
 #: paragraph separators (U+2028, U+2029: a terminal or a CSV reader breaks the
-#: line there) are refused: the set :mod:`registry.display` makes visible.
+#: line there) and the invisible characters of no width (U+180E, U+200B-U+200D,
+#: U+2060-U+2064, U+FEFF: a name holding one looks the same as one without) are
+#: refused: the set :mod:`registry.display` makes visible.
 #: Checked by pydantic-core's own regex engine: this runs for every string of
 #: every entry, so a Python validator here would dominate ``check``.
 _FORBIDDEN = (
     "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u2028\\u2029"
-    "\\u202a-\\u202e\\u2066-\\u2069"
+    "\\u202a-\\u202e\\u2066-\\u2069\\u180e\\u200b-\\u200d\\u2060-\\u2064\\ufeff"
 )
 TEXT_PATTERN: Final = f"^[^{_FORBIDDEN}]*$"
 REQUIRED_TEXT_PATTERN: Final = f"^[^{_FORBIDDEN}]*[^\\s{_FORBIDDEN}][^{_FORBIDDEN}]*$"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SEPARATOR = re.compile("[\u2028\u2029]")
+_INVISIBLE = re.compile("[\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
 
 
 def text_problem(value: str) -> str:
@@ -86,7 +89,25 @@ def text_problem(value: str) -> str:
             f"Unicode の区切り文字（U+{ord(found.group()):04X}）は使えません"
             "（改行は普通の改行で書いてください）"
         )
+    if found := _INVISIBLE.search(value):
+        return (
+            f"幅のない見えない文字（U+{ord(found.group()):04X}）は使えません"
+            "（画面にも報告書にも表示されず、同じに見える別の文字列になります）"
+        )
     return "空にはできません"
+
+
+_REQUIRED_TEXT = re.compile(REQUIRED_TEXT_PATTERN)
+
+
+def name_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a name typed on the command line (a process's name):
+    the model's rule of required text, and one line (no line break, no tab)."""
+    if _REQUIRED_TEXT.fullmatch(value) is None:
+        return text_problem(value)
+    if "\n" in value or "\t" in value:
+        return "改行やタブは使えません（1行で書いてください）"
+    return None
 
 
 TomlDate = Annotated[date, Field(ge=GREGORIAN_START)]

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from registry.display import has_hidden, visible
 from registry.model import RegistryConfig
 from registry.overview import entry_marks
 from registry.review import reminders, review_of
@@ -35,7 +36,7 @@ from reports.output import OutputRefused, render, write_output
 from reports.reminders import build_reminders
 from reports.render_csv import defuse
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
-from tests.githelpers import ENTRY_ID, committed_register, head
+from tests.githelpers import ENTRY_ID, committed_register, git, head
 from tui.cli import cli
 from tui.clihelp import run
 
@@ -553,3 +554,81 @@ def test_csv_and_xlsx_never_hold_a_runnable_formula(formula_register: Register) 
     assert {cell.value for cell in looking} >= names
     assert all(cell.data_type == "s" and cell.quotePrefix for cell in looking)
     assert not any(cell.quotePrefix for cell in written if cell not in looking)
+
+
+# -- 4. invisible characters and byte order marks -------------------------------------------
+
+
+INVISIBLE = [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u180e",
+    "\u2061",
+    "\u2064",
+]
+INVISIBLE_REASON = (
+    "幅のない見えない文字（U+{code:04X}）は使えません"
+    "（画面にも報告書にも表示されず、同じに見える別の文字列になります）"
+)
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_invisible_characters_are_refused_in_names_and_shown_as_marks(
+    register: Path, capsys: pytest.CaptureFixture[str], char: str
+) -> None:
+    escaped = f"\\u{ord(char):04x}"
+    reason = INVISIBLE_REASON.format(code=ord(char))
+    entry = entry_file(register)
+    config = register / "registry.toml"
+    entry.write_text(
+        VALID_ENTRY.replace("個人住民税賦課事務", f"個人{escaped}住民税"), "utf-8"
+    )
+    code, out, _ = cli_run(capsys, register, "check")
+    assert code == 1 and f"entries/{ENTRY_ID}.toml:2: エラー: name: {reason}" in out
+    entry.write_text(VALID_ENTRY, "utf-8")
+    config.write_text(
+        MINIMAL_CONFIG.replace('"健康増進課"]', f'"健康増進課", "課税{escaped}課"]')
+        + f'\n[[catalog.items]]\nname = "納税{escaped}番号"\ncategory = "その他"\n',
+        "utf-8",
+    )
+    code, out, _ = cli_run(capsys, register, "check")
+    assert code == 1
+    assert f"registry.toml:5: エラー: departments[3]: {reason}" in out
+    assert f"registry.toml:8: エラー: catalog.items[0].name: {reason}" in out
+    config.write_text(MINIMAL_CONFIG, "utf-8")
+    # File stems and ids: refused, named with the mark.
+    (register / "entries" / f"kazei{char}.toml").write_text(VALID_ENTRY, "utf-8")
+    code, out, _ = cli_run(capsys, register, "check")
+    mark = f"⟨U+{ord(char):04X}⟩"
+    assert (
+        code == 1 and f"entries/kazei{mark}.toml: エラー: ファイル名が不正です" in out
+    )
+    assert not has_hidden(out)
+    (register / "entries" / f"kazei{char}.toml").unlink()
+    code, _, err = cli_run(capsys, register, "new", f"kazei{char}", "--department", "課税課",
+                           "--name", "名称")  # fmt: skip
+    assert code == 2 and f"ID「kazei{mark}」は使えません" in one_error(err)
+    code, _, err = cli_run(capsys, register, "new", "fresh", "--department", "課税課",
+                           "--name", f"個人{char}住民税賦課事務")  # fmt: skip
+    assert (
+        code == 2
+        and f"業務の名称「個人{mark}住民税賦課事務」は使えません: {reason}"
+        in (one_error(err))
+    )
+    assert not (register / "entries" / "fresh.toml").exists()
+    assert visible(f"a{char}b") == f"a{mark}b" and has_hidden(char)
+
+
+def test_invisible_characters_from_git_are_shown_as_marks(
+    register: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry_file(register).write_text(VALID_ENTRY + "# 追記\n", "utf-8")
+    git(register, "add", "entries")
+    git(register, "-c", "user.name=総務\u200b課", "-c", "user.email=x@example.jp",
+        "commit", "-q", "-m", "概要\u2060です")  # fmt: skip
+    code, out, _ = cli_run(capsys, register, "log")
+    assert code == 0 and "総務⟨U+200B⟩課" in out and "概要⟨U+2060⟩です" in out
+    assert not has_hidden(out)

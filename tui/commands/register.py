@@ -81,7 +81,7 @@ def init(path: Path, municipality: str, departments: tuple[str, ...]) -> int:
 @click.pass_context
 def new(ctx: click.Context, entry_id: str, department: str, name: str) -> int:
     """記入用のエントリファイルを作る（まだ届出はしない）。"""
-    from registry.model import entry_id_problem
+    from registry.model import entry_id_problem, name_problem
     from registry.setup import new_entry
     from registry.store import load_config_or_raise
 
@@ -97,6 +97,8 @@ def new(ctx: click.Context, entry_id: str, department: str, name: str) -> int:
         )
     if not name.strip():
         fail("業務の名称が空です", EXIT_USAGE)
+    if problem := name_problem(name.strip()):
+        fail(f"業務の名称「{name.strip()}」は使えません: {problem}", EXIT_USAGE)
     path = new_entry(root, entry_id, department, name.strip())
     click.echo(f"作成しました: {path.relative_to(root)}")
     click.echo(
