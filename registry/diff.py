@@ -22,6 +22,7 @@ from registry.catalog import Catalog, CatalogItem, builtin_catalog, fold
 from registry.departments import department_index
 from registry.limits import MAX_FILE_BYTES
 from registry.revisions import RegisterRepo, Revision, UnknownEntry
+from registry.tomlread import without_bom
 
 DiffStatus = Literal["added", "modified", "removed"]
 
@@ -183,7 +184,7 @@ def parse_data(raw: bytes | None) -> tuple[dict[str, Any] | None, bool]:
     if len(raw) > MAX_FILE_BYTES:  # a version in history can be anything: not parsed
         return {}, True
     try:
-        return tomllib.loads(raw.decode("utf-8")), False
+        return tomllib.loads(without_bom(raw.decode("utf-8"))), False
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return {}, True
 

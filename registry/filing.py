@@ -65,6 +65,7 @@ from registry.store import (
     temp_files_of,
 )
 from registry.tomledit import update_text
+from registry.tomlread import without_bom
 
 _NOT_NAMED_AS_FIELDS: Final = frozenset(
     {"record_items", "outsourcing", "connections", "provisions", "filings", "status"}
@@ -244,7 +245,7 @@ def _refuse_config_not_committed(history: RegisterRepo, head: Snapshot) -> None:
         return
     before, unreadable = parse_data(committed)
     try:
-        after = tomllib.loads(on_disk)
+        after = tomllib.loads(without_bom(on_disk))
     except tomllib.TOMLDecodeError:  # already refused by load_config_or_raise
         after = None
     if unreadable or before != after:

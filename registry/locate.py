@@ -167,8 +167,9 @@ class _Scanner:
 
 
 def locate(text: str) -> dict[Path, int]:
-    """Map every key, table header and array element path to its line."""
-    return _Scanner(text).scan()
+    """Map every key, table header and array element path to its line (a byte
+    order mark at the start, which the readers skip, is skipped here too)."""
+    return _Scanner(text.removeprefix("\ufeff")).scan()
 
 
 def line_of(found: dict[Path, int], loc: Sequence[str | int]) -> int | None:

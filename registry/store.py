@@ -31,6 +31,7 @@ from registry.model import Entry, RegistryConfig, entry_id_problem
 from registry.parse_pool import Parsed, parse_one, parsed_files
 from registry.problems import Problem, Violation
 from registry.rules import check_entry_data, validation_violations
+from registry.tomlread import BOM, BOM_WARNING
 from registry.tomlread import TomlProblem as TomlProblem  # re-exported
 from registry.tomlread import parse_toml as parse_toml  # re-exported
 from registry.tomlread import read_text as read_text  # re-exported
@@ -135,16 +136,22 @@ def _located(file: str, text: str, violations: list[Violation]) -> list[Problem]
 
 
 def load_config(root: Path) -> tuple[RegistryConfig | None, list[Problem]]:
-    """``registry.toml``, or the problems that keep it from loading."""
+    """``registry.toml`` (None when it cannot be loaded) and its problems."""
     path = root / REGISTRY_FILE
     try:
         text, data = read_toml(path)
     except TomlProblem as problem:
         return None, [Problem(REGISTRY_FILE, problem.line, "", problem.message)]
+    warnings = _bom_warnings(REGISTRY_FILE, text)
     try:
-        return RegistryConfig.model_validate(data), []
+        return RegistryConfig.model_validate(data), warnings
     except ValidationError as error:
-        return None, _located(REGISTRY_FILE, text, validation_violations(error))
+        return None, _located(REGISTRY_FILE, text, validation_violations(error)) + warnings
+
+
+def _bom_warnings(rel: str, text: str) -> list[Problem]:
+    """A warning when the file starts with a byte order mark (read all the same)."""
+    return [Problem(rel, 1, "", BOM_WARNING, "warning")] if text.startswith(BOM) else []
 
 
 def load_config_or_raise(root: Path) -> RegistryConfig:
@@ -215,6 +222,7 @@ def _check_parsed(
     text, data = parsed
     entry, violations = check_entry_data(data, config, catalog)
     problems.extend(_located(rel, text, violations))
+    problems.extend(_bom_warnings(rel, text))
     return entry, problems
 
 

@@ -20,6 +20,7 @@ from tomlkit.items import AoT, Array, Item, Table
 
 from registry.model import Connection, Entry, Filing, Outsourcing, Provision
 from registry.store import atomic_write
+from registry.tomlread import BOM, without_bom
 
 TABLE_LISTS: Final[dict[str, type[BaseModel]]] = {
     "outsourcing": Outsourcing,
@@ -141,15 +142,17 @@ def _sync_tables(
 
 
 def update_text(text: str, entry: Entry, new_file: bool = False) -> str:
-    """The file text with the entry's values, its comments and layout kept."""
-    doc = tomlkit.parse(text)
+    """The file text with the entry's values, its comments and layout kept (a byte
+    order mark at its start too: tomlkit cannot parse one, so it is set aside)."""
+    doc = tomlkit.parse(without_bom(text))
     data = entry.model_dump(mode="python")
     for key in Entry.model_fields:
         if key in TABLE_LISTS:
             _sync_tables(doc, key, TABLE_LISTS[key], data[key])
         else:
             _set(doc, Entry, key, data[key], new_file)
-    return tomlkit.dumps(doc)
+    mark = BOM if text.startswith(BOM) else ""
+    return mark + tomlkit.dumps(doc)
 
 
 def render_new(entry: Entry, header: Sequence[str] = ()) -> str:

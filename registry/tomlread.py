@@ -43,6 +43,22 @@ MAX_NESTING: Final = 32
 _TOO_DEEP: Final = f"入れ子が深すぎて読めません（{MAX_NESTING}段まで）"
 
 
+#: The byte order mark Windows Notepad (before 2019) and some editors write at the
+#: start of a UTF-8 file. ``tomllib`` refuses it (「Invalid statement」); every
+#: reader of a register file skips it, a rewrite keeps it (:mod:`registry.tomledit`)
+#: and ``check`` warns about it (other tools may not skip it).
+BOM: Final = "\ufeff"
+BOM_WARNING: Final = (
+    "ファイルの先頭に BOM があります（読み込みましたが、読めない道具もあるため、"
+    "BOM なしの UTF-8 で保存し直してください）"
+)
+
+
+def without_bom(text: str) -> str:
+    """``text`` without a byte order mark at its start."""
+    return text[1:] if text.startswith(BOM) else text
+
+
 class TomlProblem(Exception):
     """A file that cannot be read as TOML; carries the line when known."""
 
@@ -109,9 +125,10 @@ def _too_deep(data: dict[str, Any]) -> bool:
 
 
 def parse_toml(text: str) -> dict[str, Any]:
-    """Parse TOML text; errors become a TomlProblem naming the line."""
+    """Parse TOML text (a byte order mark at its start skipped); errors become a
+    TomlProblem naming the line."""
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(without_bom(text))
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = _TOML_POSITION.search(message)

@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from registry.display import has_hidden, visible
 from registry.model import RegistryConfig
 from registry.overview import entry_marks
+from registry.parse_pool import parse_one, parsed_files
 from registry.review import reminders, review_of
 from registry.rules import check_entry_data, last_basis_day
 from registry.store import TEMP_SUFFIX, EntryFile, Register, atomic_write, load_register
@@ -632,3 +633,68 @@ def test_invisible_characters_from_git_are_shown_as_marks(
     code, out, _ = cli_run(capsys, register, "log")
     assert code == 0 and "総務⟨U+200B⟩課" in out and "概要⟨U+2060⟩です" in out
     assert not has_hidden(out)
+
+
+BOM = "\ufeff"
+BOM_WARNING = (
+    "警告: ファイルの先頭に BOM があります（読み込みましたが、読めない道具もあるため、"
+    "BOM なしの UTF-8 で保存し直してください）"
+)
+
+
+def test_a_byte_order_mark_is_read_warned_about_and_kept(
+    register: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = entry_file(register)
+    config = register / "registry.toml"
+    entry.write_text(BOM + VALID_ENTRY, "utf-8")
+    config.write_text(BOM + MINIMAL_CONFIG, "utf-8")
+    code, out, _ = cli_run(capsys, register, "check")
+    assert code == 0, out
+    assert f"entries/{ENTRY_ID}.toml:1: {BOM_WARNING}" in out
+    assert f"registry.toml:1: {BOM_WARNING}" in out
+    assert "Invalid statement" not in out and "読めません" not in out
+    loaded = load_register(register)
+    assert ENTRY_ID in loaded.entries and loaded.config.municipality == "東村山市"
+    # Lines are counted as before: an error on line 3 is on line 3.
+    entry.write_text(BOM + VALID_ENTRY.replace('"課税課"', '"税務課"'), "utf-8")
+    code, out, _ = cli_run(capsys, register, "check")
+    assert code == 1 and f"entries/{ENTRY_ID}.toml:3: エラー: department:" in out
+    # A filing rewrites the file with its mark; history and diffs read every version.
+    entry.write_text(BOM + VALID_ENTRY, "utf-8")
+    git(register, "add", "-A")
+    git(register, "commit", "-q", "-m", "BOM 付きで保存")
+    entry.write_text(
+        BOM + VALID_ENTRY.replace('"生年月日"]', '"生年月日", "電話番号"]'), "utf-8"
+    )
+    code, out, err = cli_run(
+        capsys, register, "file", ENTRY_ID, "--kind", "change", "--date", "2016-03-22"
+    )
+    assert code == 0, err
+    assert entry.read_text("utf-8").startswith(BOM + "# 課税課")
+    assert git(register, "show", f"HEAD:entries/{ENTRY_ID}.toml").startswith(BOM)
+    code, out, _ = cli_run(capsys, register, "diff", "--from", "HEAD~2", "--to", "HEAD")
+    assert code == 0 and "電話番号" in out and "TOML として読めない版" not in out
+    code, out, _ = cli_run(capsys, register, "log", ENTRY_ID)
+    assert code == 0 and "記録項目に「電話番号」を追加\n" in out
+
+
+def test_a_helper_reads_a_byte_order_mark_as_this_process_does(tmp_path: Path) -> None:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    paths = []
+    for number, text in enumerate(
+        [BOM + VALID_ENTRY, VALID_ENTRY, BOM, BOM + "x = [\n"]
+    ):
+        path = folder / f"f{number}.toml"
+        path.write_text(text, "utf-8")
+        paths.append(path)
+    here = [parse_one(path) for path in paths]
+    helped = list(parsed_files(paths, helpers=1))
+
+    def shape(parsed: object) -> object:
+        return parsed if isinstance(parsed, tuple) else (type(parsed), str(parsed))
+
+    assert [shape(p) for p in helped] == [shape(p) for p in here]
+    assert isinstance(here[0], tuple) and here[0][0].startswith(BOM)
+    assert here[0][1] == tomllib.loads(VALID_ENTRY)
