@@ -166,21 +166,60 @@ class _Listed:
     name: str
     path: Path
     is_symlink: bool
+    is_dir: bool = False
 
 
-def _entry_files(root: Path) -> list[_Listed]:
-    """The ``*.toml`` files of ``entries/``, by name (one directory scan)."""
+#: Files an entries/ folder may hold besides the entries (kept by git for an empty
+#: folder, or git's own settings), never reported.
+_QUIET_FILES: Final = frozenset({".gitkeep", ".keep", ".gitignore", ".gitattributes"})
+
+
+def _entry_files(root: Path) -> tuple[list[_Listed], list[_Listed]]:
+    """The ``*.toml`` files of ``entries/``, and everything else it holds that is
+    neither a known quiet file nor an interrupted write's temp file (reported by
+    :func:`_pending_problems`), each by name (one directory scan)."""
     folder = root / ENTRIES_DIR
+    entries: list[_Listed] = []
+    strays: list[_Listed] = []
     try:
         with os.scandir(folder) as scan:
-            found = [
-                _Listed(item.name, folder / item.name, item.is_symlink())
-                for item in scan
-                if item.name.endswith(".toml")
-            ]
+            for item in scan:
+                listed = _Listed(
+                    item.name,
+                    folder / item.name,
+                    item.is_symlink(),
+                    item.is_dir(follow_symlinks=False),
+                )
+                if item.name.endswith(".toml"):
+                    entries.append(listed)
+                elif item.name not in _QUIET_FILES and not _is_temp(item.name):
+                    strays.append(listed)
     except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(found, key=lambda listed: listed.name)
+        return [], []
+    return sorted(entries, key=_by_name), sorted(strays, key=_by_name)
+
+
+def _by_name(listed: _Listed) -> str:
+    return listed.name
+
+
+def _is_temp(name: str) -> bool:
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def _stray_problem(listed: _Listed) -> Problem:
+    """A warning for a file of ``entries/`` that is not read as an entry."""
+    rel = f"{ENTRIES_DIR}/{listed.name}"
+    suffix = Path(listed.name).suffix
+    if listed.is_dir:
+        message = f"フォルダは読みません（業務ファイルは {ENTRIES_DIR}/ の直下に置いてください）"
+    elif suffix.lower() == ".toml":
+        message = (
+            f"拡張子が {suffix} のため読んでいません（業務ファイルの拡張子は小文字の .toml です）"
+        )
+    else:
+        message = "業務ファイルではないため読んでいません（業務ファイルの拡張子は .toml です）"
+    return Problem(rel, None, "", message, "warning")
 
 
 def _file_problems(rel: str, stem: str, is_symlink: bool) -> list[Problem]:
@@ -284,7 +323,7 @@ def _load_register(root: Path) -> Register:
         register.problems.append(
             Problem(ENTRIES_DIR, None, "", f"{ENTRIES_DIR}/ フォルダがありません")
         )
-    listing = _entry_files(root)
+    listing, strays = _entry_files(root)
     # Symbolic links are refused unread; every other file is parsed on every core.
     readable = [listed.path for listed in listing if not listed.is_symlink]
     with closing(parsed_files(readable)) as parsed:  # no helper outlives an error here
@@ -298,6 +337,7 @@ def _load_register(root: Path) -> Register:
                 register.entries[entry_id] = EntryFile(entry_id, listed.path, entry)
             else:
                 register.invalid.add(entry_id)
+    register.problems.extend(_stray_problem(listed) for listed in strays)
     register.problems.extend(_pending_problems(root))
     return register
 

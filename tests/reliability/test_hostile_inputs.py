@@ -1,8 +1,10 @@
-"""Hostile inputs of issue 11, one section per item of the issue.
+"""Hostile inputs of issue 11: output targets, dates at the calendar's ends, formula
+cells, invisible characters and byte order marks, files entries/ holds but never reads.
 
 Every bad input gets one clear Japanese line and an exit code of the contract (0
 done, 1 content wrong, 2 bad usage), never a traceback nor the unexpected-error
-line, and nothing on disk is harmed.
+line, and nothing on disk is harmed: a symbolic link, a FIFO or a device named as
+an output stays what it was.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+
 from registry.display import has_hidden, visible
 from registry.model import RegistryConfig
 from registry.overview import entry_marks
@@ -42,14 +45,10 @@ from tui.cli import cli
 from tui.clihelp import run
 
 REPORT = ("report", "--from", "2005-01-01", "--to", "2005-12-31")
-LINK_REFUSAL = (
-    "シンボリックリンクには書き出しません（リンク先のファイル名を指定してください）"
-)
+LINK_REFUSAL = "シンボリックリンクには書き出しません（リンク先のファイル名を指定してください）"
 
 
-def cli_run(
-    capsys: pytest.CaptureFixture[str], root: Path, *args: str
-) -> tuple[int, str, str]:
+def cli_run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
     """The real command line, in-process (same code as the console script)."""
     code = run(cli, ["--registry", str(root), *args])
     captured = capsys.readouterr()
@@ -80,8 +79,7 @@ def add_filing(root: Path, day: str, kind: str = "change", review: bool = True) 
     line = text.count("\n") + 3
     flag = "review = true\n" if review else ""
     path.write_text(
-        f'{text}\n[[filings]]\ndate = {day}\nkind = "{kind}"\nsummary = "見直し"\n{flag}',
-        "utf-8",
+        f'{text}\n[[filings]]\ndate = {day}\nkind = "{kind}"\nsummary = "見直し"\n{flag}', "utf-8"
     )
     return line
 
@@ -181,9 +179,7 @@ def test_a_report_into_a_fifo_is_written_through_and_the_fifo_kept(
     assert not list(tmp_path.glob(f".*{TEMP_SUFFIX}"))
 
 
-def test_dev_stdout_is_written_through(
-    register: Path, tmp_path: Path, todokede: CliRunner
-) -> None:
+def test_dev_stdout_is_written_through(register: Path, tmp_path: Path, todokede: CliRunner) -> None:
     """A link to this process's stdout (a pipe here), as /dev/stdout is one.
 
     A private link first: if it were replaced, the test stops before the machine's own
@@ -290,12 +286,8 @@ def test_a_filing_whose_review_would_fall_after_9999_is_refused_by_check(
     assert f"entries/{ENTRY_ID}.toml:{line}: エラー: filings[1].date: {expected}" in out
     for args in (("reminders", "--as-of", "9999-12-31"), REPORT, ("export",)):
         code, _, err = cli_run(capsys, register, *args)
-        assert code == 1 and "登録簿にエラーが1件あるため作成できません" in one_error(
-            err
-        )
-    assert (
-        "kazei-kojin-juminzei" in load_register(register).invalid
-    )  # what the TUI opens
+        assert code == 1 and "登録簿にエラーが1件あるため作成できません" in one_error(err)
+    assert "kazei-kojin-juminzei" in load_register(register).invalid  # what the TUI opens
     # A longer clock moves the limit: 100 years.
     config = register / "registry.toml"
     config.write_text(MINIMAL_CONFIG.replace("= 10", "= 100"), "utf-8")
@@ -316,13 +308,7 @@ def test_the_last_possible_basis_is_due_on_the_last_day(
     code, out, err = cli_run(capsys, register, "reminders", "--as-of", "9999-12-31")
     assert code == 0 and err == "" and "本日が期限" in out
     code, out, err = cli_run(
-        capsys,
-        register,
-        "reminders",
-        "--as-of",
-        "令和7981年6月30日",
-        "--format",
-        "json",
+        capsys, register, "reminders", "--as-of", "令和7981年6月30日", "--format", "json"
     )
     assert code == 0 and '"due": "9999-12-31"' in out and '"due_soon": [' in out
 
@@ -335,15 +321,7 @@ def test_filing_on_a_date_the_clock_cannot_reach_is_refused(
     path.write_text(edited, "utf-8")
     before = head(register)
     code, _, err = cli_run(
-        capsys,
-        register,
-        "file",
-        ENTRY_ID,
-        "--kind",
-        "change",
-        "--date",
-        "9999-12-31",
-        "--review",
+        capsys, register, "file", ENTRY_ID, "--kind", "change", "--date", "9999-12-31", "--review"
     )
     assert code == 1 and "9999年12月31日を過ぎるため扱えません" in one_error(err)
     assert head(register) == before and path.read_text("utf-8") == edited
@@ -370,18 +348,7 @@ DATE_EXTREMES = [
     (("report", "--from", "0001-01-01", "--to", "2020-01-01"), 2),
     (("report", "--from", "1873-01-01", "--to", "9999-12-31"), 0),
     (("report", "--from", "9999-12-31", "--to", "9999-12-31", "--format", "json"), 0),
-    (
-        (
-            "report",
-            "--from",
-            "明治6年1月1日",
-            "--to",
-            "令和7981年12月31日",
-            "--format",
-            "csv",
-        ),
-        0,
-    ),
+    (("report", "--from", "明治6年1月1日", "--to", "令和7981年12月31日", "--format", "csv"), 0),
     (("report", "--from", "9999-12-31", "--to", "1873-01-01"), 2),
     (("diff", "--from", "9999-12-31"), 0),
     (("diff", "--from", "1873-01-01", "--format", "json"), 0),
@@ -412,9 +379,7 @@ CONFIG_DATA = tomllib.loads(MINIMAL_CONFIG)
 
 
 @settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     start=DAYS,
@@ -466,17 +431,7 @@ FORMULA_CELLS = [
     "＝SUM(A1)", "＋81", "－1", "＠SUM(A1)", "　＝1", "﹦1", "﹢1", "﹣1", "﹫A", "⁼1", "⁺1", "₌1",
     "₊1", "\u200b=1", "\ufeff=1", "\tTAB",
 ]  # fmt: skip
-HARMLESS_CELLS = [
-    "平成28年",
-    "1+2",
-    "a=b",
-    " 個人番号",
-    "　業務",
-    "'quoted",
-    "ー1",
-    "−1",
-    "",
-]
+HARMLESS_CELLS = ["平成28年", "1+2", "a=b", " 個人番号", "　業務", "'quoted", "ー1", "−1", ""]
 
 
 @pytest.mark.parametrize("text", FORMULA_CELLS)
@@ -511,20 +466,15 @@ def formula_register(tmp_path: Path) -> Register:
     for number, text in enumerate(ENTRY_FORMULAS):
         quoted = text.replace("\t", "\\t").replace("\n", "\\n")
         entry = (
-            VALID_ENTRY.replace(
-                'name = "個人住民税賦課事務"', f'name = "{quoted}業務{number}"'
-            )
+            VALID_ENTRY.replace('name = "個人住民税賦課事務"', f'name = "{quoted}業務{number}"')
             .replace(
-                'purpose = "地方税法に基づき個人住民税を賦課するため"',
-                f'purpose = "{quoted}"',
+                'purpose = "地方税法に基づき個人住民税を賦課するため"', f'purpose = "{quoted}"'
             )
             .replace('summary = "業務開始"', f'summary = "{quoted}"')
         )
         (root / "entries" / f"formula-{number}.toml").write_text(entry, "utf-8")
     loaded = load_register(root)
-    assert not loaded.errors and len(loaded.entries) == len(ENTRY_FORMULAS), (
-        loaded.errors
-    )
+    assert not loaded.errors and len(loaded.entries) == len(ENTRY_FORMULAS), loaded.errors
     return loaded
 
 
@@ -536,9 +486,7 @@ def test_csv_and_xlsx_never_hold_a_runnable_formula(formula_register: Register) 
     for document in documents:
         data = render(document, "csv")
         assert isinstance(data, str)
-        cells = [
-            c for row in csv.reader(io.StringIO(data[1:], newline="")) for c in row
-        ]
+        cells = [c for row in csv.reader(io.StringIO(data[1:], newline="")) for c in row]
         assert all(not formula_like(cell) for cell in cells)
         for text in ENTRY_FORMULAS:
             assert any(cell.startswith("'" + text) for cell in cells), text
@@ -546,9 +494,7 @@ def test_csv_and_xlsx_never_hold_a_runnable_formula(formula_register: Register) 
     assert isinstance(book, bytes)
     sheet = load_workbook(io.BytesIO(book)).active
     assert sheet is not None
-    written: list[Any] = [
-        c for row in sheet.iter_rows() for c in row if c.value is not None
-    ]
+    written: list[Any] = [c for row in sheet.iter_rows() for c in row if c.value is not None]
     assert all(cell.data_type != "f" for cell in written)
     looking = [c for c in written if isinstance(c.value, str) and formula_like(c.value)]
     names = {f"{text}業務{n}" for n, text in enumerate(ENTRY_FORMULAS)}
@@ -560,16 +506,7 @@ def test_csv_and_xlsx_never_hold_a_runnable_formula(formula_register: Register) 
 # -- 4. invisible characters and byte order marks -------------------------------------------
 
 
-INVISIBLE = [
-    "\u200b",
-    "\u200c",
-    "\u200d",
-    "\u2060",
-    "\ufeff",
-    "\u180e",
-    "\u2061",
-    "\u2064",
-]
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u180e", "\u2061", "\u2064"]
 INVISIBLE_REASON = (
     "幅のない見えない文字（U+{code:04X}）は使えません"
     "（画面にも報告書にも表示されず、同じに見える別の文字列になります）"
@@ -584,9 +521,7 @@ def test_invisible_characters_are_refused_in_names_and_shown_as_marks(
     reason = INVISIBLE_REASON.format(code=ord(char))
     entry = entry_file(register)
     config = register / "registry.toml"
-    entry.write_text(
-        VALID_ENTRY.replace("個人住民税賦課事務", f"個人{escaped}住民税"), "utf-8"
-    )
+    entry.write_text(VALID_ENTRY.replace("個人住民税賦課事務", f"個人{escaped}住民税"), "utf-8")
     code, out, _ = cli_run(capsys, register, "check")
     assert code == 1 and f"entries/{ENTRY_ID}.toml:2: エラー: name: {reason}" in out
     entry.write_text(VALID_ENTRY, "utf-8")
@@ -604,9 +539,7 @@ def test_invisible_characters_are_refused_in_names_and_shown_as_marks(
     (register / "entries" / f"kazei{char}.toml").write_text(VALID_ENTRY, "utf-8")
     code, out, _ = cli_run(capsys, register, "check")
     mark = f"⟨U+{ord(char):04X}⟩"
-    assert (
-        code == 1 and f"entries/kazei{mark}.toml: エラー: ファイル名が不正です" in out
-    )
+    assert code == 1 and f"entries/kazei{mark}.toml: エラー: ファイル名が不正です" in out
     assert not has_hidden(out)
     (register / "entries" / f"kazei{char}.toml").unlink()
     code, _, err = cli_run(capsys, register, "new", f"kazei{char}", "--department", "課税課",
@@ -614,10 +547,8 @@ def test_invisible_characters_are_refused_in_names_and_shown_as_marks(
     assert code == 2 and f"ID「kazei{mark}」は使えません" in one_error(err)
     code, _, err = cli_run(capsys, register, "new", "fresh", "--department", "課税課",
                            "--name", f"個人{char}住民税賦課事務")  # fmt: skip
-    assert (
-        code == 2
-        and f"業務の名称「個人{mark}住民税賦課事務」は使えません: {reason}"
-        in (one_error(err))
+    assert code == 2 and f"業務の名称「個人{mark}住民税賦課事務」は使えません: {reason}" in (
+        one_error(err)
     )
     assert not (register / "entries" / "fresh.toml").exists()
     assert visible(f"a{char}b") == f"a{mark}b" and has_hidden(char)
@@ -664,9 +595,7 @@ def test_a_byte_order_mark_is_read_warned_about_and_kept(
     entry.write_text(BOM + VALID_ENTRY, "utf-8")
     git(register, "add", "-A")
     git(register, "commit", "-q", "-m", "BOM 付きで保存")
-    entry.write_text(
-        BOM + VALID_ENTRY.replace('"生年月日"]', '"生年月日", "電話番号"]'), "utf-8"
-    )
+    entry.write_text(BOM + VALID_ENTRY.replace('"生年月日"]', '"生年月日", "電話番号"]'), "utf-8")
     code, out, err = cli_run(
         capsys, register, "file", ENTRY_ID, "--kind", "change", "--date", "2016-03-22"
     )
@@ -683,9 +612,7 @@ def test_a_helper_reads_a_byte_order_mark_as_this_process_does(tmp_path: Path) -
     folder = tmp_path / "files"
     folder.mkdir()
     paths = []
-    for number, text in enumerate(
-        [BOM + VALID_ENTRY, VALID_ENTRY, BOM, BOM + "x = [\n"]
-    ):
+    for number, text in enumerate([BOM + VALID_ENTRY, VALID_ENTRY, BOM, BOM + "x = [\n"]):
         path = folder / f"f{number}.toml"
         path.write_text(text, "utf-8")
         paths.append(path)
@@ -698,3 +625,32 @@ def test_a_helper_reads_a_byte_order_mark_as_this_process_does(tmp_path: Path) -
     assert [shape(p) for p in helped] == [shape(p) for p in here]
     assert isinstance(here[0], tuple) and here[0][0].startswith(BOM)
     assert here[0][1] == tomllib.loads(VALID_ENTRY)
+
+
+# -- 5. files entries/ holds but never reads ------------------------------------------------
+
+
+def test_files_that_are_not_entries_are_named_not_ignored(
+    register: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entries = register / "entries"
+    (entries / "kenko.TOML").write_text(VALID_ENTRY, "utf-8")
+    (entries / "kenko-gan-kenshin").write_text(VALID_ENTRY, "utf-8")
+    (entries / "old.toml.bak").write_text(VALID_ENTRY, "utf-8")
+    (entries / "archive").mkdir()
+    (entries / ".gitkeep").write_text("", "utf-8")
+    (entries / f".{ENTRY_ID}.toml.123-abc{TEMP_SUFFIX}").write_text("半分", "utf-8")
+    code, out, _ = cli_run(capsys, register, "check")
+    assert code == 0, out
+    unread = "業務ファイルではないため読んでいません（業務ファイルの拡張子は .toml です）"
+    assert "entries/kenko.TOML: 警告: 拡張子が .TOML のため読んでいません" in out
+    assert "（業務ファイルの拡張子は小文字の .toml です）" in out
+    assert f"entries/kenko-gan-kenshin: 警告: {unread}" in out
+    assert f"entries/old.toml.bak: 警告: {unread}" in out
+    assert "entries/archive: 警告: フォルダは読みません" in out
+    assert ".gitkeep" not in out
+    temp = f"entries/.{ENTRY_ID}.toml.123-abc{TEMP_SUFFIX}"
+    assert out.count(temp) == 1 and "中断した書き込みの一時ファイル" in out
+    assert "エントリ 1件を検査しました: エラー 0件、警告 5件" in out
+    code, out, _ = cli_run(capsys, register, "check", "--strict")
+    assert code == 1 and "entries/kenko.TOML: エラー: 拡張子が .TOML" in out
