@@ -35,6 +35,7 @@ from typing import Any, Final, Literal
 
 from registry.display import visible
 from registry.limits import ENTRIES_DIR, MAX_FILE_BYTES, REGISTRY_FILE
+from registry.tomlread import without_bom
 
 SECRETARIAT: Final = "secretariat"
 
@@ -114,7 +115,7 @@ def table_of_config(raw: bytes | None) -> AccessTable | None:
     if len(raw) > MAX_FILE_BYTES:
         raise AccessError("registry.toml が大きすぎて読めません")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(without_bom(raw.decode("utf-8")))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         raise AccessError("registry.toml を TOML として読めません") from None
     return read_access(data)
@@ -146,7 +147,7 @@ def read_version(raw: bytes) -> Version:
     if len(raw) > MAX_FILE_BYTES:
         return UNREADABLE
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(without_bom(raw.decode("utf-8")))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return UNREADABLE
     department, name = data.get("department"), data.get("name")

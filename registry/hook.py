@@ -134,7 +134,32 @@ def install_hook(
     # git checks every received object (duplicate tree names, bad modes, .git names)
     # before the hook runs; the hook checks the register's own trees again.
     git_output(git_dir, "config", "receive.fsckObjects", "true")
-    return Installed(target, replaced, _install_notes(git_dir, allow_unconfigured))
+    notes = _install_notes(git_dir, allow_unconfigured)
+    if blocked := closed_to_others(Path(sys.executable)):
+        notes.append(
+            f"このフックが使う Python（{sys.executable}）は、{blocked} に他の利用者が入れないため、"
+            "Web サーバーの利用者（www-data など）からは実行できません。共有先のサーバーでは誰でも"
+            "実行できる場所に todokede を入れてから入れ直してください（docs/server.md）"
+        )
+    return Installed(target, replaced, notes)
+
+
+def closed_to_others(program: Path) -> Path | None:
+    """The first folder (or the file) on ``program``'s path that other users cannot pass.
+
+    A web server runs the hook as its own user (www-data): a Python under
+    ``/root`` or a home folder of mode 700 makes every push fail with
+    「Permission denied」.
+    """
+    for path in dict.fromkeys((program.absolute(), program.resolve())):
+        for folder in [*reversed(path.parents), path]:
+            try:
+                mode = folder.stat().st_mode
+            except OSError:
+                return folder
+            if not mode & 0o001:
+                return folder
+    return None
 
 
 def _install_notes(git_dir: Path, allow_unconfigured: bool) -> list[str]:

@@ -59,6 +59,7 @@ from registry.pending import (
 )
 from registry.revisions import RegisterRepo
 from registry.syncrecovery import recover_interrupted_sync, tracked_changes
+from registry.tomlread import without_bom
 
 #: Tries of fetch + rebase + push while other machines keep pushing first; between
 #: tries a random wait (up to BACKOFF_BASE * 2**try, at most BACKOFF_CAP seconds)
@@ -240,7 +241,7 @@ def _counts(run: GitRunner, upstream: str) -> tuple[int, int]:
 
 def _name_of(path: Path) -> str:
     try:
-        name = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
+        name = tomllib.loads(without_bom(path.read_text(encoding="utf-8"))).get("name")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return ""
     return name if isinstance(name, str) else ""

@@ -9,11 +9,13 @@ entry, rule) and in the remote, which must not have moved.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from registry.hook import MARKER, install_hook
+from registry.hook import MARKER, closed_to_others, install_hook
 from tests.conftest import MINIMAL_CONFIG, CliRunner
 from tests.githelpers import committed_register, git, head
 from tests.reliability.conftest import (
@@ -294,3 +296,39 @@ def test_sync_shows_the_hooks_refusal_and_keeps_the_filing(
     sent = todokede("sync", cwd=shared.kazei, env={"REMOTE_USER": KENKO})
     assert sent.returncode == 0, sent.stderr
     assert shared.tip() == local
+
+
+def test_a_registry_toml_with_a_bom_is_read(shared: Shared) -> None:
+    """Windows Notepad's byte order mark does not lock the register."""
+    config = shared.soumu / "registry.toml"
+    config.write_text("\ufeff" + config.read_text("utf-8"), encoding="utf-8")
+    commit_all(shared.soumu, "メモ帳で保存した設定")
+    assert push(shared.soumu, SECRETARIAT).returncode == 0
+    git(shared.kazei, "pull", "-q", "--ff-only", "origin", "main")
+    add_item(shared.kazei, KAZEI_ID, "個人番号")
+    commit_all(shared.kazei, "課税課の変更")
+    assert push(shared.kazei, KAZEI).returncode == 0
+    entry = entry_file(shared.kazei, KENKO_ID)
+    entry.write_text("\ufeff" + entry.read_text("utf-8"), encoding="utf-8")
+    commit_all(shared.kazei, "BOM 付きの他課の業務")
+    assert "健康増進課の業務を編集する権限がありません" in refused(push(shared.kazei, KAZEI))[0]
+
+
+def test_hook_install_says_when_the_web_server_cannot_run_its_python() -> None:
+    # Under /tmp, not tmp_path: pytest's own folders are closed to others (mode 700).
+    top = Path(tempfile.mkdtemp(prefix="todokede-python-", dir="/tmp"))
+    try:
+        closed = top / "private"
+        (closed / "bin").mkdir(parents=True)
+        python = closed / "bin" / "python"
+        python.write_text("#!/bin/sh\n")
+        for path in (top, closed, closed / "bin", python):
+            path.chmod(0o755)
+        assert closed_to_others(python) is None
+        closed.chmod(0o700)
+        assert closed_to_others(python) == closed
+        link = top / "python"
+        link.symlink_to(python)  # a venv's python links to the real one
+        assert closed_to_others(link) == closed
+    finally:
+        shutil.rmtree(top)
