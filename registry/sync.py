@@ -62,12 +62,13 @@ from registry.syncrecovery import recover_interrupted_sync, tracked_changes
 from registry.tomlread import without_bom
 
 #: Tries of fetch + rebase + push while other machines keep pushing first; between
-#: tries a random wait (up to BACKOFF_BASE * 2**try, at most BACKOFF_CAP seconds)
+#: tries a random wait (see backoff_window: doubling in units of a try's time)
 #: spreads the racers out. TODOKEDE_SYNC_ATTEMPTS overrides the count.
 MAX_ATTEMPTS: Final = 12
 ATTEMPTS_ENV: Final = "TODOKEDE_SYNC_ATTEMPTS"
 BACKOFF_BASE: Final = 0.05
 BACKOFF_CAP: Final = 2.0
+BACKOFF_LONGEST: Final = 30.0
 
 
 class SyncConflict(RegisterError):
@@ -370,9 +371,21 @@ def _push(run: GitRunner, remote: str, branch: str, set_upstream: bool) -> PushR
     return None
 
 
-def _backoff(attempt: int) -> None:
+def backoff_window(attempt: int, try_seconds: float) -> float:
+    """The longest wait after ``attempt`` failed tries that each took ``try_seconds``.
+
+    It doubles with every try, in units of how long a try takes (over HTTP a try
+    is slower than the fixed base), so that many racing machines spread over a
+    window wider than one try; at most BACKOFF_CAP or 16 tries' time, 30 s at most.
+    """
+    unit = max(BACKOFF_BASE, try_seconds)
+    cap = min(BACKOFF_LONGEST, max(BACKOFF_CAP, 16 * try_seconds))
+    return min(cap, unit * 2 ** (attempt - 1))
+
+
+def _backoff(attempt: int, try_seconds: float) -> None:
     """Wait a random while, longer after each failed try, so racing machines spread out."""
-    time.sleep(random.uniform(0.0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))
+    time.sleep(random.uniform(0.0, backoff_window(attempt, try_seconds)))
 
 
 def _attempts() -> int:
@@ -494,6 +507,7 @@ def _steps(
     _fetch(run, remote_name)
     crash_point("sync:fetched")
     for attempt in range(1, attempts + 1):
+        started = time.monotonic()
         upstream = _remote_sha(run, remote_name, remote_branch)
         if upstream is not None:
             new, ahead = _counts(run, upstream)
@@ -516,7 +530,7 @@ def _steps(
             crash_point("sync:pushed")
             return SyncResult(remote_name, remote_branch, received, sent, attempt, needs_upstream)
         if attempt < attempts:
-            _backoff(attempt)
+            _backoff(attempt, time.monotonic() - started)
         _fetch(run, remote_name)  # also the next try's fetch
         moved = _remote_sha(run, remote_name, remote_branch) != upstream
         if not moved and not refused.transient:
