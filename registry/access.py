@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from registry.display import visible
-from registry.limits import ENTRIES_DIR, MAX_FILE_BYTES, REGISTRY_FILE
+from registry.limits import ENTRIES_DIR, ENTRY_ID, MAX_FILE_BYTES, REGISTRY_FILE
 from registry.tomlread import without_bom
 
 SECRETARIAT: Final = "secretariat"
@@ -171,10 +171,16 @@ class PathChange:
 
     @property
     def entry(self) -> str | None:
-        """The entry id when the path is an entry file (``entries/<id>.toml``)."""
+        """The entry id when the path is an entry file (``entries/<id>.toml``, a valid id).
+
+        Any other name under ``entries/`` (``KENKO.toml``, a lookalike letter) is
+        another file, the secretariat's: on a case-insensitive client it could
+        overwrite a real entry.
+        """
         head, _, rest = self.path.partition("/")
-        if head == ENTRIES_DIR and rest.endswith(".toml") and "/" not in rest:
-            return rest.removesuffix(".toml")
+        stem = rest.removesuffix(".toml")
+        if head == ENTRIES_DIR and rest.endswith(".toml") and ENTRY_ID.fullmatch(stem):
+            return stem
         return None
 
     @property

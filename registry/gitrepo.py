@@ -39,7 +39,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Final, NamedTuple
 
 import git
 
@@ -215,6 +215,14 @@ def parse_commit_tree(data: bytes) -> str:
     return first[5:].decode("ascii")
 
 
+class ObjectInfo(NamedTuple):
+    """What ``cat-file --batch-check`` says of an object: its id, type and size."""
+
+    sha: str
+    kind: str
+    size: int
+
+
 class ObjectReader:
     """One ``git cat-file --batch`` process; :meth:`read` asks for many objects at once."""
 
@@ -253,8 +261,8 @@ class ObjectReader:
                 process.stdout.close()
             process.wait()
 
-    def info(self, names: Iterable[str]) -> dict[str, tuple[str, int]]:
-        """The type and size of each object (``sha`` or ``rev:path``), without reading it.
+    def info(self, names: Iterable[str]) -> dict[str, ObjectInfo]:
+        """The id, type and size of each object (``sha`` or ``rev:path``), without reading it.
 
         Missing objects are left out. A second, ``--batch-check`` process is
         started on first use, so a caller can refuse an object by its size.
@@ -273,13 +281,19 @@ class ObjectReader:
         stdin, stdout = self._checker.stdin, self._checker.stdout
         assert stdin is not None and stdout is not None
         request = "".join(f"{name}\n" for name in wanted).encode("utf-8", "surrogateescape")
-        writer = threading.Thread(target=lambda: (stdin.write(request), stdin.flush()))
+
+        def write() -> None:
+            stdin.write(request)
+            stdin.flush()
+
+        writer = threading.Thread(target=write, daemon=True)
         writer.start()
-        found: dict[str, tuple[str, int]] = {}
+        found: dict[str, ObjectInfo] = {}
         for name in wanted:
             header = stdout.readline().split()
             if len(header) == 3 and header[2].isdigit():
-                found[name] = (header[1].decode("ascii"), int(header[2]))
+                sha, kind = header[0].decode("ascii"), header[1].decode("ascii")
+                found[name] = ObjectInfo(sha, kind, int(header[2]))
         writer.join()
         return found
 
@@ -289,7 +303,7 @@ class ObjectReader:
         An oversized object is refused by its size: it is never read into memory.
         """
         sizes = self.info(names)
-        large = {name for name, (_, size) in sizes.items() if size > limit}
+        large = {name for name, info in sizes.items() if info.size > limit}
         return self.read(name for name in sizes if name not in large), large
 
     def read(self, shas: Iterable[str]) -> dict[str, bytes]:

@@ -134,6 +134,8 @@ def install_hook(
     # git checks every received object (duplicate tree names, bad modes, .git names)
     # before the hook runs; the hook checks the register's own trees again.
     git_output(git_dir, "config", "receive.fsckObjects", "true")
+    # Every reader on the server (the hook, a web viewer, a backup) sees objects as stored.
+    git_output(git_dir, "config", "core.useReplaceRefs", "false")
     notes = _install_notes(git_dir, allow_unconfigured)
     if blocked := closed_to_others(Path(sys.executable)):
         notes.append(

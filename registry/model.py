@@ -28,9 +28,8 @@ from pydantic_core import PydanticCustomError
 
 from registry.catalog import CATEGORIES, Catalog, CatalogItem, builtin_catalog, fold
 from registry.departments import department_index
+from registry.limits import ENTRY_ID
 from registry.wareki import GREGORIAN_START, WarekiError, parse_date
-
-ENTRY_ID: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 FilingKind = Literal["start", "change", "abolish"]
 Status = Literal["active", "abolished"]

@@ -4,15 +4,19 @@ The pre-receive hook (:mod:`registry.hook`) hands every ``old new ref`` line of
 a push to :func:`check_push`. A ref update is judged on the ref itself, never on
 which objects happen to be new to the repository:
 
-* the table is the one on the ref before the push; a new ref takes the table
-  of the repository's default branch; only an empty repository takes the pushed
-  table, and then only from a secretariat user (no push grants its own rights);
+* the tables are the one on the ref before the push and the default branch's
+  (a new ref: the default branch's alone), and both must allow the change; only
+  an empty repository takes the pushed table, and then only from a secretariat
+  user (no push grants its own rights);
+* objects are read as stored (``GIT_NO_REPLACE_OBJECTS``), ``refs/replace/`` is
+  refused, and a department may move only ``refs/heads/`` and ``refs/tags/``;
 * for a department user, the tree of the old tip (a new ref: the default
   branch's tip) against the tree of the new tip, and every commit that becomes
   reachable from the ref against **each** of its parents, touch only entries of
-  that user's departments. A merge's side may differ from the merge where the
-  merge keeps what the ref already held (``docs/architecture.md`` explains why
-  that is what a merge of the shared branch does, and why it grants nothing);
+  that user's departments (``entries/<valid id>.toml``). A merge may differ from
+  a parent where it keeps what the ref already held, or where it holds its other
+  parent's version of a path that side's base never changed
+  (``docs/architecture.md`` explains why that grants nothing);
 * the new tip is a commit; the root and ``entries/`` trees of every such commit
   are well formed (:mod:`registry.treecheck`); entry blobs over the size limit
   are refused by their size, unread;
@@ -25,6 +29,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
@@ -34,6 +39,7 @@ from registry.access import (
     AccessError,
     AccessTable,
     Finding,
+    PathChange,
     judge_change,
     table_of_config,
 )
@@ -50,6 +56,8 @@ SHOWN: Final = 20
 MAX_TREE_BYTES: Final = 8 * 1024 * 1024
 #: A commit object larger than this (its message, mostly) is refused unread.
 MAX_COMMIT_BYTES: Final = 1024 * 1024
+#: Git's switch that makes it read objects as stored, ignoring ``refs/replace/``.
+NO_REPLACE: Final = "GIT_NO_REPLACE_OBJECTS"
 
 
 def is_zero(sha: str) -> bool:
@@ -167,12 +175,49 @@ def check_push(
             "サーバーの認証の設定を確かめてください"
         )
         return verdict
-    repository = Repository.read(git_dir)
-    with ObjectReader(git_dir) as reader:
-        for update in updates:
-            judge = _UpdateJudge(repository, reader, update, user, verdict)
-            judge.run(allow_unconfigured)
+    with _no_replace_objects():
+        repository = Repository.read(git_dir)
+        with ObjectReader(git_dir) as reader:
+            for update in updates:
+                judge = _UpdateJudge(repository, reader, update, user, verdict)
+                judge.run(allow_unconfigured)
     return verdict
+
+
+@contextmanager
+def _no_replace_objects() -> Iterator[None]:
+    """Every git the hook runs reads objects as they are, never through ``refs/replace``.
+
+    A replace ref would make the hook judge a harmless commit in place of the
+    one a ref really moves to.
+    """
+    before = os.environ.get(NO_REPLACE)
+    os.environ[NO_REPLACE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(NO_REPLACE, None)
+        else:
+            os.environ[NO_REPLACE] = before
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The ``[access]`` tables that all apply: the ref's own and the default branch's.
+
+    A right revoked on the default branch is revoked on every ref, and a side
+    ref's older table grants nothing the register's branch does not.
+    """
+
+    tables: tuple[AccessTable, ...]
+
+    def is_secretariat(self, who: Sequence[str]) -> bool:
+        return all(table.is_secretariat(who) for table in self.tables)
+
+    def judge(self, who: Sequence[str], commit: str, change: PathChange) -> list[Finding]:
+        found = [f for table in self.tables for f in judge_change(table, who, commit, change)]
+        return list(dict.fromkeys(found))
 
 
 @dataclass
@@ -202,16 +247,20 @@ class _UpdateJudge:
                 f"refs/heads/<登録簿のブランチ> を実行してください{self.signed}"
             )
             return
+        if self._namespace_refused():
+            return
         try:
-            table = _table_at(self.reader, base or update.new)
+            sources = dict.fromkeys(c for c in (base or update.new, repository.default_tip) if c)
+            found = [_table_at(self.reader, commit) for commit in sources]
         except AccessError as error:
             self.refuse(f"権限を確かめられません: {error}")
             return
-        if table is None:
-            self._unconfigured(allow_unconfigured)
+        tables = Tables(tuple(t for t in found if t is not None))
+        if not tables.tables:
+            self._unconfigured(allow_unconfigured, base)
             return
         who = (self.user,)
-        secretariat = table.is_secretariat(who)
+        secretariat = tables.is_secretariat(who)
         if base is None and not secretariat:
             self.refuse(
                 f"空の共有先への最初の送信は [access] の {SECRETARIAT} の利用者だけができます"
@@ -228,6 +277,12 @@ class _UpdateJudge:
         if secretariat:
             self._lockout()
             return
+        if self.update.ref.split("/")[:2] not in (["refs", "heads"], ["refs", "tags"]):
+            self.refuse(
+                f"refs/heads/ と refs/tags/ 以外の参照を変更できるのは {SECRETARIAT} の"
+                f"利用者だけです{self.signed}"
+            )
+            return
         if self._object_type() != "commit":
             self.refuse(
                 f"コミット以外のオブジェクト（{self._object_type() or '不明'}）を送れるのは "
@@ -241,9 +296,25 @@ class _UpdateJudge:
                 f"だけができます{self.signed}。todokede sync で取り込んでから送ってください"
             )
             return
-        self._judge_changes(table, base)
+        self._judge_changes(tables, base)
 
-    def _unconfigured(self, allow_unconfigured: bool) -> None:
+    def _namespace_refused(self) -> bool:
+        """``refs/replace/`` is refused to everyone: it changes what every reader sees."""
+        if not self.update.ref.startswith("refs/replace/") or self.update.deletes:
+            return False  # deleting one is the secretariat's, as any deletion
+        self.refuse(
+            "refs/replace/ の参照は受け付けません（オブジェクトの置き換えは、登録簿の内容を"
+            f"読む人ごとに違って見せるため）{self.signed}"
+        )
+        return True
+
+    def _unconfigured(self, allow_unconfigured: bool, base: str | None) -> None:
+        if allow_unconfigured and (nested := self._nested_register(base)):
+            self.refuse(
+                f"登録簿が共有先の最上位ではなく {visible(nested)} にあるため、権限を確かめ"
+                f"られません。登録簿は共有先の最上位に置いてください{self.signed}"
+            )
+            return
         if allow_unconfigured:
             self.verdict.warnings.append(
                 f"{REGISTRY_FILE} に [access] がないため、権限を確かめずに受け付けました"
@@ -255,8 +326,17 @@ class _UpdateJudge:
             f"総務担当が [access] を設定するまで送信は受け付けません{self.signed}"
         )
 
+    def _nested_register(self, base: str | None) -> str | None:
+        """A ``registry.toml`` below the top of the tree (the hook reads only the top's)."""
+        out = git_output(
+            self.repository.git_dir, "ls-tree", "-r", "-z", "--name-only", base or self.update.new
+        )
+        names = out.decode("utf-8", "surrogateescape").split("\0")
+        return next((n for n in names if n.endswith(f"/{REGISTRY_FILE}")), None)
+
     def _object_type(self) -> str:
-        return self.reader.info([self.update.new]).get(self.update.new, ("", 0))[0]
+        info = self.reader.info([self.update.new]).get(self.update.new)
+        return info.kind if info else ""
 
     def _lockout(self) -> None:
         """Refuse a branch left without a readable table with a secretariat.
@@ -277,7 +357,7 @@ class _UpdateJudge:
                 f"誰も送信できなくなるため受け付けません{self.signed}"
             )
 
-    def _judge_changes(self, table: AccessTable, base: str) -> None:
+    def _judge_changes(self, tables: Tables, base: str) -> None:
         git_dir = self.repository.git_dir
         lines = git_output(
             git_dir, "rev-list", "--reverse", "--parents", self.update.new, "--not", base
@@ -294,22 +374,24 @@ class _UpdateJudge:
         blocks = diff_pairs(git_dir, pairs)
         blobs = Blobs.read(self.reader, entry_blobs([c for b in blocks for c in b]))
         held = _Held(self.repository, base)
+        merges = _MergeSides(self.repository, self.reader, pairs[1:], blocks[1:])
+        who = (self.user,)
         findings: list[Finding] = []
         for (commit, parent), changes in zip(pairs[1:], blocks[1:], strict=True):
             merge = len(parents.get(commit, ())) > 1
             for change in changes:
-                found = judge_change(table, (self.user,), commit, path_change(change, blobs))
+                found = tables.judge(who, commit, path_change(change, blobs))
                 if found and held.keeps(change):
                     continue  # the commit leaves this path as the ref already had it
+                if found and merge and parent and merges.takes_other_side(commit, parent, change):
+                    continue  # a merge bringing the other side's change, judged on that side
                 findings += [replace(f, parent=parent or "") if merge else f for f in found]
         # The ref's own change, old tip against new: named by the new tip, where no
         # commit above was already refused for that path.
         named = {f.path for f in findings}
         for change in blocks[0]:
             if change.path not in named:
-                findings += judge_change(
-                    table, (self.user,), self.update.new, path_change(change, blobs)
-                )
+                findings += tables.judge(who, self.update.new, path_change(change, blobs))
         texts = dict.fromkeys(f.text(self.user) for f in findings)
         self.verdict.refusals.extend(texts)
 
@@ -386,3 +468,52 @@ class _Held:
         if mode == "000000":
             return held is None
         return held == (mode, sha)
+
+
+class _MergeSides:
+    """Whether a merge's difference from one parent is just the other side's change.
+
+    A merge ``C`` of parents ``P`` and ``Q`` that holds ``Q``'s version of a path
+    ``P``'s side never touched (``P`` holds what their merge base holds) differs
+    from ``P`` there only by ``Q``'s change, which is judged where ``Q`` made it
+    (``Q`` is on the ref already, or newly reachable and judged itself). Two
+    merges of the shared branch before one push need this: the first merge holds
+    another department's older version, which the branch no longer holds.
+    """
+
+    def __init__(
+        self,
+        repository: Repository,
+        reader: ObjectReader,
+        pairs: Sequence[tuple[str, str | None]],
+        blocks: Sequence[list[RawChange]],
+    ) -> None:
+        self._repository = repository
+        self._reader = reader
+        self._changed: dict[str, dict[str, set[str]]] = {}
+        for (commit, parent), changes in zip(pairs, blocks, strict=True):
+            if parent:
+                self._changed.setdefault(commit, {})[parent] = {c.path for c in changes}
+        self._bases: dict[tuple[str, str], str | None] = {}
+
+    def takes_other_side(self, commit: str, parent: str, change: RawChange) -> bool:
+        before_sha = change.before[0][1] if change.before else ""
+        for other, paths in self._changed.get(commit, {}).items():
+            if other == parent or change.path in paths:
+                continue  # ``commit`` differs from ``other`` here too: not ``other``'s version
+            base = self._base(parent, other)
+            if base is None:
+                continue
+            name = f"{base}:{change.path}"
+            info = self._reader.info([name]).get(name)
+            base_sha = info.sha if info else "0" * len(parent)
+            if base_sha == before_sha or (is_zero(base_sha) and is_zero(before_sha)):
+                return True
+        return False
+
+    def _base(self, one: str, other: str) -> str | None:
+        key = (one, other)
+        if key not in self._bases:
+            out = _git_text(self._repository.git_dir, "merge-base", one, other)
+            self._bases[key] = out.split()[0] if out else None
+        return self._bases[key]

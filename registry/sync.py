@@ -380,7 +380,7 @@ def backoff_window(attempt: int, try_seconds: float) -> float:
     """
     unit = max(BACKOFF_BASE, try_seconds)
     cap = min(BACKOFF_LONGEST, max(BACKOFF_CAP, 16 * try_seconds))
-    return min(cap, unit * 2 ** (attempt - 1))
+    return float(min(cap, unit * 2.0 ** (attempt - 1)))
 
 
 def _backoff(attempt: int, try_seconds: float) -> None:
