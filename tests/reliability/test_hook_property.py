@@ -8,7 +8,8 @@ user through a real ``git push``. The oracle says the push is accepted exactly
 when the user is secretariat, or the branch only moves forward and the change
 old tip → new tip, and every newly reachable commit's change against each of
 its parents, touch only entries of the user's departments — a path a merge
-leaves as the branch already held it being no change to the branch.
+leaves as the branch already held it, or where it holds another parent's
+version that this parent's side never changed, being no change to the branch.
 """
 
 from __future__ import annotations
@@ -193,9 +194,22 @@ def expected(world: World, user: str, new_tip: str) -> bool:
         after = world.entries_of(commit)
         for parent in parents:
             denied = allowed(world, user, world.entries_of(parent), after)
-            if {e for e in denied if after.get(e) != held.get(e)}:
+            denied = {e for e in denied if after.get(e) != held.get(e)}
+            if {e for e in denied if not other_side(world, commit, parent, parents, e)}:
                 return False
     return True
+
+
+def other_side(world: World, commit: str, parent: str, parents: list[str], entry: str) -> bool:
+    """The merge holds another parent's version, and ``parent``'s side never changed it."""
+    after = world.entries_of(commit).get(entry)
+    for other in parents:
+        if other == parent or world.entries_of(other).get(entry) != after:
+            continue
+        base = run(world.clone, "merge-base", parent, other)
+        if base and world.entries_of(base).get(entry) == world.entries_of(parent).get(entry):
+            return True
+    return False
 
 
 @settings(
