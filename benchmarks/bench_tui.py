@@ -44,7 +44,7 @@ import asyncio, sys
 from datetime import date
 from pathlib import Path
 sys.path.insert(0, {project!r})
-from tui.app import TodokedeApp
+from todokede.tui.app import TodokedeApp
 
 async def run() -> None:
     app = TodokedeApp(Path({root!r}), as_of=date(2026, 4, 1))
@@ -97,8 +97,8 @@ async def keystrokes(root: Path) -> list[float]:
     """
     from datetime import date
 
-    from tui.app import TodokedeApp
-    from tui.screens.main import MainScreen
+    from todokede.tui.app import TodokedeApp
+    from todokede.tui.screens.main import MainScreen
 
     app = TodokedeApp(root, as_of=date(2026, 4, 1))
     times: list[float] = []

@@ -267,7 +267,7 @@ def measure(root: Path, runs: int) -> tuple[list[Figure | Absolute], dict[str, f
     figures.append(Figure("check vs tomllib floor", check, floor, 1.5))
     raw.update(check=check, parse_floor=floor)
     # The floor parses in one process; check also parses in helper processes
-    # (registry.parse_pool). What check costs without them, for comparison:
+    # (todokede.registry.files.parse_pool). What check costs without them, for comparison:
     alone, floor = alternate(
         lambda: wall([str(TODOKEDE), *registry, "check"], env={"TODOKEDE_HELPERS": "0"}),
         lambda: wall(parse_floor),

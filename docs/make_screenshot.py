@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from registry.demo import build_demo  # noqa: E402
-from tui.app import TodokedeApp  # noqa: E402
-from tui.screens.main import MainScreen  # noqa: E402
+from todokede.registry.git.demo import build_demo  # noqa: E402
+from todokede.tui.app import TodokedeApp  # noqa: E402
+from todokede.tui.screens.main import MainScreen  # noqa: E402
 
 #: The day the review clock reads (the demo's last filing is on 令和8年4月1日).
 AS_OF = date(2026, 4, 1)

@@ -1,3 +1,1 @@
-"""todokede's core: models, catalog, 和暦 dates, the store and git history. No Textual."""
-
-__version__ = "0.1.0"
+"""todokede's core: the schema, the files on disk, git, access and views. No Textual."""

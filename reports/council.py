@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from registry.model import KIND_LABELS, Entry, FilingKind
-from registry.store import Register
-from registry.wareki import format_period, format_short, format_wareki
-from reports.table import Column, Table
+from todokede.registry.files.store import Register
+from todokede.registry.schema.model import KIND_LABELS, Entry, FilingKind
+from todokede.registry.schema.wareki import format_period, format_short, format_wareki
+from todokede.reports.table import Column, Table
 
 COUNCIL_TITLE: Final = "個人情報に係る業務届出報告書"
 #: The first part of a report's default file name.

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from registry.catalog import Catalog
-from registry.model import Connection, Entry, Outsourcing, Provision, Status
-from registry.store import Register
-from registry.wareki import format_wareki
-from reports.table import Column, Table
+from todokede.registry.files.store import Register
+from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.model import Connection, Entry, Outsourcing, Provision, Status
+from todokede.registry.schema.wareki import format_wareki
+from todokede.reports.table import Column, Table
 
 FILEBOOK_TITLE: Final = "個人情報ファイル簿"
 SENSITIVE_MARK: Final = "（要配慮）"

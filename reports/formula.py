@@ -5,7 +5,7 @@ past blanks before it (`` =1+1``, a tab, a line break); Japanese input gives
 full-width ``＝＋－＠``, which Excel folds to the same characters, as NFKC does
 (so do the small and super-/subscript forms ﹦﹢﹣﹫ ⁼⁺ ₌₊). The CSV writer puts
 an apostrophe before such a cell, the XLSX writer stores it as text with
-Excel's quote prefix (:mod:`reports.render_csv`, :mod:`reports.render_xlsx`).
+Excel's quote prefix (:mod:`todokede.reports.render_csv`, :mod:`todokede.reports.render_xlsx`).
 """
 
 from __future__ import annotations

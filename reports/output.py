@@ -13,10 +13,10 @@ import stat
 from pathlib import Path
 from typing import Final
 
-from registry.store import atomic_write
-from reports.council import CouncilReport
-from reports.filebook import FileBook
-from reports.reminders import RemindersReport
+from todokede.registry.files.store import atomic_write
+from todokede.reports.council import CouncilReport
+from todokede.reports.filebook import FileBook
+from todokede.reports.reminders import RemindersReport
 
 Document = CouncilReport | RemindersReport | FileBook
 
@@ -61,7 +61,7 @@ def format_for(path: Path | None, fmt: str | None, default: str = "md") -> str:
 def render(document: Document, fmt: str) -> str | bytes:
     """The document in a format: ``str`` for text formats, ``bytes`` for XLSX."""
     if fmt == "json":
-        from reports import render_json
+        from todokede.reports import render_json
 
         if isinstance(document, CouncilReport):
             return render_json.dumps(render_json.council_json(document))
@@ -69,25 +69,25 @@ def render(document: Document, fmt: str) -> str | bytes:
             return render_json.dumps(render_json.reminders_json(document))
         return render_json.dumps(render_json.filebook_json(document))
     if fmt == "md":
-        from reports.render_markdown import render_table
+        from todokede.reports.render_markdown import render_table
 
         return render_table(document.table())
     if fmt == "csv":
-        from reports.render_csv import render_table as render_csv
+        from todokede.reports.render_csv import render_table as render_csv
 
         return render_csv(document.table())
     if fmt == "text" and isinstance(document, RemindersReport):
-        from reports.render_text import render_reminders
+        from todokede.reports.render_text import render_reminders
 
         return render_reminders(document)
     if fmt == "html" and not isinstance(document, RemindersReport):
-        from reports import render_html
+        from todokede.reports import render_html
 
         if isinstance(document, CouncilReport):
             return render_html.render_council(document)
         return render_html.render_filebook(document)
     if fmt == "xlsx":
-        from reports.render_xlsx import render_table as render_xlsx
+        from todokede.reports.render_xlsx import render_table as render_xlsx
 
         return render_xlsx(document.table())
     raise FormatError(f"この文書は {fmt} 形式では出力できません")

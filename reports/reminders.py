@@ -1,6 +1,6 @@
 """Review reminders (見直し期限のお知らせ): overdue and due-soon reviews on a day.
 
-The clock itself is :mod:`registry.review`; this module adds what a reminder
+The clock itself is :mod:`todokede.registry.views.review`; this module adds what a reminder
 sheet shows: the register, the rule, the basis filing and how far off the due
 date is.
 """
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from registry.model import Filing
-from registry.review import Reminder, reminders
-from registry.store import Register
-from registry.wareki import format_wareki
-from reports.table import Column, Table
+from todokede.registry.files.store import Register
+from todokede.registry.schema.model import Filing
+from todokede.registry.schema.wareki import format_wareki
+from todokede.registry.views.review import Reminder, reminders
+from todokede.reports.table import Column, Table
 
 REMINDERS_TITLE: Final = "見直し期限のお知らせ"
 

@@ -2,7 +2,7 @@
 
 Excel opens a UTF-8 file as Shift_JIS unless it starts with a BOM. A cell that
 begins with ``=``, ``+``, ``-``, ``@`` (after blanks too, or in full width: see
-:func:`reports.formula.formula_like`) would be read as a formula (CSV
+:func:`todokede.reports.formula.formula_like`) would be read as a formula (CSV
 injection); such cells get a leading apostrophe, which Excel shows as text and
 does not evaluate.
 """
@@ -13,8 +13,8 @@ import csv
 import io
 from typing import Final
 
-from reports.formula import formula_like
-from reports.table import Table, cell_text
+from todokede.reports.formula import formula_like
+from todokede.reports.table import Table, cell_text
 
 BOM: Final = "\ufeff"
 

@@ -13,11 +13,11 @@ from typing import Final
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from registry.wareki import format_wareki
-from reports.council import CouncilReport
-from reports.filebook import COLUMNS as FILEBOOK_COLUMNS
-from reports.filebook import FileBook, FileBookRow
-from reports.table import cell_text
+from todokede.registry.schema.wareki import format_wareki
+from todokede.reports.council import CouncilReport
+from todokede.reports.filebook import COLUMNS as FILEBOOK_COLUMNS
+from todokede.reports.filebook import FileBook, FileBookRow
+from todokede.reports.table import cell_text
 
 TEMPLATES: Final = Path(__file__).with_name("templates")
 

@@ -11,10 +11,10 @@ import json
 from datetime import date
 from typing import Any
 
-from registry.review import Reminder
-from reports.council import CouncilReport
-from reports.filebook import FileBook, FileBookRow
-from reports.reminders import RemindersReport
+from todokede.registry.views.review import Reminder
+from todokede.reports.council import CouncilReport
+from todokede.reports.filebook import FileBook, FileBookRow
+from todokede.reports.reminders import RemindersReport
 
 
 def _iso(day: date | None) -> str | None:

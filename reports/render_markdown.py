@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from registry.display import one_line
-from reports.table import Table, cell_text
+from todokede.registry.views.display import one_line
+from todokede.reports.table import Table, cell_text
 
 #: Markdown's punctuation that could start markup, each escaped with a backslash.
 _ESCAPES: Final = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|#~&"})

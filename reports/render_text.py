@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from registry.display import one_line
-from registry.review import Reminder
-from registry.wareki import format_wareki
-from reports.reminders import RemindersReport, basis_label, distance_label
+from todokede.registry.schema.wareki import format_wareki
+from todokede.registry.views.display import one_line
+from todokede.registry.views.review import Reminder
+from todokede.reports.reminders import RemindersReport, basis_label, distance_label
 
 
 def reminder_line(reminder: Reminder) -> str:

@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from reports.formula import formula_like
-from reports.table import Table
+from todokede.reports.formula import formula_like
+from todokede.reports.table import Table
 
 #: Excel's 和暦 format (locale 0x411 = ja-JP): 平成28年9月13日.
 WAREKI_FORMAT: Final = '[$-411]ggge"年"m"月"d"日"'

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from registry.wareki import format_wareki
+from todokede.registry.schema.wareki import format_wareki
 
 Cell = str | int | date | None
 

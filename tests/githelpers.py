@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.demo import build_demo
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
+from todokede.registry.git.demo import build_demo
 
 ENTRY_ID = "kazei-kojin-juminzei"
 _templates: dict[str, Path] = {}
@@ -36,7 +36,7 @@ def lock_held(git_dir: Path, seconds: float = 60) -> Iterator[subprocess.Popen[s
     for ``seconds``, or until killed; it is gone when the block ends."""
     code = (
         "import sys, time; from pathlib import Path; "
-        "from registry.locking import repository_lock\n"
+        "from todokede.registry.git.locking import repository_lock\n"
         "with repository_lock(Path(sys.argv[1])):\n"
         "    print('held', flush=True); time.sleep(float(sys.argv[2]))\n"
     )

@@ -17,7 +17,11 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 
 CORE_PACKAGES = ("registry", "reports")
-FORBIDDEN_IN_CORE = ("textual", "tui")
+FORBIDDEN_IN_CORE = ("textual", "todokede.tui")
+
+
+def within(name: str, package: str) -> bool:
+    return name == package or name.startswith(f"{package}.")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -39,7 +43,7 @@ def test_core_source_never_imports_textual_or_tui(package: str) -> None:
         f"{path.relative_to(PROJECT_ROOT)}: {name}"
         for path in files
         for name in imported_modules(path)
-        if name.split(".")[0] in FORBIDDEN_IN_CORE
+        if any(within(name, forbidden) for forbidden in FORBIDDEN_IN_CORE)
     ]
     assert offenders == []
 
@@ -48,7 +52,7 @@ def test_registry_never_imports_reports() -> None:
     offenders = [
         str(path.relative_to(PROJECT_ROOT))
         for path in sorted((PROJECT_ROOT / "registry").rglob("*.py"))
-        if any(name.split(".")[0] == "reports" for name in imported_modules(path))
+        if any(within(name, "todokede.reports") for name in imported_modules(path))
     ]
     assert offenders == []
 
@@ -80,7 +84,7 @@ def test_importing_every_core_module_loads_no_textual() -> None:
 
 def run_cli_in_process(*args: str) -> str:
     return (
-        "import sys\nfrom tui.cli import cli\nfrom tui.clihelp import run\n"
+        "import sys\nfrom todokede.tui.cli import cli\nfrom todokede.tui.cli.clihelp import run\n"
         f"sys.argv = ['todokede', *{list(args)!r}]\n"
         "import contextlib, io\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
@@ -104,9 +108,7 @@ def test_help_and_check_import_no_textual_git_or_openpyxl(args: list[str]) -> No
 def test_opening_the_app_imports_only_what_the_register_screen_needs() -> None:
     """The main screen comes up without git, diffs, filing, reports or the other
     screens: each is imported by the action that opens it (start-up time)."""
-    script = (
-        "import sys, json\nfrom tui.app import TodokedeApp\nprint(json.dumps(sorted(sys.modules)))"
-    )
+    script = "import sys, json\nfrom todokede.tui.app import TodokedeApp\nprint(json.dumps(sorted(sys.modules)))"
     result = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
@@ -115,23 +117,23 @@ def test_opening_the_app_imports_only_what_the_register_screen_needs() -> None:
         cwd=PROJECT_ROOT,
     )
     loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
-    assert "tui.screens.main" in loaded
+    assert "todokede.tui.screens.main" in loaded
     assert {"git", "openpyxl", "reports"} & {name.split(".")[0] for name in loaded} == set()
     later = {
-        "registry.diff",
-        "registry.filing",
-        "registry.history",
-        "registry.sync",
-        "registry.draft",
-        "tui.screens.entry_form",
-        "tui.screens.history",
-        "tui.screens.report",
-        "tui.screens.reminders",
-        "tui.dialogs.filing",
-        "tui.dialogs.sync",
-        "tui.dialogs.confirm",
-        "tui.dialogs.catalog_picker",
-        "tui.dialogs.help",
-        "tui.widgets.history_view",
+        "todokede.registry.views.diff",
+        "todokede.registry.git.filing",
+        "todokede.registry.git.history",
+        "todokede.registry.git.sync",
+        "todokede.registry.views.draft",
+        "todokede.tui.screens.entry_form",
+        "todokede.tui.screens.history",
+        "todokede.tui.screens.report",
+        "todokede.tui.screens.reminders",
+        "todokede.tui.dialogs.filing",
+        "todokede.tui.dialogs.sync",
+        "todokede.tui.dialogs.confirm",
+        "todokede.tui.dialogs.catalog_picker",
+        "todokede.tui.dialogs.help",
+        "todokede.tui.widgets.history_view",
     }
     assert later & loaded == set()

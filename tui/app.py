@@ -17,8 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from tui.commands_palette import EntryJumpProvider, TodokedeCommands, TodokedePalette
-from tui.screens.main import MainScreen
+from todokede.tui.palette import EntryJumpProvider, TodokedeCommands, TodokedePalette
+from todokede.tui.screens.main import MainScreen
 
 DEBUG_ENV = "TODOKEDE_DEBUG"
 
@@ -63,7 +63,7 @@ class TodokedeApp(App[None]):
     # -- keys and commands ------------------------------------------------------
 
     def action_help(self) -> None:
-        from tui.dialogs.help import HelpScreen, screen_keys
+        from todokede.tui.dialogs.help import HelpScreen, screen_keys
 
         screen = self.screen
         if isinstance(screen, HelpScreen):
@@ -84,7 +84,7 @@ class TodokedeApp(App[None]):
         if not any(holds_unsaved_edits(s) for s in self.screen_stack):
             self.exit()
             return
-        from tui.dialogs.confirm import ConfirmDialog
+        from todokede.tui.dialogs.confirm import ConfirmDialog
 
         if any(isinstance(s, ConfirmDialog) for s in self.screen_stack):
             return
@@ -113,7 +113,7 @@ class TodokedeApp(App[None]):
         """
         import os
 
-        from registry.display import visible
+        from todokede.registry.views.display import visible
 
         if os.environ.get(DEBUG_ENV):
             super()._fatal_error()

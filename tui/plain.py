@@ -12,14 +12,14 @@ and every ``notify()`` passes ``markup=False``.
 :func:`literal` is for text the model has checked (an entry's fields,
 ``registry.toml``); :func:`outside` for text from outside it (git authors and
 messages, file names, old versions of files, error messages), which also shows
-control and bidi characters as ``⟨U+202E⟩`` (:func:`registry.display.visible`).
+control and bidi characters as ``⟨U+202E⟩`` (:func:`todokede.registry.views.display.visible`).
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 
-from registry.display import visible
+from todokede.registry.views.display import visible
 
 
 def literal(text: str, style: str = "") -> Text:

@@ -12,7 +12,8 @@ import tomllib
 
 import pytest
 
-from registry.access import (
+from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
+from todokede.registry.access.table import (
     UNREADABLE,
     AccessError,
     AccessTable,
@@ -26,10 +27,9 @@ from registry.access import (
     same_identity,
     table_of_config,
 )
-from registry.limits import MAX_FILE_BYTES
-from registry.model import RegistryConfig
-from registry.rules import validation_violations
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
+from todokede.registry.schema.limits import MAX_FILE_BYTES
+from todokede.registry.schema.model import RegistryConfig
+from todokede.registry.schema.rules import validation_violations
 
 ACCESS = """
 [access]
@@ -198,7 +198,7 @@ def test_the_pusher_reads_commit_entry_name_and_rule_in_one_line() -> None:
 
 
 def test_the_init_template_documents_a_valid_access_table() -> None:
-    from registry.setup import registry_template
+    from todokede.registry.git.setup import registry_template
 
     text = registry_template("東村山市", ["総務課", "課税課"])
     assert config(text).access is None  # commented out: not configured

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.catalog import BUILTIN_ITEMS, CATEGORIES, CatalogItem, builtin_catalog
+from todokede.registry.schema.catalog import BUILTIN_ITEMS, CATEGORIES, CatalogItem, builtin_catalog
 
 SENSITIVE_KINDS = [
     "人種",

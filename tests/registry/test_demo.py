@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from registry.demo import build_demo, clerk_slugs, items_at_filings
-from registry.errors import RegisterError
-from registry.model import Entry
-from registry.revisions import RegisterRepo
-from registry.rules import check_entry_data
-from registry.store import load_config_or_raise
 from tests.conftest import PROJECT_ROOT
 from tests.githelpers import commit_count, copy_demo, git, head
+from todokede.registry.files.store import load_config_or_raise
+from todokede.registry.git.demo import build_demo, clerk_slugs, items_at_filings
+from todokede.registry.git.revisions import RegisterRepo
+from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.model import Entry
+from todokede.registry.schema.rules import check_entry_data
 
 SAMPLE_FILES = sorted((PROJECT_ROOT / "entries").glob("*.toml"))
 

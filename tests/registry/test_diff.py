@@ -9,20 +9,20 @@ from typing import Any
 
 import pytest
 
-from registry.diff import (
+from tests.conftest import PROJECT_ROOT, VALID_ENTRY
+from tests.githelpers import ENTRY_ID, committed_register, git
+from todokede.registry.files.store import ENTRIES_DIR as STORE_ENTRIES_DIR
+from todokede.registry.files.store import REGISTRY_FILE as STORE_REGISTRY_FILE
+from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.limits import ENTRIES_DIR, REGISTRY_FILE
+from todokede.registry.schema.model import Entry
+from todokede.registry.views.diff import (
     DEFAULTS,
     FIELD_LABELS,
     diff_entry,
     diff_entry_bytes,
     diff_register,
 )
-from registry.errors import RegisterError
-from registry.limits import ENTRIES_DIR, REGISTRY_FILE
-from registry.model import Entry
-from registry.store import ENTRIES_DIR as STORE_ENTRIES_DIR
-from registry.store import REGISTRY_FILE as STORE_REGISTRY_FILE
-from tests.conftest import PROJECT_ROOT, VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git
 
 SAMPLE = tomllib.loads((PROJECT_ROOT / "entries" / f"{ENTRY_ID}.toml").read_text("utf-8"))
 CONTRACT_KEYS = ["entry", "status", "changed_fields", "items_added", "items_removed"]

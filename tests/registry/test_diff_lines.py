@@ -6,10 +6,16 @@ import tomllib
 from datetime import date
 from typing import Any
 
-from registry.diff import diff_entry
-from registry.diff_lines import DiffLine, changed_labels, diff_lines, grouped, show_value
 from tests.conftest import PROJECT_ROOT
 from tests.githelpers import ENTRY_ID
+from todokede.registry.views.diff import diff_entry
+from todokede.registry.views.diff_lines import (
+    DiffLine,
+    changed_labels,
+    diff_lines,
+    grouped,
+    show_value,
+)
 
 SAMPLE = tomllib.loads((PROJECT_ROOT / "entries" / f"{ENTRY_ID}.toml").read_text("utf-8"))
 

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from registry.draft import (
+from tests.conftest import VALID_ENTRY
+from tests.githelpers import ENTRY_ID, committed_register, git, lock_held
+from todokede.registry.files.pending import common_git_dir, git_dir_of
+from todokede.registry.files.store import RegisterError, load_config_or_raise, load_entry
+from todokede.registry.git.filing import file_entry
+from todokede.registry.schema.model import Entry
+from todokede.registry.schema.wareki import WarekiError
+from todokede.registry.views.draft import (
     ChangedOnDisk,
     ConnectionRow,
     EntryDraft,
@@ -22,13 +29,6 @@ from registry.draft import (
     save_draft,
     split_lines,
 )
-from registry.filing import file_entry
-from registry.model import Entry
-from registry.pending import common_git_dir, git_dir_of
-from registry.store import RegisterError, load_config_or_raise, load_entry
-from registry.wareki import WarekiError
-from tests.conftest import VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git, lock_held
 
 
 def draft(**changes: object) -> EntryDraft:

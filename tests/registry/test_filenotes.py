@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from registry.filenotes import FILL_IN_NOTE, NOT_FILED_NOTE, without_notes_until_filed
-from registry.filing import file_entry
-from registry.setup import skeleton_text
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
 from tests.githelpers import git, head
+from todokede.registry.files.filenotes import (
+    FILL_IN_NOTE,
+    NOT_FILED_NOTE,
+    without_notes_until_filed,
+)
+from todokede.registry.git.filing import file_entry
+from todokede.registry.git.setup import skeleton_text
 
 UNFILED = VALID_ENTRY.split("[[filings]]")[0].rstrip() + "\n"
 

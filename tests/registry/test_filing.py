@@ -8,18 +8,18 @@ from typing import Any
 
 import pytest
 
-from registry.crashpoints import FAIL_VAR
-from registry.diff import EntryDiff, TableChanges
-from registry.errors import RegisterError
-from registry.filing import (
+from tests.conftest import VALID_ENTRY
+from tests.githelpers import ENTRY_ID, committed_register, git, head, trailers, write_register
+from todokede.registry.files.crashpoints import FAIL_VAR
+from todokede.registry.git.filing import (
     draft_filing,
     file_entry,
     filing_message,
     finish_interrupted,
     summarize,
 )
-from tests.conftest import VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git, head, trailers, write_register
+from todokede.registry.schema.errors import RegisterError
+from todokede.registry.views.diff import EntryDiff, TableChanges
 
 WITH_MY_NUMBER = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "個人番号"]')
 MY_NUMBER_ALIAS = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "マイナンバー"]')
@@ -27,8 +27,8 @@ MY_NUMBER_ALIAS = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "マ�
 
 def finish_pending(root: Path) -> list[str]:
     """What the next ``file`` or ``sync`` does first: finish an interrupted filing."""
-    from registry.locking import repository_lock
-    from registry.revisions import RegisterRepo
+    from todokede.registry.git.locking import repository_lock
+    from todokede.registry.git.revisions import RegisterRepo
 
     with RegisterRepo(root) as history, repository_lock(history.repo.common_dir):
         return finish_interrupted(history)

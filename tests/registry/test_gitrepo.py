@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.errors import RegisterError
-from registry.gitrepo import (
+from tests.githelpers import committed_register, git
+from todokede.registry.git.repository import (
     Signature,
     identities,
     identity,
@@ -16,7 +16,7 @@ from registry.gitrepo import (
     parse_author,
     parse_git_date,
 )
-from tests.githelpers import committed_register, git
+from todokede.registry.schema.errors import RegisterError
 
 
 def test_author_strings() -> None:

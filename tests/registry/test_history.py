@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from registry.history import entry_history, register_log, unified_diff
-from registry.revisions import UnknownEntry
 from tests.githelpers import copy_demo, git
+from todokede.registry.git.history import entry_history, register_log, unified_diff
+from todokede.registry.git.revisions import UnknownEntry
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.locate import line_of, locate
+from todokede.registry.files.locate import line_of, locate
 
 TEXT = '''\
 # comment = "not a key"

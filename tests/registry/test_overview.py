@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from registry.catalog import builtin_catalog
-from registry.model import Entry, Filing, RegistryConfig
-from registry.overview import entry_marks, register_counts, register_marks
-from registry.store import load_register
 from tests.conftest import PROJECT_ROOT
+from todokede.registry.files.store import load_register
+from todokede.registry.schema.catalog import builtin_catalog
+from todokede.registry.schema.model import Entry, Filing, RegistryConfig
+from todokede.registry.views.overview import entry_marks, register_counts, register_marks
 
 CONFIG = RegistryConfig(name="登録簿", municipality="市", departments=["課税課"])
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry import parse_pool
-from registry.parse_pool import Parsed, helper_count, parse_one, parsed_files, shares
-from registry.store import check_entry_file, load_register
-from registry.tomlread import MAX_NESTING, TomlProblem
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
+from todokede.registry.files import parse_pool
+from todokede.registry.files.parse_pool import Parsed, helper_count, parse_one, parsed_files, shares
+from todokede.registry.files.store import check_entry_file, load_register
+from todokede.registry.files.tomlread import MAX_NESTING, TomlProblem
 
 FILES = 1000  # enough for a helper on two cores (helper_count(1000, 2) == 1)
 
@@ -201,20 +201,18 @@ def test_nesting_is_refused_alike_whatever_the_stack(tmp_path: Path) -> None:
 
 
 def test_a_helper_imports_only_what_parsing_needs() -> None:
-    home = str(Path(parse_pool.__file__).resolve().parent.parent)
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import registry.parse_pool; "
-        "print(' '.join(sorted(sys.modules)))"
+    code = parse_pool.HELPER_BOOTSTRAP + (
+        "import todokede.registry.files.parse_pool; print(' '.join(sorted(sys.modules)))"
     )
     done = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", code, home],
+        [sys.executable, "-I", "-S", "-c", code, *parse_pool.helper_arguments()],
         capture_output=True,
         text=True,
         check=True,
     )
     modules = set(done.stdout.split())
-    assert "registry.tomlread" in modules
-    assert not modules & {"pydantic", "registry.model", "textual", "git", "click"}
+    assert "todokede.registry.files.tomlread" in modules
+    assert not modules & {"pydantic", "todokede.registry.schema.model", "textual", "git", "click"}
 
 
 @given(files=st.integers(0, 100_000), helpers=st.integers(0, 7))

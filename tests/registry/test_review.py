@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.model import Entry, RegistryConfig
-from registry.review import add_months, add_years, reminders, review_of
-from registry.store import EntryFile, load_register
 from tests.conftest import PROJECT_ROOT
+from todokede.registry.files.store import EntryFile, load_register
+from todokede.registry.schema.model import Entry, RegistryConfig
+from todokede.registry.views.review import add_months, add_years, reminders, review_of
 
 CONFIG = RegistryConfig(
     name="個人情報取扱業務登録簿",

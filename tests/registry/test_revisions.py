@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from registry.gitrepo import ObjectReader, blob_sha, open_repo, parse_tree, write_object
-from registry.revisions import RegisterRepo, RevisionError
 from tests.githelpers import ENTRY_ID, committed_register, git, write_register
+from todokede.registry.git.repository import (
+    ObjectReader,
+    blob_sha,
+    open_repo,
+    parse_tree,
+    write_object,
+)
+from todokede.registry.git.revisions import RegisterRepo, RevisionError
 
 
 def commit_at(root: Path, when: str, text: str) -> str:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from registry.catalog import builtin_catalog
-from registry.model import Entry
-from registry.search import SearchIndex, fold_text, haystack, query_terms
-from registry.store import load_register
 from tests.conftest import PROJECT_ROOT
+from todokede.registry.files.store import load_register
+from todokede.registry.schema.catalog import builtin_catalog
+from todokede.registry.schema.model import Entry
+from todokede.registry.views.search import SearchIndex, fold_text, haystack, query_terms
 
 
 def entry(name: str, items: list[str], **extra: str) -> Entry:
@@ -139,7 +139,7 @@ def test_the_sample_register_my_number_holders_are_all_found() -> None:
 
 
 def test_a_register_extension_alias_is_searchable(tmp_path: Path) -> None:
-    from registry.catalog import CatalogItem
+    from todokede.registry.schema.catalog import CatalogItem
 
     catalog = builtin_catalog([CatalogItem("児童番号", "その他", aliases=("児童コード",))])
     index = SearchIndex(catalog, [("a", entry("児童手当事務", ["児童コード"]))])

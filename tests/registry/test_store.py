@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.errors import RegisterError
-from registry.model import CheckedEntry, RegistryConfig
-from registry.store import (
+from tests.conftest import VALID_ENTRY
+from todokede.registry.files.store import (
     TEMP_SUFFIX,
     atomic_write,
     entry_path,
@@ -17,7 +16,9 @@ from registry.store import (
     load_entry,
     load_register,
 )
-from tests.conftest import VALID_ENTRY
+from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.model import RegistryConfig
+from todokede.registry.schema.rules import CheckedEntry
 
 
 def test_find_registry_prefers_flag_then_env_then_upward(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.sync import BACKOFF_BASE, BACKOFF_CAP, BACKOFF_LONGEST, backoff_window
+from todokede.registry.git.sync import BACKOFF_BASE, BACKOFF_CAP, BACKOFF_LONGEST, backoff_window
 
 
 def test_the_window_doubles_in_units_of_a_try() -> None:

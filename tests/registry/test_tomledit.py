@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.model import Entry, Filing, Outsourcing
-from registry.tomledit import render_new, save_entry, update_text
 from tests.conftest import PROJECT_ROOT
+from todokede.registry.files.tomledit import render_new, save_entry, update_text
+from todokede.registry.schema.model import Entry, Filing, Outsourcing
 
 COMMENTED = """\
 # 課税課 個人住民税賦課事務（見本）

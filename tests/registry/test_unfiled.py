@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from registry.check import check_path
-from registry.store import load_register
-from registry.unfiled import FIELD, changed_since_filing
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
 from tests.githelpers import committed_register, git, write_register
+from todokede.registry.files.store import load_register
+from todokede.registry.git.unfiled import FIELD, changed_since_filing
+from todokede.registry.views.check import check_path
 
 ENTRY = "kazei-kojin-juminzei"
 OTHER = "kazei-other"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.wareki import (
+from todokede.registry.schema.wareki import (
     WarekiError,
     era_of,
     format_period,

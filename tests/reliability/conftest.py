@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from registry.hook import install_hook
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
 from tests.githelpers import committed_register, git
+from todokede.registry.access.hook import install_hook
 
 KAZEI_ID = "kazei-kojin-juminzei"
 KENKO_ID = "kenko-gan-kenshin"

@@ -1,6 +1,6 @@
 """A real process killed (SIGKILL) at every step of a filing and of a save.
 
-``TODOKEDE_CRASH_AT`` names a crash point (registry.crashpoints): the process
+``TODOKEDE_CRASH_AT`` names a crash point (todokede.registry.files.crashpoints): the process
 kills itself there, as ``kill -9`` would, with no ``finally`` and no flush.
 After each kill: the entry file is whole (the old text or the new, byte for
 byte), ``git fsck`` and ``git status`` pass, ``check`` names what is pending
@@ -25,12 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import check_path
-from registry.crashpoints import ENV_VAR
-from registry.filing import draft_filing, file_entry
-from registry.limits import TEMP_SUFFIX
 from tests.conftest import TODOKEDE, VALID_ENTRY
 from tests.githelpers import ENTRY_ID, committed_register, git, head
+from todokede.registry.files.crashpoints import ENV_VAR
+from todokede.registry.git.filing import draft_filing, file_entry
+from todokede.registry.schema.limits import TEMP_SUFFIX
+from todokede.registry.views.check import check_path
 
 DAY = "2016-03-22"
 EDITED = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "個人番号"]')
@@ -169,8 +169,8 @@ def test_a_filing_killed_at_each_step(
 SAVE_SCRIPT = """
 import sys, tomllib
 from pathlib import Path
-from registry.model import Entry
-from registry.tomledit import save_entry
+from todokede.registry.schema.model import Entry
+from todokede.registry.files.tomledit import save_entry
 path = Path(sys.argv[1])
 entry = Entry.model_validate(tomllib.loads(sys.argv[2]))
 save_entry(path, entry)

@@ -21,14 +21,14 @@ import tomlkit
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from registry.catalog import builtin_catalog
-from registry.model import Entry, RegistryConfig
-from registry.store import check_entry_file, load_register
-from registry.wareki import WarekiError, parse_date
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
 from tests.githelpers import committed_register
-from tui.cli import cli
-from tui.clihelp import run
+from todokede.registry.files.store import check_entry_file, load_register
+from todokede.registry.schema.catalog import builtin_catalog
+from todokede.registry.schema.model import Entry, RegistryConfig
+from todokede.registry.schema.wareki import WarekiError, parse_date
+from todokede.tui.cli import cli
+from todokede.tui.cli.clihelp import run
 
 #: Examples per property; 2,550 in all.
 FUZZ_EXAMPLES = {

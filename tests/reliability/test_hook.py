@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from registry.hook import MARKER, closed_to_others, install_hook
 from tests.conftest import MINIMAL_CONFIG, CliRunner
 from tests.githelpers import committed_register, git, head
 from tests.reliability.conftest import (
@@ -35,6 +34,7 @@ from tests.reliability.conftest import (
     remote_lines,
     write,
 )
+from todokede.registry.access.hook import MARKER, closed_to_others, install_hook
 
 
 def test_first_push_into_an_empty_repository_needs_the_secretariat(

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from registry.hook import install_hook
 from tests.conftest import VALID_ENTRY
 from tests.githelpers import git, head
 from tests.reliability.conftest import (
@@ -35,6 +34,7 @@ from tests.reliability.conftest import (
     refused,
     write,
 )
+from todokede.registry.access.hook import install_hook
 
 DEPARTMENT_RULE = "健康増進課の業務を編集する権限がありません（利用者: kazei-tanaka。"
 

@@ -23,7 +23,6 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from registry.hook import install_hook
 from tests.conftest import VALID_ENTRY
 from tests.githelpers import git
 from tests.reliability.conftest import (
@@ -34,6 +33,7 @@ from tests.reliability.conftest import (
     SECRETARIAT,
     push,
 )
+from todokede.registry.access.hook import install_hook
 
 ENTRIES = ("kazei-a", "kenko-b", "soumu-c")
 DEPARTMENTS = ("課税課", "健康増進課", "総務課")

@@ -649,7 +649,7 @@ def test_a_register_in_a_subfolder_is_refused_even_unconfigured(
 ) -> None:
     """todokede reads a register below the repository's root (register_prefix); the hook
     reads only the root's registry.toml, so even --allow-unconfigured refuses such a push."""
-    from registry.hook import install_hook
+    from todokede.registry.access.hook import install_hook
 
     bare = tmp_path / "shared.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))

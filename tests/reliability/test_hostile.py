@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from registry.display import has_hidden, visible
-from registry.history import register_log
-from registry.store import load_register
 from tests.conftest import MINIMAL_CONFIG, TODOKEDE, VALID_ENTRY
 from tests.githelpers import ENTRY_ID, committed_register, git
-from tui.cli import cli
-from tui.clihelp import run
-from tui.commands.history import log_table
+from todokede.registry.files.store import load_register
+from todokede.registry.git.history import register_log
+from todokede.registry.views.display import has_hidden, visible
+from todokede.tui.cli import cli
+from todokede.tui.cli.clihelp import run
+from todokede.tui.cli.history import log_table
 
 SECRET = "外部の秘密ファイル"
 OUTSIDE_ENTRY = VALID_ENTRY.replace("個人住民税賦課事務", SECRET)

@@ -26,23 +26,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from registry.display import has_hidden, visible
-from registry.model import RegistryConfig
-from registry.overview import entry_marks
-from registry.parse_pool import parse_one, parsed_files
-from registry.review import reminders, review_of
-from registry.rules import check_entry_data, last_basis_day
-from registry.store import TEMP_SUFFIX, EntryFile, Register, atomic_write, load_register
-from registry.wareki import GREGORIAN_START, format_short, format_wareki, parse_date
-from reports.council import build_council_report
-from reports.formula import formula_like
-from reports.output import OutputRefused, render, write_output
-from reports.reminders import build_reminders
-from reports.render_csv import defuse
 from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
 from tests.githelpers import ENTRY_ID, committed_register, git, head
-from tui.cli import cli
-from tui.clihelp import run
+from todokede.registry.files.parse_pool import parse_one, parsed_files
+from todokede.registry.files.store import (
+    TEMP_SUFFIX,
+    EntryFile,
+    Register,
+    atomic_write,
+    load_register,
+)
+from todokede.registry.schema.model import RegistryConfig
+from todokede.registry.schema.rules import check_entry_data, last_basis_day
+from todokede.registry.schema.wareki import GREGORIAN_START, format_short, format_wareki, parse_date
+from todokede.registry.views.display import has_hidden, visible
+from todokede.registry.views.overview import entry_marks
+from todokede.registry.views.review import reminders, review_of
+from todokede.reports.council import build_council_report
+from todokede.reports.formula import formula_like
+from todokede.reports.output import OutputRefused, render, write_output
+from todokede.reports.reminders import build_reminders
+from todokede.reports.render_csv import defuse
+from todokede.tui.cli import cli
+from todokede.tui.cli.clihelp import run
 
 REPORT = ("report", "--from", "2005-01-01", "--to", "2005-12-31")
 LINK_REFUSAL = "シンボリックリンクには書き出しません（リンク先のファイル名を指定してください）"

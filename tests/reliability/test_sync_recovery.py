@@ -38,10 +38,10 @@ from pathlib import Path
 
 import pytest
 
-from registry.crashpoints import ENV_VAR
-from registry.pending import SYNC_RECORD_NAME
 from tests.conftest import TODOKEDE, VALID_ENTRY
 from tests.githelpers import ENTRY_ID, committed_register, git, head
+from todokede.registry.files.crashpoints import ENV_VAR
+from todokede.registry.files.pending import SYNC_RECORD_NAME
 
 OTHER_ID = "kenko-gan-kenshin"
 OTHER = (
@@ -844,7 +844,7 @@ def test_a_remote_that_serves_but_refuses_the_push_keeps_the_filing(
 SEEN_BY_GIT = """
 import sys
 from pathlib import Path
-from registry.gitrun import GitRunner
+from todokede.registry.git.gitrun import GitRunner
 root = Path(sys.argv[1])
 show = "!env; echo tty_nr=$(cut -d' ' -f7 /proc/$$/stat)"
 for network in (False, True):
@@ -887,6 +887,6 @@ def test_the_git_of_a_sync_can_ask_nobody(tmp_path: Path, git_identity: None) ->
     ],
 )
 def test_a_password_in_a_url_is_never_shown(said: str, shown: str) -> None:
-    from registry.gitfailure import redacted
+    from todokede.registry.git.gitfailure import redacted
 
     assert redacted(said) == shown

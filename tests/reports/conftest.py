@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.store import Register, load_register
 from tests.conftest import PROJECT_ROOT
+from todokede.registry.files.store import Register, load_register
 
 GOLDEN = Path(__file__).with_name("golden")
 UPDATE_ENV = "UPDATE_GOLDEN"

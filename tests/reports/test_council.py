@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from registry.store import Register, load_register
-from reports.council import PeriodError, build_council_report
 from tests.reports.conftest import MakeRegister, entry_text
+from todokede.registry.files.store import Register, load_register
+from todokede.reports.council import PeriodError, build_council_report
 
 KAZEI = [
     "kazei-kojin-juminzei",

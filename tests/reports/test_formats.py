@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from registry.store import Register, load_register
-from reports.council import build_council_report
-from reports.filebook import COLUMNS, build_filebook
-from reports.output import FormatError, format_for, render, write_output
-from reports.reminders import build_reminders
 from tests.reports.conftest import MakeRegister, entry_text
+from todokede.registry.files.store import Register, load_register
+from todokede.reports.council import build_council_report
+from todokede.reports.filebook import COLUMNS, build_filebook
+from todokede.reports.output import FormatError, format_for, render, write_output
+from todokede.reports.reminders import build_reminders
 
 
 def test_csv_starts_with_the_bom_and_opens_with_the_csv_module(sample: Register) -> None:

@@ -11,13 +11,13 @@ from datetime import date
 
 import pytest
 
-from registry.store import Register
-from reports.council import CouncilReport, build_council_report
-from reports.filebook import FileBook, build_filebook
-from reports.output import render
-from reports.reminders import RemindersReport, build_reminders
 from tests.reports.conftest import Golden
 from tests.reports.xlsx_readback import readback
+from todokede.registry.files.store import Register
+from todokede.reports.council import CouncilReport, build_council_report
+from todokede.reports.filebook import FileBook, build_filebook
+from todokede.reports.output import render
+from todokede.reports.reminders import RemindersReport, build_reminders
 
 AS_OF = date(2026, 11, 27)
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from registry.store import Register, load_register
-from registry.wareki import format_wareki
-from reports.council import build_council_report
-from reports.output import render
+from todokede.registry.files.store import Register, load_register
+from todokede.registry.schema.wareki import format_wareki
+from todokede.reports.council import build_council_report
+from todokede.reports.output import render
 
 TOOLS = {
     "chromium": ("chromium", "chromium-browser", "google-chrome"),

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from registry.store import Register, load_register
-from reports.council import CouncilReport, build_council_report
-from reports.filebook import FileBook, build_filebook
-from reports.output import render
-from reports.render_csv import defuse
-from reports.render_markdown import escape
 from tests.reports.conftest import MakeRegister, entry_text
+from todokede.registry.files.store import Register, load_register
+from todokede.reports.council import CouncilReport, build_council_report
+from todokede.reports.filebook import FileBook, build_filebook
+from todokede.reports.output import render
+from todokede.reports.render_csv import defuse
+from todokede.reports.render_markdown import escape
 
 SCRIPT = '<script>alert("x")</script>'
 HYPERLINK = '=HYPERLINK("http://evil.example/","押してください")'

@@ -289,7 +289,7 @@ def test_sync_without_the_right_password_fails_in_one_line_without_a_prompt(
     forgets it), or none stored (git would ask on the terminal and wait for ever).
 
     Needs sync to run git with ``GIT_TERMINAL_PROMPT=0`` and to say in one Japanese
-    line that authentication failed (registry/sync.py).
+    line that authentication failed (registry/git/sync.py).
     """
     kazei = shared.clerk(KAZEI_ACCOUNT, "kazei-pc")
     root = shared.clone(kazei)

@@ -305,17 +305,21 @@ class GitHttpServer:
         command = venv / "bin" / "todokede"
         command.write_text(
             f"#!{venv / 'bin' / 'python'} -I\n"
-            "import sys\nfrom tui.cli import main\nsys.exit(main())\n",
+            "import sys\nfrom todokede.tui.cli import main\nsys.exit(main())\n",
             encoding="utf-8",
         )
         command.chmod(0o755)
         if not self._runs_hook(venv / "bin" / "python"):
-            raise ServerUnavailable(f"{WEB_USER} cannot import registry.hook with {venv}")
+            raise ServerUnavailable(
+                f"{WEB_USER} cannot import todokede.registry.access.hook with {venv}"
+            )
         return command
 
     def _runs_hook(self, python: Path) -> bool:
         try:
-            probe = self.runas.run([str(python), "-I", "-c", "import registry.hook"], self.root)
+            probe = self.runas.run(
+                [str(python), "-I", "-c", "import todokede.registry.access.hook"], self.root
+            )
         except OSError:  # the interpreter cannot even be started as that user
             return False
         return probe.returncode == 0

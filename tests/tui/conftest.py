@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from tests.githelpers import demo_template
-from tui.app import TodokedeApp
+from todokede.tui.app import TodokedeApp
 
 #: The day the review clock reads in every TUI test (marks are deterministic).
 AS_OF = date(2025, 4, 1)

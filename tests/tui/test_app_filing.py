@@ -1,8 +1,8 @@
 """Filing from the TUI on a real git register: after a save, with f, refused, abolished.
 
-Every commit is made by :func:`registry.filing.file_entry` (the code of
+Every commit is made by :func:`todokede.registry.git.filing.file_entry` (the code of
 ``todokede file``); the dialog's pre-filled summary is checked against
-:func:`registry.filing.draft_filing`.
+:func:`todokede.registry.git.filing.draft_filing`.
 """
 
 from __future__ import annotations
@@ -17,19 +17,19 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, RadioButton, Static, TextArea
 
-from registry.crashpoints import FAIL_VAR
-from registry.errors import RegisterError
-from registry.filing import draft_filing, file_entry
-from registry.pending import JOURNAL_NAME
 from tests.githelpers import commit_count, git, head, trailers
 from tests.tui.conftest import AS_OF, make_app, ready, until
 from tests.tui.test_app_form import open_form
 from tests.tui.test_app_main import main_screen, plain
-from tui.app import TodokedeApp
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.filing import FilingDialog
-from tui.screens.main import MainScreen
-from tui.widgets.form_fields import LinesArea
+from todokede.registry.files.crashpoints import FAIL_VAR
+from todokede.registry.files.pending import JOURNAL_NAME
+from todokede.registry.git.filing import draft_filing, file_entry
+from todokede.registry.schema.errors import RegisterError
+from todokede.tui.app import TodokedeApp
+from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.dialogs.filing import FilingDialog
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.widgets.form_fields import LinesArea
 
 ENTRY = "kazei-kojin-juminzei"
 AUTHOR = "総務 太郎 <soumu@example.jp>"

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from registry.author import CONFIG_KEY, default_author
 from tests.githelpers import git
 from tests.tui.conftest import make_app, ready
 from tests.tui.test_app_filing import (
@@ -21,7 +20,8 @@ from tests.tui.test_app_filing import (
     shown,
 )
 from tests.tui.test_app_main import main_screen
-from tui.screens.main import MainScreen
+from todokede.registry.git.author import CONFIG_KEY, default_author
+from todokede.tui.screens.main import MainScreen
 
 OTHER = "kazei-keijidosha-zei"
 TYPED = "課税 花子 <kazei-hanako@example.jp>"

@@ -10,16 +10,16 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
-from registry.filing import file_entry
 from tests.githelpers import lock_held
 from tests.tui.conftest import git, make_app, ready
-from tui.app import TodokedeApp
-from tui.dialogs.catalog_picker import CatalogPicker
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.filing import FilingDialog
-from tui.screens.entry_form import EntryFormScreen
-from tui.screens.main import MainScreen
-from tui.widgets.form_fields import FieldBox, LinesArea, RowsEditor
+from todokede.registry.git.filing import file_entry
+from todokede.tui.app import TodokedeApp
+from todokede.tui.dialogs.catalog_picker import CatalogPicker
+from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.dialogs.filing import FilingDialog
+from todokede.tui.screens.entry_form import EntryFormScreen
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.widgets.form_fields import FieldBox, LinesArea, RowsEditor
 
 ENTRY = "kazei-kojin-juminzei"
 

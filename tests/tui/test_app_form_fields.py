@@ -10,8 +10,8 @@ from textual.widgets import Input, OptionList, TextArea
 from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_form import open_form
 from tests.tui.test_app_keys import help_body
-from tui.dialogs.catalog_picker import CatalogPicker
-from tui.widgets.form_fields import FormInput, LinesArea
+from todokede.tui.dialogs.catalog_picker import CatalogPicker
+from todokede.tui.widgets.form_fields import FormInput, LinesArea
 
 NAME = "個人住民税賦課事務"
 

@@ -9,9 +9,9 @@ from textual.widgets import Static
 
 from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_main import main_screen, plain
-from tui.app import TodokedeApp
-from tui.screens.history import HistoryScreen
-from tui.screens.main import MainScreen
+from todokede.tui.app import TodokedeApp
+from todokede.tui.screens.history import HistoryScreen
+from todokede.tui.screens.main import MainScreen
 
 ENTRY = "kazei-kojin-juminzei"
 

@@ -14,15 +14,15 @@ from textual.widgets import Input, Static
 
 from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_main import main_screen, plain
-from tui.commands_palette import ACTIONS
-from tui.dialogs.filing import FilingDialog
-from tui.dialogs.help import HelpScreen
-from tui.dialogs.sync import SyncDialog
-from tui.screens.entry_form import EntryFormScreen
-from tui.screens.history import CommitsTable, HistoryScreen
-from tui.screens.main import MainScreen
-from tui.screens.reminders import RemindersScreen, RemindersTable
-from tui.screens.report import ReportScreen
+from todokede.tui.dialogs.filing import FilingDialog
+from todokede.tui.dialogs.help import HelpScreen
+from todokede.tui.dialogs.sync import SyncDialog
+from todokede.tui.palette import ACTIONS
+from todokede.tui.screens.entry_form import EntryFormScreen
+from todokede.tui.screens.history import CommitsTable, HistoryScreen
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.screens.reminders import RemindersScreen, RemindersTable
+from todokede.tui.screens.report import ReportScreen
 
 SCREENS: list[type[Screen[Any]]] = [
     MainScreen,

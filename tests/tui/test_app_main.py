@@ -15,14 +15,14 @@ from textual.dom import DOMNode
 from textual.widgets import Input, Static, TabbedContent
 from textual.widgets.tree import TreeNode
 
-from registry.catalog import builtin_catalog
 from tests.conftest import PROJECT_ROOT
 from tests.tui.conftest import make_app, ready
-from tui.dialogs.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.widgets.entry_detail import EntryDetail
-from tui.widgets.register_header import RegisterHeader
-from tui.widgets.register_tree import (
+from todokede.registry.schema.catalog import builtin_catalog
+from todokede.tui.dialogs.help import HelpScreen
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.widgets.entry_detail import EntryDetail
+from todokede.tui.widgets.register_header import RegisterHeader
+from todokede.tui.widgets.register_tree import (
     DepartmentData,
     EntryData,
     NodeData,
@@ -294,12 +294,12 @@ async def test_help_lists_the_keys_with_their_ids(sample_copy: Path) -> None:
 def test_every_binding_has_an_id() -> None:
     from textual.binding import Binding
 
-    from tui.app import TodokedeApp
-    from tui.dialogs.catalog_picker import CatalogPicker
-    from tui.dialogs.confirm import ConfirmDialog
-    from tui.dialogs.help import HelpScreen
-    from tui.screens.entry_form import EntryFormScreen
-    from tui.screens.main import FilterInput
+    from todokede.tui.app import TodokedeApp
+    from todokede.tui.dialogs.catalog_picker import CatalogPicker
+    from todokede.tui.dialogs.confirm import ConfirmDialog
+    from todokede.tui.dialogs.help import HelpScreen
+    from todokede.tui.screens.entry_form import EntryFormScreen
+    from todokede.tui.screens.main import FilterInput
 
     owners: list[type[DOMNode]] = [
         TodokedeApp,
@@ -388,7 +388,7 @@ async def test_command_palette_runs_actions_and_says_when_nothing_matches(
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
-        from tui.screens.entry_form import EntryFormScreen
+        from todokede.tui.screens.entry_form import EntryFormScreen
 
         assert isinstance(app.screen, EntryFormScreen)
         assert app.screen.is_new
@@ -398,7 +398,7 @@ FREEZE_SCRIPT = """
 import asyncio, gc, sys, weakref
 from datetime import date
 from pathlib import Path
-from tui.app import TodokedeApp
+from todokede.tui.app import TodokedeApp
 
 
 class Cycle:

@@ -31,14 +31,14 @@ from tests.tui.test_app_filing import opened, press_commit, settle
 from tests.tui.test_app_history_screen import open_history
 from tests.tui.test_app_main import main_screen
 from tests.tui.test_app_reminders import open_reminders
-from tui.dialogs.catalog_picker import CatalogPicker
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.filing import FilingDialog
-from tui.dialogs.sync import SyncDialog
-from tui.screens.entry_form import EntryFormScreen
-from tui.screens.main import MainScreen
-from tui.screens.report import ReportScreen
-from tui.widgets.form_fields import RowsEditor
+from todokede.tui.dialogs.catalog_picker import CatalogPicker
+from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.dialogs.filing import FilingDialog
+from todokede.tui.dialogs.sync import SyncDialog
+from todokede.tui.screens.entry_form import EntryFormScreen
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.screens.report import ReportScreen
+from todokede.tui.widgets.form_fields import RowsEditor
 
 ENTRY = "kazei-kojin-juminzei"
 #: An unknown closing tag: read as markup, it raises MarkupError.

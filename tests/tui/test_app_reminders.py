@@ -11,9 +11,9 @@ from textual.widgets import Static
 
 from tests.tui.conftest import ready, until
 from tests.tui.test_app_main import main_screen, plain
-from tui.app import TodokedeApp
-from tui.screens.main import MainScreen
-from tui.screens.reminders import RemindersScreen, RemindersTable
+from todokede.tui.app import TodokedeApp
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.screens.reminders import RemindersScreen, RemindersTable
 
 #: A day with five overdue and five due-soon reviews in the sample register.
 DAY = date(2026, 4, 1)

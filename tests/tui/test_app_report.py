@@ -11,10 +11,10 @@ from textual.widgets import Input, Select, Static
 
 from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_main import plain
-from tui.app import TodokedeApp
-from tui.dialogs.confirm import ConfirmDialog
-from tui.screens.main import MainScreen
-from tui.screens.report import ReportScreen, read_period
+from todokede.tui.app import TodokedeApp
+from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.screens.report import ReportScreen, read_period
 
 
 def report_of(app: TodokedeApp) -> ReportScreen:
@@ -166,9 +166,9 @@ async def test_a_typed_file_name_is_kept_when_the_period_changes(
 def test_the_preview_shows_a_limited_number_of_rows(
     sample_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.screens.report as report_screen
-    from registry.store import load_register
-    from reports.council import build_council_report
+    import todokede.tui.screens.report as report_screen
+    from todokede.registry.files.store import load_register
+    from todokede.reports.council import build_council_report
 
     monkeypatch.setattr(report_screen, "PREVIEW_ROWS", 2)
     report = build_council_report(load_register(sample_copy), date(2016, 1, 1), date(2016, 9, 13))

@@ -15,14 +15,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-import tui.screens.history
+import todokede.tui.screens.history
 from tests.tui.conftest import make_app, ready, until
-from tui.app import TodokedeApp
-from tui.dialogs.filing import FilingDialog
-from tui.screens.history import HistoryScreen
-from tui.screens.main import MainScreen
-from tui.screens.reminders import RemindersScreen
-from tui.screens.report import ReportScreen
+from todokede.tui.app import TodokedeApp
+from todokede.tui.dialogs.filing import FilingDialog
+from todokede.tui.screens.history import HistoryScreen
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.screens.reminders import RemindersScreen
+from todokede.tui.screens.report import ReportScreen
 
 SnapCompare = Callable[..., bool]
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -44,7 +44,7 @@ def test_history_screen(
     size: tuple[int, int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(tui.screens.history, "short_sha", lambda commit: "•••••••")
+    monkeypatch.setattr(todokede.tui.screens.history, "short_sha", lambda commit: "•••••••")
 
     async def run_before(pilot: Pilot[None]) -> None:
         await select(pilot)

@@ -16,10 +16,10 @@ from textual.screen import Screen
 
 from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_main import listed_ids, main_screen, static_text
-from tui.dialogs.filing import FilingDialog
-from tui.screens.entry_form import EntryFormScreen
-from tui.screens.history import HistoryScreen
-from tui.screens.main import MainScreen
+from todokede.tui.dialogs.filing import FilingDialog
+from todokede.tui.screens.entry_form import EntryFormScreen
+from todokede.tui.screens.history import HistoryScreen
+from todokede.tui.screens.main import MainScreen
 
 FIRST_MY_NUMBER = "jinji-fukuri-kosei-hoken"
 

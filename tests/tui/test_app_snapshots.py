@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import make_app, ready
-from tui.screens.main import MainScreen
+from todokede.tui.screens.main import MainScreen
 
 SnapCompare = Callable[..., bool]
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -9,16 +9,16 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import LoadingIndicator, Static
 
-from registry.filing import file_entry
-from registry.sync import sync_register
 from tests.conftest import VALID_ENTRY
 from tests.githelpers import ENTRY_ID, committed_register, git, head, lock_held
 from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_filing import interrupted_filing
 from tests.tui.test_app_main import main_screen, plain
-from tui.app import TodokedeApp
-from tui.dialogs.sync import SyncDialog
-from tui.screens.main import MainScreen
+from todokede.registry.git.filing import file_entry
+from todokede.registry.git.sync import sync_register
+from todokede.tui.app import TodokedeApp
+from todokede.tui.dialogs.sync import SyncDialog
+from todokede.tui.screens.main import MainScreen
 
 OTHER_ID = "kenko-gan-kenshin"
 OTHER = (

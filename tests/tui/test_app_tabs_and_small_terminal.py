@@ -13,10 +13,10 @@ from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_filing import add_item, file_selected, opened, press_commit
 from tests.tui.test_app_keys import help_body
 from tests.tui.test_app_main import label_of, main_screen
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.widgets.entry_detail import TabScroll
+from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.dialogs.help import HelpScreen
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.widgets.entry_detail import TabScroll
 
 LONG = "soumu-joho-kokai-kaiji-seikyu"  # 情報公開請求・自己情報開示請求等事務
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from registry.check import check_path
 from tests.tui.conftest import make_app, ready
 from tests.tui.test_app_filing import ENTRY, opened, press_commit
 from tests.tui.test_app_form import decline_filing, open_form
 from tests.tui.test_app_keys import help_body
 from tests.tui.test_app_main import label_of, main_screen, plain, static_text
-from tui.screens.main import MainScreen
+from todokede.registry.views.check import check_path
+from todokede.tui.screens.main import MainScreen
 
 
 def leaf_label(screen: MainScreen, entry_id: str) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from registry.filenotes import NOT_FILED_NOTE
 from tests.tui.conftest import make_app, ready, until
 from tests.tui.test_app_filing import (
     ENTRY,
@@ -24,11 +23,12 @@ from tests.tui.test_app_filing import (
 )
 from tests.tui.test_app_main import main_screen
 from tests.tui.test_app_report import export, open_report, text_of
-from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.filing import FilingDialog, screen_words
-from tui.screens.entry_form import EntryFormScreen
-from tui.screens.main import MainScreen
-from tui.widgets.form_fields import LinesArea
+from todokede.registry.files.filenotes import NOT_FILED_NOTE
+from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.dialogs.filing import FilingDialog, screen_words
+from todokede.tui.screens.entry_form import EntryFormScreen
+from todokede.tui.screens.main import MainScreen
+from todokede.tui.widgets.form_fields import LinesArea
 
 NEW = "kazei-hoteigai-fuka"
 ABOLISHED = "soumu-tokubetsu-teigaku-kyufukin"

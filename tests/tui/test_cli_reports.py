@@ -285,7 +285,7 @@ def loaded_modules(*args: str) -> set[str]:
     script = (
         "import contextlib, io, json, os, sys\n"
         f"os.chdir({str(PROJECT_ROOT)!r})\n"
-        "from tui.cli import cli\nfrom tui.clihelp import run\n"
+        "from todokede.tui.cli import cli\nfrom todokede.tui.cli.clihelp import run\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    code = run(cli, {list(args)!r})\n"
         "print(json.dumps([code, sorted({m.split('.')[0] for m in sys.modules})]))\n"

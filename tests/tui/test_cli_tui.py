@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import CliRunner
 from tests.test_layering import loaded_after, run_cli_in_process
-from tui.app import TodokedeApp
-from tui.cli import cli
-from tui.clihelp import run
+from todokede.tui.app import TodokedeApp
+from todokede.tui.cli import cli
+from todokede.tui.cli.clihelp import run
 
 Opened = list[tuple[Path, date]]
 

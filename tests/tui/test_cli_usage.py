@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliRunner
-from tui.cli import cli
-from tui.clihelp import run
+from todokede.tui.cli import cli
+from todokede.tui.cli.clihelp import run
 
 CASES: list[tuple[list[str], str]] = [
     (["report", "--from", "2016-01-01"], "エラー: --to を指定してください（todokede report --help）"),

@@ -14,11 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from registry.catalog import Catalog, CatalogItem
-from registry.search import fold_text
-from tui.plain import literal
-from tui.widgets.form_fields import FormInput
-from tui.widgets.marks import MY_NUMBER, SENSITIVE
+from todokede.registry.schema.catalog import Catalog, CatalogItem
+from todokede.registry.views.search import fold_text
+from todokede.tui.plain import literal
+from todokede.tui.widgets.form_fields import FormInput
+from todokede.tui.widgets.marks import MY_NUMBER, SENSITIVE
 
 ITEM_PREFIX = "item:"
 

@@ -1,7 +1,7 @@
 """A yes/no question: はい dismisses with True, いいえ (or escape) with False.
 
 The question may name a process or a file: it is shown as written, never read
-as markup (:mod:`tui.plain`).
+as markup (:mod:`todokede.tui.plain`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.plain import literal, outside
+from todokede.tui.plain import literal, outside
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -1,10 +1,10 @@
 """The filing dialog (f, after a save, a): kind, date, 見直し and a summary, then commit.
 
-What would be committed is drafted by :func:`registry.filing.draft_filing` in a
+What would be committed is drafted by :func:`todokede.registry.git.filing.draft_filing` in a
 worker whenever the kind, the date or the review flag changes: the summary is
 pre-filled from it (until the user types their own), the record items added
 and removed are shown, and a refusal is shown beside the fields. Committing
-calls :func:`registry.filing.file_entry` (the code of ``todokede file``) in a
+calls :func:`todokede.registry.git.filing.file_entry` (the code of ``todokede file``) in a
 worker; a refusal then keeps the dialog and everything typed. What the filing
 did before it was refused (a filing a crash interrupted, finished: the
 error's ``__notes__``) is said above the refusal, as ``todokede file`` says it.
@@ -28,17 +28,17 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
-from registry.diff_lines import changed_labels
-from registry.display import visible
-from registry.draft import date_reading, read_date
-from registry.errors import RegisterError
-from registry.filing import Filed, FilingDraft
-from registry.history import KIND_WORDS
-from registry.model import FilingKind
-from registry.wareki import WarekiError, format_short, format_wareki
-from tui.dialogs.confirm import ConfirmDialog
-from tui.plain import literal, outside
-from tui.widgets.form_fields import FormInput
+from todokede.registry.git.filing import Filed, FilingDraft
+from todokede.registry.git.history import KIND_WORDS
+from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.model import FilingKind
+from todokede.registry.schema.wareki import WarekiError, format_short, format_wareki
+from todokede.registry.views.diff_lines import changed_labels
+from todokede.registry.views.display import visible
+from todokede.registry.views.draft import date_reading, read_date
+from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.plain import literal, outside
+from todokede.tui.widgets.form_fields import FormInput
 
 KINDS: Final[tuple[FilingKind, ...]] = ("start", "change", "abolish")
 KIND_BUTTON_LABELS: Final[dict[str, str]] = {"start": "開始", "change": "変更", "abolish": "廃止"}
@@ -339,7 +339,7 @@ class FilingDialog(ModalScreen[Filed | None]):
                 yield Button("やめる (esc)", id="filing-cancel", compact=True)
 
     def on_mount(self) -> None:
-        from registry.author import default_author
+        from todokede.registry.git.author import default_author
 
         self.app.clear_notifications()  # no toast over the dialog's buttons
         start = default_author(self.root)
@@ -429,7 +429,7 @@ class FilingDialog(ModalScreen[Filed | None]):
         self._show_author_note()
 
     def _show_author_note(self) -> None:
-        from registry.author import author_problem
+        from todokede.registry.git.author import author_problem
 
         note = self.query_one("#filing-author-note", Static)
         problem = author_problem(self.author)
@@ -507,7 +507,7 @@ class FilingDialog(ModalScreen[Filed | None]):
 
     @work(thread=True, exclusive=True, group="draft-filing", exit_on_error=False)
     def _draft(self, generation: int, kind: FilingKind, day: date, review: bool) -> None:
-        from registry.filing import draft_filing
+        from todokede.registry.git.filing import draft_filing
 
         result: FilingDraft | str
         try:
@@ -547,7 +547,7 @@ class FilingDialog(ModalScreen[Filed | None]):
             self.query_one("#filing-date", Input).focus()
             self.app.bell()
             return
-        from registry.author import author_problem
+        from todokede.registry.git.author import author_problem
 
         if problem := author_problem(self.author):
             self._show_author_note()
@@ -586,8 +586,8 @@ class FilingDialog(ModalScreen[Filed | None]):
     def _commit(
         self, kind: FilingKind, day: date, summary: str | None, review: bool, author: str
     ) -> None:
-        from registry.author import remember_author
-        from registry.filing import file_entry
+        from todokede.registry.git.author import remember_author
+        from todokede.registry.git.filing import file_entry
 
         result: Filed | str
         notes: tuple[str, ...] = ()

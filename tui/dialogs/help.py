@@ -15,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from tui.widgets.marks import LEGEND
+from todokede.tui.widgets.marks import LEGEND
 
 
 @dataclass(frozen=True)

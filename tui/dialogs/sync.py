@@ -1,6 +1,6 @@
 """Sync (s): fetch, rebase the local filings, push — with a clear result.
 
-:func:`registry.sync.sync_register` runs in a worker while the dialog shows a
+:func:`todokede.registry.git.sync.sync_register` runs in a worker while the dialog shows a
 loading indicator and the seconds gone by. The result is one of: 取得 N件・
 送信 N件, 最新です, a conflict naming the processes (nothing local is lost),
 or a refusal in one line. What the sync did first (a filing a crash
@@ -25,10 +25,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, LoadingIndicator, Static
 
-from registry.display import visible
-from registry.errors import RegisterError
-from registry.sync import SyncConflict, SyncResult
-from tui.plain import outside
+from todokede.registry.git.sync import SyncConflict, SyncResult
+from todokede.registry.schema.errors import RegisterError
+from todokede.registry.views.display import visible
+from todokede.tui.plain import outside
 
 
 def notes_view(notes: Sequence[str]) -> list[Text]:
@@ -160,7 +160,7 @@ class SyncDialog(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync(self) -> None:
-        from registry.sync import sync_register
+        from todokede.registry.git.sync import sync_register
 
         outcome: SyncResult | SyncConflict | str
         notes: tuple[str, ...] = ()

@@ -1,6 +1,6 @@
 """The form that edits a process (e) or creates one (n): every field, errors beside it.
 
-Saving checks the draft with the register's own rules (:func:`registry.draft.check_draft`):
+Saving checks the draft with the register's own rules (:func:`todokede.registry.views.draft.check_draft`):
 errors block and stay beside their fields with everything typed kept; warnings
 (an item not in the catalog, not yet filed) are shown and do not block. A
 valid draft is written with comments and layout kept, atomically. Leaving with
@@ -22,9 +22,12 @@ from textual.screen import Screen
 from textual.validation import Function, ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TextArea
 
-from registry.diff import FIELD_LABELS as ENTRY_FIELD_LABELS
-from registry.display import visible
-from registry.draft import (
+from todokede.registry.files.store import EntryFile
+from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.problems import Violation
+from todokede.registry.views.diff import FIELD_LABELS as ENTRY_FIELD_LABELS
+from todokede.registry.views.display import visible
+from todokede.registry.views.draft import (
     LIST_FIELDS,
     ROW_FIELDS,
     ChangedOnDisk,
@@ -38,14 +41,11 @@ from registry.draft import (
     reread,
     save_draft,
 )
-from registry.errors import RegisterError
-from registry.overview import RegisterOverview
-from registry.problems import Violation
-from registry.store import EntryFile
-from tui.dialogs.confirm import ConfirmDialog
-from tui.plain import literal, outside, shown
-from tui.widgets.entry_detail import filings_view
-from tui.widgets.form_fields import (
+from todokede.registry.views.overview import RegisterOverview
+from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.plain import literal, outside, shown
+from todokede.tui.widgets.entry_detail import filings_view
+from todokede.tui.widgets.form_fields import (
     COLUMN_LABELS,
     FieldBox,
     FieldMessage,
@@ -55,7 +55,7 @@ from tui.widgets.form_fields import (
     RowsEditor,
 )
 
-#: The entry's field labels (one table, registry.diff), the id's, and the form's
+#: The entry's field labels (one table, todokede.registry.views.diff), the id's, and the form's
 #: fuller heading of the provisions (what a [[provisions]] table records).
 FIELD_LABELS: dict[str, str] = {
     "id": "業務ID",
@@ -528,7 +528,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             self.dismiss(None)
 
     def action_pick_items(self) -> None:
-        from tui.dialogs.catalog_picker import CatalogPicker
+        from todokede.tui.dialogs.catalog_picker import CatalogPicker
 
         area = self.query_one("#input-record_items", LinesArea)
         self.app.push_screen(

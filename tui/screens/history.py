@@ -1,8 +1,8 @@
 """The history of one process (h): its commits, each commit's field-level and raw diff.
 
-The commits are read by :func:`registry.history.entry_history` in a worker
+The commits are read by :func:`todokede.registry.git.history.entry_history` in a worker
 (the list shows a loading indicator meanwhile). The highlighted commit's
-changes are shown below the list in Japanese (:mod:`registry.diff_lines`),
+changes are shown below the list in Japanese (:mod:`todokede.registry.views.diff_lines`),
 then the raw TOML diff in colour. Enter goes to the diff, escape comes back
 and, from the list, closes the screen. What comes from git (authors, messages,
 old versions of the file) is shown with hidden characters as marks.
@@ -25,14 +25,14 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from registry.diff_lines import changed_labels, diff_lines, grouped
-from registry.display import visible
-from registry.errors import RegisterError
-from registry.history import HistoryItem, LogItem
-from registry.wareki import format_wareki
-from tui.plain import literal, outside
-from tui.widgets.history_view import KIND_STYLES
-from tui.widgets.tables import one_line, rest_width
+from todokede.registry.git.history import HistoryItem, LogItem
+from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.wareki import format_wareki
+from todokede.registry.views.diff_lines import changed_labels, diff_lines, grouped
+from todokede.registry.views.display import visible
+from todokede.tui.plain import literal, outside
+from todokede.tui.widgets.history_view import KIND_STYLES
+from todokede.tui.widgets.tables import one_line, rest_width
 
 SIGN_STYLES: Final[dict[str, str]] = {"+": "green", "-": "red", "~": "yellow"}
 #: Cells of the date, kind, review and author columns (平成28年12月22日 is 16 cells).
@@ -197,7 +197,7 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history-screen", exit_on_error=False)
     def _read(self) -> None:
-        from registry.history import entry_history
+        from todokede.registry.git.history import entry_history
 
         result: list[HistoryItem] | str
         try:

@@ -26,17 +26,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, Tree
 
-from registry.errors import RegisterError
-from registry.model import FilingKind
-from registry.overview import RegisterOverview
-from registry.search import SearchResult
-from registry.store import EntryFile
-from registry.wareki import format_wareki
-from tui.plain import literal, outside, shown
-from tui.widgets.entry_detail import TAB_KEYS, EntryDetail
-from tui.widgets.marks import legend_text
-from tui.widgets.register_header import RegisterHeader
-from tui.widgets.register_tree import (
+from todokede.registry.files.store import EntryFile
+from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.model import FilingKind
+from todokede.registry.schema.wareki import format_wareki
+from todokede.registry.views.overview import RegisterOverview
+from todokede.registry.views.search import SearchResult
+from todokede.tui.plain import literal, outside, shown
+from todokede.tui.widgets.entry_detail import TAB_KEYS, EntryDetail
+from todokede.tui.widgets.marks import legend_text
+from todokede.tui.widgets.register_header import RegisterHeader
+from todokede.tui.widgets.register_tree import (
     DepartmentData,
     EntryData,
     ProblemFileData,
@@ -45,8 +45,8 @@ from tui.widgets.register_tree import (
 )
 
 if TYPE_CHECKING:
-    from registry.filing import Filed
-    from tui.screens.entry_form import EntrySaved
+    from todokede.registry.git.filing import Filed
+    from todokede.tui.screens.entry_form import EntrySaved
 
 
 #: The actions that need a highlighted process, as a refusal names them.
@@ -375,8 +375,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="entry-history", exit_on_error=False)
     def _load_history(self, entry_id: str) -> None:
-        from registry.history import entry_history
-        from tui.widgets.history_view import history_view
+        from todokede.registry.git.history import entry_history
+        from todokede.tui.widgets.history_view import history_view
 
         content: RenderableType
         try:
@@ -450,7 +450,7 @@ class MainScreen(Screen[None]):
         return True
 
     def action_edit_entry(self) -> None:
-        from tui.screens.entry_form import EntryFormScreen
+        from todokede.tui.screens.entry_form import EntryFormScreen
 
         item = self.current_entry()
         if self.overview is None or item is None:
@@ -459,7 +459,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(EntryFormScreen(self.overview, item), self.entry_saved)
 
     def action_new_entry(self) -> None:
-        from tui.screens.entry_form import EntryFormScreen
+        from todokede.tui.screens.entry_form import EntryFormScreen
 
         if self.overview is None:
             return
@@ -544,7 +544,7 @@ class MainScreen(Screen[None]):
     ) -> bool:
         """Open the filing dialog for a process; the kind defaults from its filings
         (開始 when it was never filed, else 変更)."""
-        from tui.dialogs.filing import FilingDialog
+        from todokede.tui.dialogs.filing import FilingDialog
 
         item = self.overview.get(entry_id) if self.overview is not None else None
         if item is None:
@@ -612,7 +612,7 @@ class MainScreen(Screen[None]):
 
     def action_abolish_entry(self) -> None:
         """Ask first, naming the process; then the filing dialog preset to 廃止."""
-        from tui.dialogs.confirm import ConfirmDialog
+        from todokede.tui.dialogs.confirm import ConfirmDialog
 
         item = self.current_entry()
         if item is None:
@@ -640,7 +640,7 @@ class MainScreen(Screen[None]):
         )
 
     def action_entry_history(self) -> None:
-        from tui.screens.history import HistoryScreen
+        from todokede.tui.screens.history import HistoryScreen
 
         item = self.current_entry()
         if item is None:
@@ -655,13 +655,13 @@ class MainScreen(Screen[None]):
     # -- the register as a whole --------------------------------------------------
 
     def action_report(self) -> None:
-        from tui.screens.report import ReportScreen
+        from todokede.tui.screens.report import ReportScreen
 
         if self.overview is not None:
             self.app.push_screen(ReportScreen(self.overview.register, self.as_of))
 
     def action_reminders(self) -> None:
-        from tui.screens.reminders import RemindersScreen
+        from todokede.tui.screens.reminders import RemindersScreen
 
         if self.overview is not None:
             self.app.push_screen(
@@ -675,7 +675,7 @@ class MainScreen(Screen[None]):
             )
 
     def action_sync(self) -> None:
-        from tui.dialogs.sync import SyncDialog
+        from todokede.tui.dialogs.sync import SyncDialog
 
         self.app.push_screen(SyncDialog(self.root), self._synced)
 

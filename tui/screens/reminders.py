@@ -1,6 +1,6 @@
 """Review reminders (m): processes whose review is overdue or due soon on the app's day.
 
-Built by :func:`reports.reminders.build_reminders` in a worker. Two lists, each
+Built by :func:`todokede.reports.reminders.build_reminders` in a worker. Two lists, each
 soonest due first: 業務の名称, 担当課, 基準の届出, 期限 (和暦) and あとN日 /
 N日超過. Enter on a process closes the screen and shows that process on the
 main screen; escape closes it.
@@ -20,12 +20,12 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from registry.review import Reminder
-from registry.store import Register
-from registry.wareki import format_short, format_wareki
-from reports.reminders import RemindersReport, basis_label, build_reminders, distance_label
-from tui.plain import literal, outside
-from tui.widgets.tables import folded, rest_width
+from todokede.registry.files.store import Register
+from todokede.registry.schema.wareki import format_short, format_wareki
+from todokede.registry.views.review import Reminder
+from todokede.reports.reminders import RemindersReport, basis_label, build_reminders, distance_label
+from todokede.tui.plain import literal, outside
+from todokede.tui.widgets.tables import folded, rest_width
 
 #: From this table width on, dates are written in full and basis filings on one line.
 WIDE: Final = 110

@@ -1,11 +1,11 @@
 """The council report (r): a period in 和暦 or ISO, a live preview, export to a file.
 
 The period defaults to 1 January of the app's day to that day
-(:func:`reports.council.default_period`). Every change of the dates is
+(:func:`todokede.reports.council.default_period`). Every change of the dates is
 previewed after a short pause, built in a worker by
-:func:`reports.council.build_council_report`. Export renders the report with
-:func:`reports.output.render` and writes it atomically with
-:func:`reports.output.write_output`; the default file name names the period
+:func:`todokede.reports.council.build_council_report`. Export renders the report with
+:func:`todokede.reports.output.render` and writes it atomically with
+:func:`todokede.reports.output.write_output`; the default file name names the period
 (``業務届出報告書_R8.1.1-R8.11.27.md``) and a relative path is taken from the
 folder todokede was started in. A wrong date, or a period that ends before it
 starts, is said beside the field and nothing is written.
@@ -29,10 +29,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from registry.draft import read_date
-from registry.store import Register
-from registry.wareki import WarekiError, format_short, format_wareki
-from reports.council import (
+from todokede.registry.files.store import Register
+from todokede.registry.schema.wareki import WarekiError, format_short, format_wareki
+from todokede.registry.views.draft import read_date
+from todokede.reports.council import (
     COUNCIL_TITLE,
     CouncilReport,
     PeriodError,
@@ -40,9 +40,9 @@ from reports.council import (
     default_period,
     report_file_name,
 )
-from reports.output import SUFFIX_FORMATS
-from tui.dialogs.confirm import ConfirmDialog
-from tui.plain import literal, outside, shown
+from todokede.reports.output import SUFFIX_FORMATS
+from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.plain import literal, outside, shown
 
 #: The formats offered, as the Select lists them.
 FORMATS: Final = (
@@ -446,7 +446,7 @@ class ReportScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="report-export", exit_on_error=False)
     def _export(self, path: Path, start: date, end: date, fmt: str) -> None:
-        from reports.output import render, write_output
+        from todokede.reports.output import render, write_output
 
         failure: str | None = None
         try:

@@ -2,7 +2,7 @@
 
 Every tab is a rich renderable in a scrolling ``Static``: rich measures
 double-width characters, so Japanese columns line up at any width. Every text
-of the entry is a ``Text`` (:mod:`tui.plain`), never a ``str`` that rich would
+of the entry is a ``Text`` (:mod:`todokede.tui.plain`), never a ``str`` that rich would
 read as markup.
 """
 
@@ -21,15 +21,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Static, TabbedContent, TabPane
 
-from registry.catalog import CATEGORIES, Catalog
-from registry.model import KIND_LABELS, Entry, RegistryConfig
-from registry.overview import EntryMarks
-from registry.problems import Problem
-from registry.review import review_of
-from registry.store import EntryFile
-from registry.wareki import format_wareki
-from tui.plain import literal, outside
-from tui.widgets.marks import ABOLISHED, DUE_SOON, MY_NUMBER, OVERDUE, SENSITIVE, UNFILED
+from todokede.registry.files.store import EntryFile
+from todokede.registry.schema.catalog import CATEGORIES, Catalog
+from todokede.registry.schema.model import KIND_LABELS, Entry, RegistryConfig
+from todokede.registry.schema.problems import Problem
+from todokede.registry.schema.wareki import format_wareki
+from todokede.registry.views.overview import EntryMarks
+from todokede.registry.views.review import review_of
+from todokede.tui.plain import literal, outside
+from todokede.tui.widgets.marks import ABOLISHED, DUE_SOON, MY_NUMBER, OVERDUE, SENSITIVE, UNFILED
 
 NONE = Text("なし", "dim")
 UNFILED_CHANGES = "保存済み・未届出の変更があります"

@@ -2,7 +2,7 @@
 the record-item editor, date inputs and editable rows (委託・結合・提供).
 
 Widgets only collect text and show messages; turning text into entry data and
-checking it is :mod:`registry.draft`'s job.
+checking it is :mod:`todokede.registry.views.draft`'s job.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from registry.catalog import Catalog
-from registry.display import visible
-from registry.draft import (
+from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.problems import Severity
+from todokede.registry.schema.wareki import WarekiError
+from todokede.registry.views.display import visible
+from todokede.registry.views.draft import (
     DATE_COLUMNS,
     ROW_TYPES,
     Row,
@@ -33,11 +35,9 @@ from registry.draft import (
     row_columns,
     split_lines,
 )
-from registry.problems import Severity
-from registry.wareki import WarekiError
-from tui.widgets.marks import MY_NUMBER, SENSITIVE
+from todokede.tui.widgets.marks import MY_NUMBER, SENSITIVE
 
-#: Column labels of the row lists, in the order of :func:`registry.draft.row_columns`.
+#: Column labels of the row lists, in the order of :func:`todokede.registry.views.draft.row_columns`.
 COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
     "outsourcing": {"contractor": "委託先", "scope": "委託の内容", "since": "開始日"},
     "connections": {"partner": "結合先", "purpose": "目的", "since": "開始日"},

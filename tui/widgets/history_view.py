@@ -2,9 +2,9 @@
 
 Each commit shows its date in 和暦, its kind (開始・変更・廃止, or その他 for a
 commit that is not a filing), who made it, the summary and which fields
-changed. The history screen (h, :mod:`tui.screens.history`) shows each commit's
+changed. The history screen (h, :mod:`todokede.tui.screens.history`) shows each commit's
 field-level and raw diffs. What comes from git (authors, messages, old versions
-of the file) is shown with hidden characters as marks (:func:`tui.plain.outside`).
+of the file) is shown with hidden characters as marks (:func:`todokede.tui.plain.outside`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from registry.display import visible
-from registry.wareki import format_wareki
-from tui.plain import outside
+from todokede.registry.schema.wareki import format_wareki
+from todokede.registry.views.display import visible
+from todokede.tui.plain import outside
 
 if TYPE_CHECKING:
-    from registry.history import HistoryItem
+    from todokede.registry.git.history import HistoryItem
 
 KIND_STYLES = {"start": "bold green", "change": "bold cyan", "abolish": "bold red"}
 

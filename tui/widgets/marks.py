@@ -6,7 +6,7 @@ from typing import Final
 
 from rich.text import Text
 
-from registry.overview import EntryMarks
+from todokede.registry.views.overview import EntryMarks
 
 #: (mark, style, meaning): each mark is one double-width character.
 OVERDUE: Final = ("期", "bold #ffffff on #b3261e", "見直し期限切れ")

@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from registry.overview import RegisterCounts
-from tui.plain import literal, outside
+from todokede.registry.views.overview import RegisterCounts
+from todokede.tui.plain import literal, outside
 
 
 def counts_text(counts: RegisterCounts) -> Text:

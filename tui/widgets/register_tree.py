@@ -19,12 +19,12 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from registry.overview import RegisterOverview
-from registry.search import SearchResult, fold_text
-from registry.store import EntryFile
-from tui.plain import literal, outside
-from tui.widgets.entry_detail import TAB_KEYS
-from tui.widgets.marks import entry_label
+from todokede.registry.files.store import EntryFile
+from todokede.registry.views.overview import RegisterOverview
+from todokede.registry.views.search import SearchResult, fold_text
+from todokede.tui.plain import literal, outside
+from todokede.tui.widgets.entry_detail import TAB_KEYS
+from todokede.tui.widgets.marks import entry_label
 
 #: Show every department open when no more processes than this are listed.
 AUTO_EXPAND_LIMIT: Final = 300

@@ -1,0 +1,1 @@
+"""The register on disk: finding, reading in bulk, locating lines, editing with tomlkit."""

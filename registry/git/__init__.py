@@ -1,0 +1,1 @@
+"""History and sharing: the repository, revisions, log, filing, lock and sync."""

@@ -1,0 +1,1 @@
+"""What readers see: diffs, drafts, overview, search, the review clock, display."""

@@ -1,0 +1,423 @@
+"""An entry as a form edits it: the text typed, turned into checked entry data.
+
+A :class:`EntryDraft` holds what the user typed, exactly (lists one item per
+line, dates as written: ISO or 和暦). :func:`check_draft` turns it into entry
+data, validates it with the register's rules and returns every violation
+located *in the draft* — ``("record_items", 3)`` is the fourth line the user
+typed, blank lines included — so a form can show each message beside its
+field. Filings are never edited here: they are the legal record and are copied
+from the entry as it is on disk.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+from todokede.registry.files.filenotes import NOT_FILED_NOTE
+from todokede.registry.files.pending import common_git_dir, git_dir_of
+from todokede.registry.files.store import EntryFile, RegisterError, entry_path
+from todokede.registry.files.tomledit import save_entry
+from todokede.registry.files.tomlread import TomlProblem, parse_toml
+from todokede.registry.git.locking import lock_timeout, repository_lock
+from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.model import Entry, RegistryConfig, entry_id_problem
+from todokede.registry.schema.problems import Loc, Violation
+from todokede.registry.schema.rules import check_entry_data
+from todokede.registry.schema.wareki import WarekiError, format_wareki, parse_date
+
+LIST_FIELDS: Final = ("legal_basis", "subjects", "record_items", "sources", "collection_methods")
+TEXT_FIELDS: Final = ("name", "department", "section", "purpose", "retention")
+ROW_FIELDS: Final = ("outsourcing", "connections", "provisions")
+
+
+@dataclass
+class OutsourcingRow:
+    """委託: one contractor as typed."""
+
+    contractor: str = ""
+    scope: str = ""
+    since: str = ""
+
+
+@dataclass
+class ConnectionRow:
+    """外部結合: one online link as typed."""
+
+    partner: str = ""
+    purpose: str = ""
+    since: str = ""
+
+
+@dataclass
+class ProvisionRow:
+    """目的外利用・外部提供: one recipient as typed."""
+
+    recipient: str = ""
+    basis: str = ""
+
+
+Row = OutsourcingRow | ConnectionRow | ProvisionRow
+ROW_TYPES: Final[dict[str, type[Row]]] = {
+    "outsourcing": OutsourcingRow,
+    "connections": ConnectionRow,
+    "provisions": ProvisionRow,
+}
+#: Row columns that hold a date (written as ISO or 和暦).
+DATE_COLUMNS: Final = frozenset({"since"})
+
+
+def row_columns(kind: str) -> tuple[str, ...]:
+    """The column names of a row list, in the form's order."""
+    return tuple(f.name for f in fields(ROW_TYPES[kind]))
+
+
+def _row_is_blank(row: Row) -> bool:
+    return all(not str(getattr(row, name)).strip() for name in row_columns_of(row))
+
+
+def row_columns_of(row: Row) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(row))
+
+
+def _date_text(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+@dataclass
+class EntryDraft:
+    """An entry's fields as typed in a form."""
+
+    name: str = ""
+    department: str = ""
+    section: str = ""
+    purpose: str = ""
+    legal_basis: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    record_items: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    collection_methods: list[str] = field(default_factory=list)
+    computer_processing: bool = True
+    retention: str = ""
+    outsourcing: list[OutsourcingRow] = field(default_factory=list)
+    connections: list[ConnectionRow] = field(default_factory=list)
+    provisions: list[ProvisionRow] = field(default_factory=list)
+
+    @classmethod
+    def from_entry(cls, entry: Entry) -> EntryDraft:
+        """The draft a form starts from when editing ``entry``."""
+        return cls(
+            name=entry.name,
+            department=entry.department,
+            section=entry.section,
+            purpose=entry.purpose,
+            legal_basis=list(entry.legal_basis),
+            subjects=list(entry.subjects),
+            record_items=list(entry.record_items),
+            sources=list(entry.sources),
+            collection_methods=list(entry.collection_methods),
+            computer_processing=entry.computer_processing,
+            retention=entry.retention,
+            outsourcing=[
+                OutsourcingRow(o.contractor, o.scope, _date_text(o.since))
+                for o in entry.outsourcing
+            ],
+            connections=[
+                ConnectionRow(c.partner, c.purpose, _date_text(c.since)) for c in entry.connections
+            ],
+            provisions=[ProvisionRow(p.recipient, p.basis) for p in entry.provisions],
+        )
+
+    def normalized(self) -> EntryDraft:
+        """The draft as it would be saved: stripped, without blank lines or rows.
+
+        Two drafts that normalise alike save the same file, so a form compares
+        normalised drafts to know whether anything was really edited.
+        """
+        changes: dict[str, Any] = {name: getattr(self, name).strip() for name in TEXT_FIELDS}
+        for name in LIST_FIELDS:
+            changes[name] = [v.strip() for v in getattr(self, name) if v.strip()]
+        for name in ROW_FIELDS:
+            changes[name] = [
+                replace(row, **{c: str(getattr(row, c)).strip() for c in row_columns_of(row)})
+                for row in getattr(self, name)
+                if not _row_is_blank(row)
+            ]
+        return replace(self, **changes)
+
+
+def split_lines(text: str) -> list[str]:
+    """A text area's lines, one item each; trailing blank lines dropped."""
+    lines = text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def join_lines(items: list[str]) -> str:
+    return "\n".join(items)
+
+
+def read_date(text: str) -> date | None:
+    """A typed date (ISO or 和暦), None when blank; WarekiError when unreadable."""
+    if not text.strip():
+        return None
+    return parse_date(text)
+
+
+def date_reading(text: str) -> str:
+    """How a typed date reads: ``平成22年4月1日（2010-04-01）``; empty when blank.
+
+    Raises WarekiError for a date that cannot be read.
+    """
+    day = read_date(text)
+    if day is None:
+        return ""
+    return f"{format_wareki(day)}（{day.isoformat()}）"
+
+
+@dataclass(frozen=True)
+class DraftCheck:
+    """The result of checking a draft: the entry to save, or why not."""
+
+    entry: Entry | None
+    violations: list[Violation]
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return self.entry is not None and not self.errors
+
+
+@dataclass
+class _Built:
+    data: dict[str, Any]
+    violations: list[Violation]
+    positions: dict[str, list[int]]
+
+
+def _build(draft: EntryDraft, base: Entry | None) -> _Built:
+    data: dict[str, Any] = {name: getattr(draft, name).strip() for name in TEXT_FIELDS}
+    violations: list[Violation] = []
+    positions: dict[str, list[int]] = {}
+    for name in LIST_FIELDS:
+        kept = [(i, v.strip()) for i, v in enumerate(getattr(draft, name)) if v.strip()]
+        positions[name] = [i for i, _ in kept]
+        data[name] = [v for _, v in kept]
+    data["computer_processing"] = draft.computer_processing
+    for name in ROW_FIELDS:
+        rows: list[dict[str, Any]] = []
+        positions[name] = []
+        for index, row in enumerate(getattr(draft, name)):
+            if _row_is_blank(row):
+                continue
+            positions[name].append(index)
+            values: dict[str, Any] = {}
+            for column in row_columns_of(row):
+                text = str(getattr(row, column)).strip()
+                if column in DATE_COLUMNS:
+                    try:
+                        day = read_date(text)
+                    except WarekiError as error:
+                        violations.append(Violation((name, index, column), str(error)))
+                        continue
+                    if day is not None:
+                        values[column] = day
+                else:
+                    values[column] = text
+            rows.append(values)
+        data[name] = rows
+    data["status"] = base.status if base is not None else "active"
+    data["filings"] = (
+        [f.model_dump(mode="python") for f in base.filings] if base is not None else []
+    )
+    return _Built(data, violations, positions)
+
+
+def _in_draft(loc: Loc, positions: dict[str, list[int]]) -> Loc:
+    """A location in the built data moved to the line or row the user typed."""
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        kept = positions.get(loc[0])
+        if kept is not None and 0 <= loc[1] < len(kept):
+            return (loc[0], kept[loc[1]], *loc[2:])
+    return loc
+
+
+def check_draft(
+    draft: EntryDraft,
+    base: Entry | None,
+    config: RegistryConfig | None,
+    catalog: Catalog | None = None,
+) -> DraftCheck:
+    """Check a draft with every rule; violations are located in the draft.
+
+    ``base`` is the entry as on disk (None for a new one): its status and
+    filings are kept as they are.
+    """
+    built = _build(draft, base)
+    entry, found = check_entry_data(built.data, config, catalog)
+    violations = [*built.violations]
+    violations.extend(
+        Violation(_in_draft(v.loc, built.positions), v.message, v.severity) for v in found
+    )
+    violations.sort(key=lambda v: _order(v.loc))
+    if built.violations or any(v.severity == "error" for v in violations):
+        return DraftCheck(None, violations)
+    return DraftCheck(entry, violations)
+
+
+_FIELD_ORDER: Final = {
+    name: index
+    for index, name in enumerate(
+        (
+            "name",
+            "department",
+            "section",
+            "purpose",
+            *LIST_FIELDS,
+            "computer_processing",
+            "retention",
+            "status",
+            *ROW_FIELDS,
+            "filings",
+        )
+    )
+}
+
+
+def _order(loc: Loc) -> tuple[int, tuple[int, ...]]:
+    head = loc[0] if loc and isinstance(loc[0], str) else ""
+    rest = tuple(part for part in loc[1:] if isinstance(part, int))
+    return (_FIELD_ORDER.get(head, len(_FIELD_ORDER)), rest)
+
+
+def new_id_problem(root: Path, entry_id: str) -> str | None:
+    """Why ``entry_id`` cannot name a new entry (invalid or taken), or None."""
+    if not entry_id:
+        return "業務ID を入力してください（例: kazei-kojin-juminzei）"
+    if problem := entry_id_problem(entry_id):
+        return problem
+    try:
+        path = entry_path(root, entry_id)
+    except RegisterError as error:  # entries/ or the file is a symbolic link
+        return str(error)
+    if path.exists():
+        return f"業務ID「{entry_id}」は既に使われています"
+    return None
+
+
+class ChangedOnDisk(RegisterError):
+    """The entry file is no longer what the form read: saving would overwrite it."""
+
+
+#: The longest a save waits for a filing or sync of the same repository to end
+#: (the TUI waits with it; filings take milliseconds, a sync's push seconds).
+SAVE_LOCK_WAIT: Final = 3.0
+
+
+def save_draft(
+    root: Path,
+    entry_id: str,
+    entry: Entry,
+    *,
+    new: bool,
+    expected_text: str | None = None,
+) -> bool:
+    """Write a checked entry; a new one refuses an existing file.
+
+    In a git repository the write holds the lock that filings and syncs take,
+    so none of them rewrites the file in between. With ``expected_text`` the
+    file must still say that (ChangedOnDisk otherwise), compared under the lock.
+    Returns False when the file already said the same (nothing written).
+    """
+    path = entry_path(root, entry_id)
+    git_dir = git_dir_of(root)
+    lock = (
+        repository_lock(common_git_dir(git_dir), min(lock_timeout(), SAVE_LOCK_WAIT))
+        if git_dir is not None
+        else nullcontext()
+    )
+    with lock:
+        if new:
+            if path.exists():
+                raise RegisterError(f"業務ID「{entry_id}」は既に使われています")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            header = (
+                f"{entry.department} {entry.name}",
+                NOT_FILED_NOTE,
+            )
+            return save_entry(path, entry, header)
+        if not path.is_file():
+            raise RegisterError(f"エントリ「{entry_id}」のファイルがありません: {path.name}")
+        text = _text_of(path)
+        if expected_text is not None and text != expected_text:
+            raise ChangedOnDisk(f"{path.name} はこの画面を開いた後に変更されています")
+        return save_entry(path, _with_filings_on_disk(entry, text))
+
+
+def _text_of(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _entry_in(text: str | None) -> Entry | None:
+    """The entry ``text`` holds when it is one (problems aside), else None."""
+    if text is None:
+        return None
+    try:
+        data = parse_toml(text)
+    except TomlProblem:
+        return None
+    entry, _ = check_entry_data(data, None, None)
+    return entry
+
+
+def _with_filings_on_disk(entry: Entry, text: str | None) -> Entry:
+    """``entry`` with the status and filings the file holds now: a filing made
+    since the form read the entry (in another terminal) is the legal record and
+    stays, whatever base the form started from."""
+    disk = _entry_in(text)
+    if disk is None or (disk.status, disk.filings) == (entry.status, entry.filings):
+        return entry
+    return entry.model_copy(update={"status": disk.status, "filings": disk.filings})
+
+
+def reread(item: EntryFile, config: RegistryConfig | None, catalog: Catalog) -> EditStart:
+    """The entry as its file says it now, and that text, for a form to start from.
+
+    The register may have been loaded long before (a filing or an edit in
+    another terminal since): the form shows, and later compares with, one
+    reading of the file. A file that no longer holds a valid entry leaves the
+    loaded one (the save then asks before overwriting).
+    """
+    text = _text_of(item.path)
+    if text is None:
+        return EditStart(item, None)
+    try:
+        data = parse_toml(text)
+    except TomlProblem:
+        return EditStart(item, text)
+    entry, violations = check_entry_data(data, config, catalog)
+    if entry is None or any(v.severity == "error" for v in violations):
+        return EditStart(item, text)
+    return EditStart(EntryFile(item.id, item.path, entry), text)
+
+
+@dataclass(frozen=True)
+class EditStart:
+    """What a form edits: the entry, and the file's text it was read from."""
+
+    item: EntryFile
+    text: str | None

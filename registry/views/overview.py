@@ -1,0 +1,262 @@
+"""What a reader of the register sees at a glance: marks per process, counts.
+
+A process is marked when it is abolished, when it holds 個人番号 (特定個人情報)
+or 要配慮個人情報, when its review is overdue or due soon on a given day, and
+when it is saved but not filed (never filed, or its file changed since its
+last filing: asked of git once per load, :mod:`todokede.registry.git.unfiled`). The
+register's counts (届出中・廃止・期限切れ・期限間近・未届出, errors, warnings)
+come from the same marks, pure functions of the loaded register, ``as_of`` and
+that answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from todokede.registry.files.store import (
+    ENTRIES_DIR,
+    EntryFile,
+    Register,
+    check_entry_file,
+    entry_path,
+    load_register,
+)
+from todokede.registry.git.unfiled import changed_since_filing
+from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.model import Entry, RegistryConfig
+from todokede.registry.schema.problems import Problem
+from todokede.registry.views.review import ReviewState, review_of
+from todokede.registry.views.search import SearchIndex, SearchResult
+
+
+@dataclass(frozen=True)
+class EntryMarks:
+    """The marks of one process: status, special items and review clock."""
+
+    abolished: bool
+    my_number: bool
+    sensitive: bool
+    review: ReviewState | None
+    """``overdue``, ``due_soon`` or ``ok``; None when the process never reminds."""
+    changed: bool = False
+    """Its file holds a change saved since its last filing, not yet filed."""
+    never_filed: bool = False
+    """No filing yet (not even a start)."""
+
+    @property
+    def unfiled(self) -> bool:
+        """Saved but not filed: a change since the last filing, or no filing at all."""
+        return self.changed or self.never_filed
+
+    @property
+    def overdue(self) -> bool:
+        return self.review == "overdue"
+
+    @property
+    def due_soon(self) -> bool:
+        return self.review == "due_soon"
+
+
+def entry_marks(
+    entry: Entry,
+    config: RegistryConfig,
+    catalog: Catalog,
+    as_of: date,
+    changed: bool = False,
+) -> EntryMarks:
+    """The marks of an entry on the day ``as_of``; ``changed``: its file differs
+    from its last filing (:mod:`todokede.registry.git.unfiled`)."""
+    review = review_of(entry, config, as_of)
+    my_number = sensitive = False
+    for item in entry.record_items:
+        known = catalog.lookup(item)
+        if known is not None:
+            my_number = my_number or known.my_number
+            sensitive = sensitive or known.sensitive
+    return EntryMarks(
+        abolished=entry.is_abolished,
+        my_number=my_number,
+        sensitive=sensitive,
+        review=review.state if review is not None else None,
+        changed=changed,
+        never_filed=not entry.filings,
+    )
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    """How many processes are on file, abolished, overdue and due soon."""
+
+    active: int
+    abolished: int
+    overdue: int
+    due_soon: int
+    my_number: int
+    sensitive: int
+    errors: int
+    warnings: int
+    invalid_files: int
+    unfiled: int = 0
+    """Processes saved but not filed (a change since the last filing, or none yet)."""
+
+
+def register_marks(
+    entries: Iterable[EntryFile],
+    config: RegistryConfig,
+    catalog: Catalog,
+    as_of: date,
+    changed: Collection[str] = (),
+) -> dict[str, EntryMarks]:
+    """Marks of every entry, by id; ``changed``: ids saved since their last filing."""
+    return {
+        item.id: entry_marks(item.entry, config, catalog, as_of, item.id in changed)
+        for item in entries
+    }
+
+
+def register_counts(register: Register, marks: dict[str, EntryMarks]) -> RegisterCounts:
+    """The counts shown in the register's header."""
+    values = [marks[entry_id] for entry_id in register.entries if entry_id in marks]
+    return RegisterCounts(
+        active=sum(not m.abolished for m in values),
+        abolished=sum(m.abolished for m in values),
+        overdue=sum(m.overdue for m in values),
+        due_soon=sum(m.due_soon for m in values),
+        my_number=sum(m.my_number and not m.abolished for m in values),
+        sensitive=sum(m.sensitive and not m.abolished for m in values),
+        errors=len(register.errors),
+        warnings=len(register.warnings),
+        invalid_files=len(register.invalid),
+        unfiled=sum(m.unfiled for m in values),
+    )
+
+
+def _working(register: Register) -> dict[str, Entry]:
+    return {entry_id: item.entry for entry_id, item in register.entries.items()}
+
+
+class RegisterOverview:
+    """A loaded register as a browser shows it: entries in order, marks, search.
+
+    Built once (in the background) when the register is opened; after an
+    entry's file is written, :meth:`refresh_entry` re-reads just that file.
+    """
+
+    def __init__(self, register: Register, as_of: date, changed: Collection[str] = ()) -> None:
+        self.register = register
+        self.as_of = as_of
+        ordered = register.ordered()
+        self.index = SearchIndex(register.catalog, ((e.id, e.entry) for e in ordered))
+        self.marks = register_marks(ordered, register.config, register.catalog, as_of, changed)
+        self._order: list[str] = []
+        self._groups: dict[str, list[EntryFile]] = {}
+        self._arrange(ordered)
+
+    def _arrange(self, ordered: list[EntryFile]) -> None:
+        """Keep the order and the department groups, so a filter only picks."""
+        self._order = [e.id for e in ordered]
+        groups: dict[str, list[EntryFile]] = {name: [] for name in self.register.config.departments}
+        for item in ordered:
+            groups.setdefault(item.entry.department, []).append(item)
+        self._groups = groups
+
+    @classmethod
+    def load(cls, root: Path, as_of: date) -> RegisterOverview:
+        """Load and check the register at ``root`` and index it; which processes
+        were saved but not filed is asked of git once."""
+        register = load_register(root)
+        return cls(register, as_of, changed_since_filing(register.root, _working(register)))
+
+    @property
+    def root(self) -> Path:
+        return self.register.root
+
+    @property
+    def config(self) -> RegistryConfig:
+        return self.register.config
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.register.catalog
+
+    @property
+    def any_unfiled(self) -> bool:
+        """Whether any process is saved but not filed (the tree then shows 未)."""
+        return any(m.unfiled for m in self.marks.values())
+
+    @property
+    def counts(self) -> RegisterCounts:
+        return register_counts(self.register, self.marks)
+
+    def ordered_ids(self) -> list[str]:
+        """Entry ids in the register's order: department, then name."""
+        return list(self._order)
+
+    def get(self, entry_id: str) -> EntryFile | None:
+        return self.register.entries.get(entry_id)
+
+    def departments(self) -> list[str]:
+        """The departments of ``registry.toml``, in its order."""
+        return list(self.config.departments)
+
+    def grouped(self, result: SearchResult | None = None) -> dict[str, list[EntryFile]]:
+        """Entries by department in the register's order, those of ``result`` only.
+
+        Every department of ``registry.toml`` is a key, even without entries.
+        """
+        if result is None or not result.is_filtered:
+            return {name: list(items) for name, items in self._groups.items()}
+        members = result.members
+        return {
+            name: [item for item in items if item.id in members]
+            for name, items in self._groups.items()
+        }
+
+    def department_totals(self) -> dict[str, int]:
+        """How many entries each department has, filter or not."""
+        return {name: len(items) for name, items in self._groups.items()}
+
+    def search(self, query: str) -> SearchResult:
+        return self.index.search(query)
+
+    def file_problems(self, stem: str) -> list[Problem]:
+        """The problems found in ``entries/<stem>.toml``."""
+        rel = f"{ENTRIES_DIR}/{stem}.toml"
+        return [p for p in self.register.problems if p.file == rel]
+
+    def invalid_files(self) -> list[str]:
+        """Stems of entry files that could not be loaded, in file order."""
+        return sorted(self.register.invalid)
+
+    def refresh_entry(self, entry_id: str) -> EntryFile | None:
+        """Re-read one entry file after it was written; None if it has errors."""
+        register = self.register
+        path = entry_path(register.root, entry_id)
+        rel = f"{ENTRIES_DIR}/{entry_id}.toml"
+        register.problems = [p for p in register.problems if p.file != rel]
+        register.entries.pop(entry_id, None)
+        register.invalid.discard(entry_id)
+        self.index.remove(entry_id)
+        self.marks.pop(entry_id, None)
+        loaded: EntryFile | None = None
+        if path.is_file():
+            entry, problems = check_entry_file(
+                register.root, path, register.config, register.catalog
+            )
+            register.problems.extend(problems)
+            if entry is not None and not any(p.severity == "error" for p in problems):
+                loaded = EntryFile(entry_id, path, entry)
+                register.entries[entry_id] = loaded
+                self.index.put(entry_id, entry)
+                changed = changed_since_filing(register.root, {entry_id: entry}, [entry_id])
+                self.marks[entry_id] = entry_marks(
+                    entry, register.config, register.catalog, self.as_of, entry_id in changed
+                )
+            else:
+                register.invalid.add(entry_id)
+        register.files_read = len(register.entries) + len(register.invalid)
+        self._arrange(register.ordered())
+        return loaded

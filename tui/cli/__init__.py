@@ -1,0 +1,44 @@
+"""``todokede``: the command line. Heavy modules load inside each command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from todokede import __version__
+from todokede.tui.cli.app import tui
+from todokede.tui.cli.clihelp import run
+from todokede.tui.cli.history import HISTORY_COMMANDS
+from todokede.tui.cli.hook import hook
+from todokede.tui.cli.register import check, init, new
+from todokede.tui.cli.reports import export, reminders, report
+
+
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--registry",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=None,
+    help="登録簿のフォルダ（省略時は TODOKEDE_REGISTRY、次に現在のフォルダから上を探す）",
+)
+@click.version_option(
+    __version__, "--version", prog_name="todokede", message="%(prog)s %(version)s"
+)
+@click.pass_context
+def cli(ctx: click.Context, registry: Path | None) -> None:
+    """todokede — 個人情報取扱業務の届出登録簿（TOML + git）。"""
+    if ctx.invoked_subcommand is None:
+        ctx.exit(ctx.invoke(tui) or 0)
+
+
+for command in (init, new, check, report, reminders, export, tui, *HISTORY_COMMANDS, hook):
+    cli.add_command(command)
+
+
+def main() -> None:
+    sys.exit(run(cli))

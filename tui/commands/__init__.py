@@ -1,1 +1,0 @@
-"""The subcommands of ``todokede``, one module per area of work."""
