@@ -5,39 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TODOKEDE = Path(sys.executable).with_name("todokede")
-
-MINIMAL_CONFIG = """\
-name = "個人情報取扱業務登録簿"
-municipality = "東村山市"
-review_interval_years = 10
-review_warning_months = 6
-departments = ["総務課", "課税課", "健康増進課"]
-"""
-
-VALID_ENTRY = """\
-# 課税課 個人住民税賦課事務
-name = "個人住民税賦課事務"
-department = "課税課"
-purpose = "地方税法に基づき個人住民税を賦課するため"
-subjects = ["個人住民税の納税義務者"]
-record_items = ["氏名", "住所", "生年月日"]
-status = "active"
-
-[[filings]]
-date = 2005-04-01
-kind = "start"
-summary = "業務開始"
-"""
-
-CliRunner = Callable[..., subprocess.CompletedProcess[str]]
+from tests.support.samples import MINIMAL_CONFIG, PROJECT_ROOT, TODOKEDE, VALID_ENTRY, CliRunner
 
 
 @pytest.fixture(autouse=True)

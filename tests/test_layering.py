@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.support.imports import loaded_after, run_cli_in_process
+from tests.support.samples import PROJECT_ROOT
 
 CORE_PACKAGES = ("registry", "reports")
 FORBIDDEN_IN_CORE = ("textual", "todokede.tui")
@@ -57,19 +58,6 @@ def test_registry_never_imports_reports() -> None:
     assert offenders == []
 
 
-def loaded_after(code: str) -> set[str]:
-    """Top-level modules loaded by a fresh interpreter after running ``code``."""
-    script = f"{code}\nimport sys, json\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=PROJECT_ROOT,
-    )
-    return set(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
 def test_importing_every_core_module_loads_no_textual() -> None:
     modules = [
         ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
@@ -80,16 +68,6 @@ def test_importing_every_core_module_loads_no_textual() -> None:
     assert "registry" in loaded
     assert "textual" not in loaded
     assert "tui" not in loaded
-
-
-def run_cli_in_process(*args: str) -> str:
-    return (
-        "import sys\nfrom todokede.tui.cli import cli\nfrom todokede.tui.cli.clihelp import run\n"
-        f"sys.argv = ['todokede', *{list(args)!r}]\n"
-        "import contextlib, io\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    run(cli, {list(args)!r})\n"
-    )
 
 
 @pytest.mark.parametrize(

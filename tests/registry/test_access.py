@@ -12,7 +12,7 @@ import tomllib
 
 import pytest
 
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
+from tests.support.samples import MINIMAL_CONFIG, VALID_ENTRY
 from todokede.registry.access.table import (
     UNREADABLE,
     AccessError,

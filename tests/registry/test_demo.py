@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
-from tests.githelpers import commit_count, copy_demo, git, head
+from tests.support.gitrepos import commit_count, copy_demo, git, head
+from tests.support.samples import PROJECT_ROOT
 from todokede.registry.files.store import load_config_or_raise
 from todokede.registry.git.demo import build_demo, clerk_slugs, items_at_filings
 from todokede.registry.git.revisions import RegisterRepo

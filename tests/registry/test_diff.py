@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git
+from tests.support.gitrepos import ENTRY_ID, committed_register, git
+from tests.support.samples import PROJECT_ROOT, VALID_ENTRY
 from todokede.registry.files.store import ENTRIES_DIR as STORE_ENTRIES_DIR
 from todokede.registry.files.store import REGISTRY_FILE as STORE_REGISTRY_FILE
 from todokede.registry.schema.errors import RegisterError

@@ -6,8 +6,8 @@ import tomllib
 from datetime import date
 from typing import Any
 
-from tests.conftest import PROJECT_ROOT
-from tests.githelpers import ENTRY_ID
+from tests.support.gitrepos import ENTRY_ID
+from tests.support.samples import PROJECT_ROOT
 from todokede.registry.views.diff import diff_entry
 from todokede.registry.views.diff_lines import (
     DiffLine,

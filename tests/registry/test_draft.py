@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git, lock_held
+from tests.support.gitrepos import ENTRY_ID, committed_register, git, lock_held
+from tests.support.samples import VALID_ENTRY
 from todokede.registry.files.pending import common_git_dir, git_dir_of
 from todokede.registry.files.store import RegisterError, load_config_or_raise, load_entry
 from todokede.registry.git.filing import file_entry

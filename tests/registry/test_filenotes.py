@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
-from tests.githelpers import git, head
+from tests.support.gitrepos import git, head
+from tests.support.samples import MINIMAL_CONFIG, VALID_ENTRY
 from todokede.registry.files.filenotes import (
     FILL_IN_NOTE,
     NOT_FILED_NOTE,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git, head, trailers, write_register
+from tests.support.gitrepos import ENTRY_ID, committed_register, git, head, trailers, write_register
+from tests.support.samples import VALID_ENTRY
 from todokede.registry.files.crashpoints import FAIL_VAR
 from todokede.registry.git.filing import (
     draft_filing,

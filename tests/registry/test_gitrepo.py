@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.githelpers import committed_register, git
+from tests.support.gitrepos import committed_register, git
 from todokede.registry.git.repository import (
     Signature,
     identities,

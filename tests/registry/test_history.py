@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.githelpers import copy_demo, git
+from tests.support.gitrepos import copy_demo, git
 from todokede.registry.git.history import entry_history, register_log, unified_diff
 from todokede.registry.git.revisions import UnknownEntry
 

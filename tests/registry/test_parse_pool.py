@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
+from tests.support.samples import MINIMAL_CONFIG, VALID_ENTRY
 from todokede.registry.files import parse_pool
 from todokede.registry.files.parse_pool import Parsed, helper_count, parse_one, parsed_files, shares
 from todokede.registry.files.store import check_entry_file, load_register

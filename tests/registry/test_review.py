@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import PROJECT_ROOT
+from tests.support.samples import PROJECT_ROOT
 from todokede.registry.files.store import EntryFile, load_register
 from todokede.registry.schema.model import Entry, RegistryConfig
 from todokede.registry.views.review import add_months, add_years, reminders, review_of

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.githelpers import ENTRY_ID, committed_register, git, write_register
+from tests.support.gitrepos import ENTRY_ID, committed_register, git, write_register
 from todokede.registry.git.repository import (
     ObjectReader,
     blob_sha,

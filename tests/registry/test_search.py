@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.support.samples import PROJECT_ROOT
 from todokede.registry.files.store import load_register
 from todokede.registry.schema.catalog import builtin_catalog
 from todokede.registry.schema.model import Entry

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VALID_ENTRY
+from tests.support.samples import VALID_ENTRY
 from todokede.registry.files.store import (
     TEMP_SUFFIX,
     atomic_write,

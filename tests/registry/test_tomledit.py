@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import PROJECT_ROOT
+from tests.support.samples import PROJECT_ROOT
 from todokede.registry.files.tomledit import render_new, save_entry, update_text
 from todokede.registry.schema.model import Entry, Filing, Outsourcing
 

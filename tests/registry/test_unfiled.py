@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
-from tests.githelpers import committed_register, git, write_register
+from tests.support.gitrepos import committed_register, git, write_register
+from tests.support.samples import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
 from todokede.registry.files.store import load_register
 from todokede.registry.git.unfiled import FIELD, changed_since_filing
 from todokede.registry.views.check import check_path

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
-from tests.githelpers import committed_register, git
-from tests.reliability.conftest import (
+from tests.support.gitrepos import committed_register, git
+from tests.support.hook import (
     CONFIG_WITH_ACCESS,
     KAZEI_ID,
     KENKO_ENTRY,
@@ -16,6 +15,7 @@ from tests.reliability.conftest import (
     commit_all,
     write,
 )
+from tests.support.samples import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
 
 SOUMU_AUTHOR = "総務 山田 <soumu@example.jp>"  # matches "soumu@Example.JP" of the table
 KAZEI_AUTHOR = "kazei-tanaka <tanaka@example.jp>"  # matches by name

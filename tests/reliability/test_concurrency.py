@@ -15,9 +15,9 @@ import time
 import tomllib
 from pathlib import Path
 
-from tests.conftest import TODOKEDE, VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git, head
-from tests.reliability.conftest import KENKO_ENTRY, KENKO_ID
+from tests.support.gitrepos import ENTRY_ID, committed_register, git, head
+from tests.support.hook import KENKO_ENTRY, KENKO_ID
+from tests.support.samples import TODOKEDE, VALID_ENTRY
 
 CLONES = 20
 #: The bound of the twenty-clone run (it takes a few seconds on two cores).

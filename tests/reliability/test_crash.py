@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODOKEDE, VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git, head
+from tests.support.gitrepos import ENTRY_ID, committed_register, git, head
+from tests.support.samples import TODOKEDE, VALID_ENTRY
 from todokede.registry.files.crashpoints import ENV_VAR
 from todokede.registry.git.filing import draft_filing, file_entry
 from todokede.registry.schema.limits import TEMP_SUFFIX

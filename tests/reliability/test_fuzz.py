@@ -21,8 +21,8 @@ import tomlkit
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
-from tests.githelpers import committed_register
+from tests.support.gitrepos import committed_register
+from tests.support.samples import MINIMAL_CONFIG, VALID_ENTRY
 from todokede.registry.files.store import check_entry_file, load_register
 from todokede.registry.schema.catalog import builtin_catalog
 from todokede.registry.schema.model import Entry, RegistryConfig

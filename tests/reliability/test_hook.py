@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL_CONFIG, CliRunner
-from tests.githelpers import committed_register, git, head
-from tests.reliability.conftest import (
+from tests.support.gitrepos import committed_register, git, head
+from tests.support.hook import (
     CONFIG_WITH_ACCESS,
     KAZEI,
     KAZEI_ID,
@@ -34,6 +33,7 @@ from tests.reliability.conftest import (
     remote_lines,
     write,
 )
+from tests.support.samples import MINIMAL_CONFIG, CliRunner
 from todokede.registry.access.hook import MARKER, closed_to_others, install_hook
 
 

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VALID_ENTRY
-from tests.githelpers import git, head
-from tests.reliability.conftest import (
+from tests.support.gitrepos import git, head
+from tests.support.hook import (
     CONFIG_WITH_ACCESS,
     KAZEI,
     KAZEI_ID,
@@ -29,51 +28,19 @@ from tests.reliability.conftest import (
     Shared,
     add_item,
     commit_all,
+    commit_tree,
     entry_file,
+    plumbing,
     push,
+    refs,
     refused,
+    tree_with,
     write,
 )
+from tests.support.samples import VALID_ENTRY
 from todokede.registry.access.hook import install_hook
 
 DEPARTMENT_RULE = "健康増進課の業務を編集する権限がありません（利用者: kazei-tanaka。"
-
-
-def refs(bare: Path) -> str:
-    return git(bare, "for-each-ref", "--format=%(objectname) %(refname)")
-
-
-def plumbing(root: Path, *args: str, stdin: bytes | None = None) -> str:
-    """A git plumbing command in ``root`` (its stdout, stripped)."""
-    result = subprocess.run(
-        ["git", "-C", str(root), *args], input=stdin, capture_output=True, check=True
-    )
-    return result.stdout.decode().strip()
-
-
-def tree_with(root: Path, rev: str, path: str, blob: str | None) -> str:
-    """The tree of ``rev`` with ``path`` set to ``blob`` (None: removed), via a temporary index."""
-    index = root / ".git" / "attack-index"
-    env = {**os.environ, "GIT_INDEX_FILE": str(index)}
-
-    def indexed(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, check=True, env=env, text=True
-        ).stdout.strip()
-
-    indexed("read-tree", rev)
-    if blob is None:
-        indexed("rm", "-q", "--cached", path)
-    else:
-        indexed("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
-    tree = indexed("write-tree")
-    index.unlink()
-    return tree
-
-
-def commit_tree(root: Path, tree: str, *parents: str, message: str = "攻撃") -> str:
-    args = ["commit-tree", tree, *(a for p in parents for a in ("-p", p)), "-m", message]
-    return plumbing(root, *args)
 
 
 def kenko_changed(shared: Shared, tmp_path: Path) -> tuple[str, str]:
@@ -270,7 +237,7 @@ def test_an_identity_that_only_looks_like_the_secretariats_is_not(
 def test_nothing_else_is_folded(
     tmp_path: Path, git_identity: None, table_user: str, user: str
 ) -> None:
-    from tests.reliability.conftest import make_shared
+    from tests.support.hook import make_shared
 
     config = CONFIG_WITH_ACCESS.replace('"kenko-suzuki"]', f'"{table_user}"]')
     shared = make_shared(tmp_path, config=config)

@@ -23,16 +23,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import VALID_ENTRY
-from tests.githelpers import git
-from tests.reliability.conftest import (
-    CONFIG_WITH_ACCESS,
-    KAZEI,
-    KENKO,
-    KENKO_ENTRY,
-    SECRETARIAT,
-    push,
-)
+from tests.support.gitrepos import git
+from tests.support.hook import CONFIG_WITH_ACCESS, KAZEI, KENKO, KENKO_ENTRY, SECRETARIAT, push
+from tests.support.samples import VALID_ENTRY
 from todokede.registry.access.hook import install_hook
 
 ENTRIES = ("kazei-a", "kenko-b", "soumu-c")

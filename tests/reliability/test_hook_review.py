@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VALID_ENTRY, CliRunner
-from tests.githelpers import git, head
-from tests.reliability.conftest import (
+from tests.support.gitrepos import git, head
+from tests.support.hook import (
     CONFIG_WITH_ACCESS,
     KAZEI,
     KAZEI_ID,
@@ -27,12 +26,16 @@ from tests.reliability.conftest import (
     Shared,
     add_item,
     commit_all,
+    commit_tree,
     entry_file,
+    plumbing,
     push,
+    refs,
     remote_lines,
+    tree_with,
     write,
 )
-from tests.reliability.test_hook_bypasses import commit_tree, plumbing, refs, tree_with
+from tests.support.samples import VALID_ENTRY, CliRunner
 
 KENKO_PATH = f"entries/{KENKO_ID}.toml"
 
@@ -588,7 +591,7 @@ def test_refs_older_than_the_table_stay_closed_when_unconfigured_is_allowed(
     tmp_path: Path, git_identity: None, action: str
 ) -> None:
     """main has [access]; a tag the secretariat made before it was configured has none."""
-    from tests.reliability.conftest import make_shared
+    from tests.support.hook import make_shared
 
     shared = make_shared(tmp_path, allow_unconfigured=True)
     first = plumbing(shared.soumu, "rev-list", "--max-parents=0", "HEAD")

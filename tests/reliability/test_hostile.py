@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tests.conftest import MINIMAL_CONFIG, TODOKEDE, VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git
+from tests.support.gitrepos import ENTRY_ID, committed_register, git
+from tests.support.samples import MINIMAL_CONFIG, TODOKEDE, VALID_ENTRY
 from todokede.registry.files.store import load_register
 from todokede.registry.git.history import register_log
 from todokede.registry.views.display import has_hidden, visible

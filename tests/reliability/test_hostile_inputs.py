@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
-from tests.githelpers import ENTRY_ID, committed_register, git, head
+from tests.support.gitrepos import ENTRY_ID, committed_register, git, head
+from tests.support.samples import MINIMAL_CONFIG, VALID_ENTRY, CliRunner
 from todokede.registry.files.parse_pool import parse_one, parsed_files
 from todokede.registry.files.store import (
     TEMP_SUFFIX,

@@ -38,8 +38,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODOKEDE, VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git, head
+from tests.support.gitrepos import ENTRY_ID, committed_register, git, head
+from tests.support.samples import TODOKEDE, VALID_ENTRY
 from todokede.registry.files.crashpoints import ENV_VAR
 from todokede.registry.files.pending import SYNC_RECORD_NAME
 
@@ -340,7 +340,7 @@ def test_a_sync_killed_inside_its_merge_is_undone_and_synced_again(
 ) -> None:
     """A clone whose history holds a merge (a conflict resolved by hand) syncs by a
     merge; killed inside it, the next sync puts the branch and files back and merges."""
-    from tests.tui.test_cli_sync import resolve_by_merge
+    from tests.support.gitrepos import resolve_by_merge
 
     remote, first, second = machines
     file_change(first, ENTRY_ID, "個人番号", "2016-03-22")

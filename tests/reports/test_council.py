@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.reports.conftest import MakeRegister, entry_text
+from tests.support.reports import MakeRegister, entry_text
 from todokede.registry.files.store import Register, load_register
 from todokede.reports.council import PeriodError, build_council_report
 

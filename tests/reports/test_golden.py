@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from tests.reports.conftest import Golden
-from tests.reports.xlsx_readback import readback
+from tests.support.reports import Golden
+from tests.support.xlsx import readback
 from todokede.registry.files.store import Register
 from todokede.reports.council import CouncilReport, build_council_report
 from todokede.reports.filebook import FileBook, build_filebook

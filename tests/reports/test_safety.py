@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.reports.conftest import MakeRegister, entry_text
+from tests.support.reports import MakeRegister, entry_text
 from todokede.registry.files.store import Register, load_register
 from todokede.reports.council import CouncilReport, build_council_report
 from todokede.reports.filebook import FileBook, build_filebook

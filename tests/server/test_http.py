@@ -25,9 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODOKEDE, VALID_ENTRY
-from tests.githelpers import committed_register, git, head
-from tests.reliability.conftest import (
+from tests.support.gitrepos import committed_register, git, head
+from tests.support.hook import (
     CONFIG_WITH_ACCESS,
     KAZEI,
     KAZEI_ID,
@@ -44,6 +43,7 @@ from tests.support.httpserver import (
     run_in_terminal,
     serving,
 )
+from tests.support.samples import TODOKEDE, VALID_ENTRY
 
 SOUMU_ACCOUNT = Account(SECRETARIAT, "soumu-Passw0rd")
 KAZEI_ACCOUNT = Account(KAZEI, "kazei-Passw0rd")

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
 
-from tests.conftest import PROJECT_ROOT, TODOKEDE
+from tests.support.samples import PROJECT_ROOT, TODOKEDE
 
 #: Where Debian's apache2-bin keeps the modules, and the binary outside PATH for users.
 MODULES: Final = Path("/usr/lib/apache2/modules")

@@ -7,85 +7,42 @@ Every commit is made by :func:`todokede.registry.git.filing.file_entry` (the cod
 
 from __future__ import annotations
 
-import re
 import tomllib
 from datetime import date
 from pathlib import Path
 
-import pytest
-from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, RadioButton, Static, TextArea
 
-from tests.githelpers import commit_count, git, head, trailers
-from tests.tui.conftest import AS_OF, make_app, ready, until
-from tests.tui.test_app_form import open_form
-from tests.tui.test_app_main import main_screen, plain
-from todokede.registry.files.crashpoints import FAIL_VAR
+from tests.support.gitrepos import commit_count, git, head, trailers
+from tests.support.tui import (
+    AS_OF,
+    ENTRY,
+    add_item,
+    file_selected,
+    interrupted_filing,
+    main_screen,
+    make_app,
+    open_form,
+    opened,
+    plain,
+    press_commit,
+    ready,
+    settle,
+    shown,
+    until,
+)
 from todokede.registry.files.pending import JOURNAL_NAME
-from todokede.registry.git.filing import draft_filing, file_entry
-from todokede.registry.schema.errors import RegisterError
-from todokede.tui.app import TodokedeApp
+from todokede.registry.git.filing import draft_filing
 from todokede.tui.dialogs.confirm import ConfirmDialog
 from todokede.tui.dialogs.filing import FilingDialog
 from todokede.tui.screens.main import MainScreen
 from todokede.tui.widgets.form_fields import LinesArea
 
-ENTRY = "kazei-kojin-juminzei"
 AUTHOR = "総務 太郎 <soumu@example.jp>"
-
-
-def dialog_of(app: App[None]) -> FilingDialog:
-    assert isinstance(app.screen, FilingDialog), app.screen
-    return app.screen
 
 
 def summary_of(dialog: FilingDialog) -> str:
     return dialog.query_one("#filing-summary", TextArea).text
-
-
-def shown(dialog: FilingDialog, selector: str) -> str:
-    return plain(dialog.query_one(selector, Static).content, 80)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Every change handled; the dialog's draft (one waiting on the date's pause is
-    started now) or commit done."""
-    await pilot.pause()
-    screen = pilot.app.screen
-    if isinstance(screen, FilingDialog):
-        screen.flush_draft()
-        await until(pilot, lambda: not screen.busy)
-    await ready(pilot)
-
-
-async def opened(pilot: Pilot[None]) -> FilingDialog:
-    """The filing dialog once it is on screen with its first draft."""
-    await until(pilot, lambda: isinstance(pilot.app.screen, FilingDialog))
-    await settle(pilot)
-    return dialog_of(pilot.app)
-
-
-async def file_selected(app: TodokedeApp, pilot: Pilot[None]) -> FilingDialog:
-    """Select the entry, press f, and wait for the filing dialog."""
-    assert main_screen(app).select_entry(ENTRY)
-    await pilot.press("f")
-    return await opened(pilot)
-
-
-async def press_commit(pilot: Pilot[None]) -> None:
-    """ctrl+s, and wait for the commit's answer (the dialog closed, or a refusal shown)."""
-    dialog = dialog_of(pilot.app)
-    await pilot.press("ctrl+s")
-    await until(pilot, lambda: not dialog.busy)
-    await ready(pilot)
-
-
-def add_item(root: Path, item: str) -> Path:
-    path = root / "entries" / f"{ENTRY}.toml"
-    text = path.read_text("utf-8")
-    path.write_text(text.replace('"税額"]', f'"税額", "{item}"]'), "utf-8")
-    return path
 
 
 async def test_edit_save_then_file_from_the_offered_dialog(git_register: Path) -> None:
@@ -343,23 +300,6 @@ async def test_a_written_summary_is_not_dropped_without_asking(git_register: Pat
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
     assert head(git_register) == commit
-
-
-def interrupted_filing(root: Path, item: str) -> Path:
-    """A filing committed whose entry file could not be written (as after a crash or a
-    full disk): the journal is left for the next filing or sync to finish it."""
-    path = root / "entries" / f"{ENTRY}.toml"
-    text = path.read_text("utf-8")
-    listed = re.search(r"^record_items = \[.*\]$", text, re.MULTILINE)
-    assert listed is not None
-    path.write_text(text.replace(listed[0], f'{listed[0][:-1]}, "{item}"]'), "utf-8")
-    # The entry file's write fails as on a full disk, after the commit is published.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(FAIL_VAR, str(path))
-        with pytest.raises(RegisterError, match="届出はコミットしました"):
-            file_entry(root, ENTRY, "change", date(2025, 3, 1))
-    assert (root / ".git" / JOURNAL_NAME).exists()
-    return path
 
 
 async def test_a_refusal_after_finishing_an_interrupted_filing_says_what_was_finished(

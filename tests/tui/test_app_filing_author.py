@@ -9,17 +9,18 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.githelpers import git
-from tests.tui.conftest import make_app, ready
-from tests.tui.test_app_filing import (
+from tests.support.gitrepos import git
+from tests.support.tui import (
     add_item,
     dialog_of,
     file_selected,
+    main_screen,
+    make_app,
     press_commit,
+    ready,
     settle,
     shown,
 )
-from tests.tui.test_app_main import main_screen
 from todokede.registry.git.author import CONFIG_KEY, default_author
 from todokede.tui.screens.main import MainScreen
 

@@ -7,26 +7,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
-from tests.githelpers import lock_held
-from tests.tui.conftest import git, make_app, ready
+from tests.support.gitrepos import git, lock_held
+from tests.support.tui import ENTRY, decline_filing, form_of, make_app, open_form, ready
 from todokede.registry.git.filing import file_entry
-from todokede.tui.app import TodokedeApp
 from todokede.tui.dialogs.catalog_picker import CatalogPicker
 from todokede.tui.dialogs.confirm import ConfirmDialog
-from todokede.tui.dialogs.filing import FilingDialog
 from todokede.tui.screens.entry_form import EntryFormScreen
 from todokede.tui.screens.main import MainScreen
 from todokede.tui.widgets.form_fields import FieldBox, LinesArea, RowsEditor
-
-ENTRY = "kazei-kojin-juminzei"
-
-
-def form_of(app: TodokedeApp) -> EntryFormScreen:
-    assert isinstance(app.screen, EntryFormScreen), app.screen
-    return app.screen
 
 
 def comments(text: str) -> list[str]:
@@ -36,25 +26,6 @@ def comments(text: str) -> list[str]:
 def message(form: EntryFormScreen, key: str) -> str:
     box = form.query_one(f"#field-{key}", FieldBox)
     return str(box.query_one(".field-message", Static).content)
-
-
-async def decline_filing(app: TodokedeApp, pilot: Pilot[None], kind: str) -> None:
-    """After a save the filing dialog is offered (開始 for a new process); close it."""
-    dialog = app.screen
-    assert isinstance(dialog, FilingDialog), dialog
-    assert dialog.kind == kind
-    await pilot.press("escape")
-    await pilot.pause()
-    assert isinstance(app.screen, MainScreen)
-
-
-async def open_form(app: TodokedeApp, pilot: Pilot[None], entry_id: str = ENTRY) -> EntryFormScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    assert screen.select_entry(entry_id)
-    await pilot.press("e")
-    await pilot.pause()
-    return form_of(app)
 
 
 async def test_edit_and_save_writes_the_toml_keeping_comments(git_register: Path) -> None:

@@ -7,9 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList, TextArea
 
-from tests.tui.conftest import make_app, ready, until
-from tests.tui.test_app_form import open_form
-from tests.tui.test_app_keys import help_body
+from tests.support.tui import help_body, make_app, open_form, ready, until
 from todokede.tui.dialogs.catalog_picker import CatalogPicker
 from todokede.tui.widgets.form_fields import FormInput, LinesArea
 

@@ -4,31 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.conftest import make_app, ready, until
-from tests.tui.test_app_main import main_screen, plain
-from todokede.tui.app import TodokedeApp
+from tests.support.tui import main_screen, make_app, open_history, plain, ready
 from todokede.tui.screens.history import HistoryScreen
 from todokede.tui.screens.main import MainScreen
 
 ENTRY = "kazei-kojin-juminzei"
-
-
-def history_of(app: TodokedeApp) -> HistoryScreen:
-    assert isinstance(app.screen, HistoryScreen), app.screen
-    return app.screen
-
-
-async def open_history(app: TodokedeApp, pilot: Pilot[None]) -> HistoryScreen:
-    """h, and wait until the commits are read."""
-    await pilot.press("h")
-    await until(
-        pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.items is not None
-    )
-    await ready(pilot)
-    return history_of(app)
 
 
 def text_of(screen: HistoryScreen, selector: str, width: int = 120) -> str:

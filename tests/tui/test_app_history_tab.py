@@ -6,8 +6,7 @@ from pathlib import Path
 
 from textual.widgets import TabbedContent
 
-from tests.tui.conftest import make_app, ready
-from tests.tui.test_app_main import main_screen, static_text
+from tests.support.tui import main_screen, make_app, ready, static_text
 
 
 async def test_history_tab_lists_the_commits_of_the_process(shared_demo: Path) -> None:

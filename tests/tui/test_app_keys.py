@@ -8,14 +8,11 @@ from typing import Any
 import pytest
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
-from tests.tui.conftest import make_app, ready, until
-from tests.tui.test_app_main import main_screen, plain
+from tests.support.tui import help_body, main_screen, make_app, ready, until
 from todokede.tui.dialogs.filing import FilingDialog
-from todokede.tui.dialogs.help import HelpScreen
 from todokede.tui.dialogs.sync import SyncDialog
 from todokede.tui.palette import ACTIONS
 from todokede.tui.screens.entry_form import EntryFormScreen
@@ -90,19 +87,6 @@ async def test_the_palette_opens_the_report(sample_copy: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
-
-
-async def help_body(pilot: Pilot[None], key: str = "question_mark") -> tuple[str, str]:
-    """Open the key list (? where no text field has focus, f1 anywhere), read it, close it."""
-    await pilot.press(key)
-    await pilot.pause()
-    help_screen = pilot.app.screen
-    assert isinstance(help_screen, HelpScreen)
-    title = plain(help_screen.query_one("#help-title", Static).content)
-    body = plain(help_screen.query_one("#help-body", Static).content)
-    await pilot.press("escape")
-    await pilot.pause()
-    return title, body
 
 
 async def test_help_lists_the_keys_of_each_screen(sample_copy: Path) -> None:

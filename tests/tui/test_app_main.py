@@ -9,14 +9,11 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
 from textual.dom import DOMNode
 from textual.widgets import Input, Static, TabbedContent
-from textual.widgets.tree import TreeNode
 
-from tests.conftest import PROJECT_ROOT
-from tests.tui.conftest import make_app, ready
+from tests.support.samples import PROJECT_ROOT
+from tests.support.tui import label_of, listed_ids, main_screen, make_app, plain, ready, static_text
 from todokede.registry.schema.catalog import builtin_catalog
 from todokede.tui.dialogs.help import HelpScreen
 from todokede.tui.screens.main import MainScreen
@@ -25,44 +22,11 @@ from todokede.tui.widgets.register_header import RegisterHeader
 from todokede.tui.widgets.register_tree import (
     DepartmentData,
     EntryData,
-    NodeData,
     ProblemGroupData,
     RegisterTree,
 )
 
 SIZES = [(80, 24), (120, 40)]
-
-
-def main_screen(app: object) -> MainScreen:
-    screen = getattr(app, "screen", None)
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
-def plain(renderable: object, width: int = 100) -> str:
-    """What a rich renderable reads as, in plain text."""
-    console = Console(width=width, record=True, file=None, force_terminal=False)
-    with console.capture() as capture:
-        console.print(renderable)
-    return capture.get()
-
-
-def static_text(screen: MainScreen, selector: str, width: int = 100) -> str:
-    return plain(screen.query_one(selector, Static).content, width)
-
-
-def label_of(node: TreeNode[NodeData]) -> str:
-    label = node.label
-    return label.plain if isinstance(label, Text) else str(label)
-
-
-def listed_ids(tree: RegisterTree) -> list[str]:
-    """Every process the tree lists (built or not), in order."""
-    ids: list[str] = []
-    for node in tree.root.children:
-        if isinstance(node.data, DepartmentData):
-            ids.extend(item.id for item in node.data.entries)
-    return ids
 
 
 def my_number_holders(root: Path) -> set[str]:

@@ -25,12 +25,19 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, TabbedContent
 
-from tests.conftest import PROJECT_ROOT
-from tests.tui.conftest import git, make_app, ready, until
-from tests.tui.test_app_filing import opened, press_commit, settle
-from tests.tui.test_app_history_screen import open_history
-from tests.tui.test_app_main import main_screen
-from tests.tui.test_app_reminders import open_reminders
+from tests.support.gitrepos import git
+from tests.support.samples import PROJECT_ROOT
+from tests.support.tui import (
+    main_screen,
+    make_app,
+    open_history,
+    open_reminders,
+    opened,
+    press_commit,
+    ready,
+    settle,
+    until,
+)
 from todokede.tui.dialogs.catalog_picker import CatalogPicker
 from todokede.tui.dialogs.confirm import ConfirmDialog
 from todokede.tui.dialogs.filing import FilingDialog

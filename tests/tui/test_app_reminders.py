@@ -6,29 +6,15 @@ from datetime import date
 from pathlib import Path
 
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.conftest import ready, until
-from tests.tui.test_app_main import main_screen, plain
+from tests.support.tui import main_screen, open_reminders, plain, ready, until
 from todokede.tui.app import TodokedeApp
 from todokede.tui.screens.main import MainScreen
-from todokede.tui.screens.reminders import RemindersScreen, RemindersTable
+from todokede.tui.screens.reminders import RemindersTable
 
 #: A day with five overdue and five due-soon reviews in the sample register.
 DAY = date(2026, 4, 1)
-
-
-async def open_reminders(app: TodokedeApp, pilot: Pilot[None]) -> RemindersScreen:
-    """m (once the register is loaded), and wait until the reminders are built."""
-    await ready(pilot)
-    await pilot.press("m")
-    await until(
-        pilot, lambda: isinstance(app.screen, RemindersScreen) and app.screen.report is not None
-    )
-    screen = app.screen
-    assert isinstance(screen, RemindersScreen)
-    return screen
 
 
 def cells(table: RemindersTable, row: int) -> list[str]:

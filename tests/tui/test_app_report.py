@@ -7,54 +7,18 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
-from tests.tui.conftest import make_app, ready, until
-from tests.tui.test_app_main import plain
-from todokede.tui.app import TodokedeApp
+from tests.support.tui import export, make_app, open_report, plain, settle_report, text_of, until
 from todokede.tui.dialogs.confirm import ConfirmDialog
 from todokede.tui.screens.main import MainScreen
 from todokede.tui.screens.report import ReportScreen, read_period
 
 
-def report_of(app: TodokedeApp) -> ReportScreen:
-    assert isinstance(app.screen, ReportScreen), app.screen
-    return app.screen
-
-
-def text_of(screen: ReportScreen, selector: str, width: int = 120) -> str:
-    return plain(screen.query_one(selector, Static).content, width)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Every change handled; the preview (one waiting on the dates' pause is started
-    now) or the export done."""
-    await pilot.pause()
-    screen = pilot.app.screen
-    if isinstance(screen, ReportScreen):
-        screen.flush_preview()
-        await until(pilot, lambda: not screen.busy)
-    await ready(pilot)
-
-
-async def open_report(app: TodokedeApp, pilot: Pilot[None]) -> ReportScreen:
-    await ready(pilot)
-    await pilot.press("r")
-    await until(pilot, lambda: isinstance(app.screen, ReportScreen))
-    await settle(pilot)
-    return report_of(app)
-
-
-async def export(pilot: Pilot[None]) -> None:
-    """ctrl+s, and wait for the export (or the reason it did not start)."""
-    await pilot.press("ctrl+s")
-    await settle(pilot)
-
-
 async def set_period(pilot: Pilot[None], screen: ReportScreen, start: str, end: str) -> None:
     screen.query_one("#report-start", Input).value = start
     screen.query_one("#report-end", Input).value = end
-    await settle(pilot)
+    await settle_report(pilot)
 
 
 def test_reading_the_period() -> None:

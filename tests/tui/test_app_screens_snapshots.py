@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 import todokede.tui.screens.history
-from tests.tui.conftest import make_app, ready, until
+from tests.support.tui import make_app, ready, until
 from todokede.tui.app import TodokedeApp
 from todokede.tui.dialogs.filing import FilingDialog
 from todokede.tui.screens.history import HistoryScreen

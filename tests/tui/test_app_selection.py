@@ -14,8 +14,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from tests.tui.conftest import make_app, ready, until
-from tests.tui.test_app_main import listed_ids, main_screen, static_text
+from tests.support.tui import listed_ids, main_screen, make_app, ready, static_text, until
 from todokede.tui.dialogs.filing import FilingDialog
 from todokede.tui.screens.entry_form import EntryFormScreen
 from todokede.tui.screens.history import HistoryScreen

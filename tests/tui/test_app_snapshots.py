@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from tests.tui.conftest import make_app, ready
+from tests.support.tui import make_app, ready
 from todokede.tui.screens.main import MainScreen
 
 SnapCompare = Callable[..., bool]

@@ -9,11 +9,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import LoadingIndicator, Static
 
-from tests.conftest import VALID_ENTRY
-from tests.githelpers import ENTRY_ID, committed_register, git, head, lock_held
-from tests.tui.conftest import make_app, ready, until
-from tests.tui.test_app_filing import interrupted_filing
-from tests.tui.test_app_main import main_screen, plain
+from tests.support.gitrepos import ENTRY_ID, committed_register, git, head, lock_held
+from tests.support.samples import VALID_ENTRY
+from tests.support.tui import interrupted_filing, main_screen, make_app, plain, ready, until
 from todokede.registry.git.filing import file_entry
 from todokede.registry.git.sync import sync_register
 from todokede.tui.app import TodokedeApp

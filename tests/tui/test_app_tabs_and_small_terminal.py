@@ -9,10 +9,18 @@ from rich.cells import cell_len
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tests.tui.conftest import make_app, ready, until
-from tests.tui.test_app_filing import add_item, file_selected, opened, press_commit
-from tests.tui.test_app_keys import help_body
-from tests.tui.test_app_main import label_of, main_screen
+from tests.support.tui import (
+    add_item,
+    file_selected,
+    help_body,
+    label_of,
+    main_screen,
+    make_app,
+    opened,
+    press_commit,
+    ready,
+    until,
+)
 from todokede.tui.dialogs.confirm import ConfirmDialog
 from todokede.tui.dialogs.help import HelpScreen
 from todokede.tui.screens.main import MainScreen

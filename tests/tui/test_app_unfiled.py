@@ -7,11 +7,20 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import make_app, ready
-from tests.tui.test_app_filing import ENTRY, opened, press_commit
-from tests.tui.test_app_form import decline_filing, open_form
-from tests.tui.test_app_keys import help_body
-from tests.tui.test_app_main import label_of, main_screen, plain, static_text
+from tests.support.tui import (
+    ENTRY,
+    decline_filing,
+    help_body,
+    label_of,
+    main_screen,
+    make_app,
+    open_form,
+    opened,
+    plain,
+    press_commit,
+    ready,
+    static_text,
+)
 from todokede.registry.views.check import check_path
 from todokede.tui.screens.main import MainScreen
 

@@ -11,18 +11,22 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from tests.tui.conftest import make_app, ready, until
-from tests.tui.test_app_filing import (
+from tests.support.tui import (
     ENTRY,
     add_item,
+    export,
     file_selected,
+    main_screen,
+    make_app,
+    open_report,
     opened,
     press_commit,
+    ready,
     settle,
     shown,
+    text_of,
+    until,
 )
-from tests.tui.test_app_main import main_screen
-from tests.tui.test_app_report import export, open_report, text_of
 from todokede.registry.files.filenotes import NOT_FILED_NOTE
 from todokede.tui.dialogs.confirm import ConfirmDialog
 from todokede.tui.dialogs.filing import FilingDialog, screen_words

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VALID_ENTRY, CliRunner
+from tests.support.samples import VALID_ENTRY, CliRunner
 
 BROKEN = "entries/broken.toml"
 
@@ -325,7 +325,7 @@ def test_broken_registry_toml_is_reported(minimal_register: Path, todokede: CliR
 
 
 def test_sample_register_checks_clean(todokede: CliRunner) -> None:
-    from tests.conftest import PROJECT_ROOT
+    from tests.support.samples import PROJECT_ROOT
 
     result = todokede("--registry", str(PROJECT_ROOT), "check", "--strict", "--format", "json")
     assert result.returncode == 0, result.stdout

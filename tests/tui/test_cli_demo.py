@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import CliRunner
-from tests.githelpers import commit_count, git, trailers
+from tests.support.gitrepos import commit_count, git, trailers
+from tests.support.samples import CliRunner
 
 
 def test_demo_builds_in_the_current_folder_then_reuses_it(

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VALID_ENTRY, CliRunner
-from tests.githelpers import ENTRY_ID, committed_register, git, head, trailers
+from tests.support.gitrepos import ENTRY_ID, committed_register, git, head, trailers
+from tests.support.samples import VALID_ENTRY, CliRunner
 
 NEW_ID = "kenko-gan-kenshin"
 NEW_ENTRY = """\
@@ -317,7 +317,7 @@ def test_not_a_register_or_not_a_repository(
     assert "registry.toml がありません" in result.stderr
     assert path.read_bytes() == VALID_ENTRY.encode()
 
-    from tests.githelpers import write_register
+    from tests.support.gitrepos import write_register
 
     plain = write_register(tmp_path / "plain")
     original = entry_file(plain).read_bytes()

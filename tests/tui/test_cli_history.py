@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import CliRunner
-from tests.githelpers import copy_demo, git, head
+from tests.support.gitrepos import copy_demo, git, head
+from tests.support.samples import CliRunner
 
 KAZEI = [
     "kazei-kojin-juminzei",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.conftest import CliRunner
+from tests.support.samples import CliRunner
 
 
 def git(root: Path, *args: str) -> str:

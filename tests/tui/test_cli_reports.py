@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import PROJECT_ROOT, TODOKEDE, CliRunner
-from tests.reports.conftest import GOLDEN, entry_text, write_register
+from tests.support.reports import GOLDEN, entry_text, write_register
+from tests.support.samples import PROJECT_ROOT, TODOKEDE, CliRunner
 
 PERIOD = ("--from", "2016-01-01", "--to", "2016-09-13")
 KAZEI = {

@@ -14,8 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import VALID_ENTRY, CliRunner
-from tests.githelpers import ENTRY_ID, committed_register, git, head, trailers
+from tests.support.gitrepos import (
+    ENTRY_ID,
+    committed_register,
+    git,
+    head,
+    resolve_by_merge,
+    trailers,
+)
+from tests.support.samples import VALID_ENTRY, CliRunner
 
 OTHER_ID = "kenko-gan-kenshin"
 OTHER = (
@@ -240,7 +247,7 @@ def test_remotes_upstream_and_refusals(
 def test_a_refusal_after_finishing_an_interrupted_filing_says_both(
     tmp_path: Path, git_identity: None, todokede: CliRunner
 ) -> None:
-    from tests.tui.test_app_filing import interrupted_filing
+    from tests.support.tui import interrupted_filing
 
     root = committed_register(tmp_path / "alone", (ENTRY_ID, VALID_ENTRY))
     path = interrupted_filing(root, "電子メールアドレス")
@@ -255,24 +262,6 @@ def test_a_refusal_after_finishing_an_interrupted_filing_says_both(
 
 
 # -- review fixes ------------------------------------------------------------------------
-
-
-def resolve_by_merge(second: Path) -> None:
-    """What a user does by hand after a conflict: git pull (a merge), keep both filings."""
-    import subprocess
-
-    pulled = subprocess.run(
-        ["git", "-C", str(second), "pull", "--no-rebase", "-q"], capture_output=True, text=True
-    )
-    assert pulled.returncode != 0 and "CONFLICT" in pulled.stdout + pulled.stderr
-    theirs = git(second, "show", f"origin/main:entries/{ENTRY_ID}.toml")
-    resolved = theirs.replace('"個人番号"]', '"個人番号", "電話番号"]') + (
-        '\n[[filings]]\ndate = 2016-04-01\nkind = "change"\n'
-        'summary = "記録項目に「電話番号」を追加"\nitems_added = ["電話番号"]\n'
-    )
-    (second / "entries" / f"{ENTRY_ID}.toml").write_text(resolved, encoding="utf-8")
-    git(second, "add", f"entries/{ENTRY_ID}.toml")
-    git(second, "commit", "-q", "--no-edit")
 
 
 def test_a_conflict_resolved_with_a_merge_syncs_afterwards(

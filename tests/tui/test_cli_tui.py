@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRunner
-from tests.test_layering import loaded_after, run_cli_in_process
+from tests.support.imports import loaded_after, run_cli_in_process
+from tests.support.samples import CliRunner
 from todokede.tui.app import TodokedeApp
 from todokede.tui.cli import cli
 from todokede.tui.cli.clihelp import run

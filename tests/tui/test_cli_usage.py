@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRunner
+from tests.support.samples import CliRunner
 from todokede.tui.cli import cli
 from todokede.tui.cli.clihelp import run
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL_CONFIG, VALID_ENTRY
+from tests.support.samples import MINIMAL_CONFIG, VALID_ENTRY
 from todokede.registry.git.demo import build_demo
 
 ENTRY_ID = "kazei-kojin-juminzei"
@@ -113,3 +113,21 @@ def copy_demo(factory: pytest.TempPathFactory, dest: Path) -> Path:
     """A private copy of the demo register (its repository included)."""
     shutil.copytree(demo_template(factory), dest, symlinks=True)
     return dest
+
+
+def resolve_by_merge(second: Path) -> None:
+    """What a user does by hand after a conflict: git pull (a merge), keep both filings."""
+    import subprocess
+
+    pulled = subprocess.run(
+        ["git", "-C", str(second), "pull", "--no-rebase", "-q"], capture_output=True, text=True
+    )
+    assert pulled.returncode != 0 and "CONFLICT" in pulled.stdout + pulled.stderr
+    theirs = git(second, "show", f"origin/main:entries/{ENTRY_ID}.toml")
+    resolved = theirs.replace('"個人番号"]', '"個人番号", "電話番号"]') + (
+        '\n[[filings]]\ndate = 2016-04-01\nkind = "change"\n'
+        'summary = "記録項目に「電話番号」を追加"\nitems_added = ["電話番号"]\n'
+    )
+    (second / "entries" / f"{ENTRY_ID}.toml").write_text(resolved, encoding="utf-8")
+    git(second, "add", f"entries/{ENTRY_ID}.toml")
+    git(second, "commit", "-q", "--no-edit")

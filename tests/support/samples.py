@@ -1,0 +1,37 @@
+"""The smallest valid register and entry, the project's folder, the CLI runner's type."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+TODOKEDE = Path(sys.executable).with_name("todokede")
+
+MINIMAL_CONFIG = """\
+name = "個人情報取扱業務登録簿"
+municipality = "東村山市"
+review_interval_years = 10
+review_warning_months = 6
+departments = ["総務課", "課税課", "健康増進課"]
+"""
+
+VALID_ENTRY = """\
+# 課税課 個人住民税賦課事務
+name = "個人住民税賦課事務"
+department = "課税課"
+purpose = "地方税法に基づき個人住民税を賦課するため"
+subjects = ["個人住民税の納税義務者"]
+record_items = ["氏名", "住所", "生年月日"]
+status = "active"
+
+[[filings]]
+date = 2005-04-01
+kind = "start"
+summary = "業務開始"
+"""
+
+CliRunner = Callable[..., subprocess.CompletedProcess[str]]
