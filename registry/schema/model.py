@@ -28,14 +28,16 @@ from pydantic_core import PydanticCustomError
 
 from todokede.registry.schema.catalog import CATEGORIES, Catalog, CatalogItem, builtin_catalog, fold
 from todokede.registry.schema.departments import department_index
+from todokede.registry.schema.fields import FILING_KINDS, STATUS_CHOICES
 from todokede.registry.schema.limits import ENTRY_ID
 from todokede.registry.schema.wareki import GREGORIAN_START, WarekiError, parse_date
 
+#: The values of the field table's choices (checked against it by the tests).
 FilingKind = Literal["start", "change", "abolish"]
 Status = Literal["active", "abolished"]
 
-KIND_LABELS: Final[dict[str, str]] = {"start": "開始", "change": "変更", "abolish": "廃止"}
-STATUS_LABELS: Final[dict[str, str]] = {"active": "届出中", "abolished": "廃止"}
+KIND_LABELS: Final[dict[str, str]] = dict(FILING_KINDS)
+STATUS_LABELS: Final[dict[str, str]] = dict(STATUS_CHOICES)
 
 
 def date_problem(value: object) -> str:
@@ -158,7 +160,11 @@ class Filing(_Model):
 
 
 class Entry(_Model):
-    """One process of the register; each field checked on its own."""
+    """One process of the register; each field checked on its own.
+
+    The fields are those of :data:`todokede.registry.schema.fields.ENTRY_FIELDS`,
+    in its order, with its defaults (``tests/registry/test_fields.py``).
+    """
 
     name: RequiredText
     department: RequiredText

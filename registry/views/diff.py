@@ -22,61 +22,22 @@ from todokede.registry.files.tomlread import without_bom
 from todokede.registry.git.revisions import RegisterRepo, Revision, UnknownEntry
 from todokede.registry.schema.catalog import Catalog, CatalogItem, builtin_catalog, fold
 from todokede.registry.schema.departments import department_index
+from todokede.registry.schema.fields import ENTRY_FIELDS, Kind, SetBy
 from todokede.registry.schema.limits import MAX_FILE_BYTES
 
 DiffStatus = Literal["added", "modified", "removed"]
 
 #: Every field of an entry in the design's order, with its Japanese label.
-FIELD_LABELS: Final[dict[str, str]] = {
-    "name": "業務の名称",
-    "department": "担当課",
-    "section": "担当係",
-    "purpose": "業務の目的",
-    "legal_basis": "根拠法令",
-    "subjects": "記録の対象者の範囲",
-    "record_items": "記録項目",
-    "sources": "収集先",
-    "collection_methods": "収集方法",
-    "computer_processing": "電子計算機処理",
-    "retention": "保存期間",
-    "status": "状態",
-    "outsourcing": "委託",
-    "connections": "外部結合",
-    "provisions": "提供先",
-    "filings": "届出",
-}
+FIELD_LABELS: Final[dict[str, str]] = {spec.key: spec.label for spec in ENTRY_FIELDS}
 #: What a field holds when a file leaves it out (None: a required field).
-DEFAULTS: Final[dict[str, Any]] = {
-    "name": None,
-    "department": None,
-    "section": "",
-    "purpose": None,
-    "legal_basis": [],
-    "subjects": None,
-    "record_items": None,
-    "sources": [],
-    "collection_methods": [],
-    "computer_processing": True,
-    "retention": "",
-    "status": "active",
-    "outsourcing": [],
-    "connections": [],
-    "provisions": [],
-    "filings": [],
-}
+DEFAULTS: Final[dict[str, Any]] = {spec.key: spec.empty() for spec in ENTRY_FIELDS}
+_TABLES: Final = [s for s in ENTRY_FIELDS if s.kind is Kind.ROWS and s.set_by is SetBy.FORM]
 #: The lists of tables, each with the word a summary or a diff line names it by
 #: (外部結合: the column of the 個人情報ファイル簿).
-TABLE_WORDS: Final = (
-    ("outsourcing", "委託先"),
-    ("connections", "外部結合"),
-    ("provisions", "提供先"),
-)
+TABLE_WORDS: Final = tuple((spec.key, spec.word) for spec in _TABLES)
 #: The key that names one table of each list of tables.
-TABLE_KEYS: Final[dict[str, str]] = {
-    "outsourcing": "contractor",
-    "connections": "partner",
-    "provisions": "recipient",
-}
+TABLE_KEYS: Final[dict[str, str]] = {spec.key: spec.columns[0].key for spec in _TABLES}
+_ROWS: Final = frozenset(spec.key for spec in ENTRY_FIELDS if spec.kind is Kind.ROWS)
 
 
 @dataclass(frozen=True)
@@ -206,7 +167,7 @@ def _table(value: Any) -> dict[str, Any]:
 
 def _normal(key: str, data: Mapping[str, Any]) -> Any:
     value = data.get(key, DEFAULTS.get(key))
-    if key in TABLE_KEYS or key == "filings":
+    if key in _ROWS:
         return [_table(item) for item in value] if isinstance(value, list) else value
     return value
 

@@ -24,14 +24,17 @@ from todokede.registry.files.tomledit import save_entry
 from todokede.registry.files.tomlread import TomlProblem, parse_toml
 from todokede.registry.git.locking import lock_timeout, repository_lock
 from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.fields import ENTRY_FIELDS, FIELDS_BY_KEY, Kind, form_keys
 from todokede.registry.schema.model import Entry, RegistryConfig, entry_id_problem
 from todokede.registry.schema.problems import Loc, Violation
 from todokede.registry.schema.rules import check_entry_data
 from todokede.registry.schema.wareki import WarekiError, format_wareki, parse_date
 
-LIST_FIELDS: Final = ("legal_basis", "subjects", "record_items", "sources", "collection_methods")
-TEXT_FIELDS: Final = ("name", "department", "section", "purpose", "retention")
-ROW_FIELDS: Final = ("outsourcing", "connections", "provisions")
+#: The fields the form edits, by kind (the field table's order).
+LIST_FIELDS: Final = form_keys(Kind.TEXT_LIST)
+TEXT_FIELDS: Final = form_keys(Kind.TEXT)
+BOOL_FIELDS: Final = form_keys(Kind.BOOL)
+ROW_FIELDS: Final = form_keys(Kind.ROWS)
 
 
 @dataclass
@@ -61,18 +64,24 @@ class ProvisionRow:
 
 
 Row = OutsourcingRow | ConnectionRow | ProvisionRow
+#: The row type of each row list (their fields are the table's columns: the tests).
 ROW_TYPES: Final[dict[str, type[Row]]] = {
     "outsourcing": OutsourcingRow,
     "connections": ConnectionRow,
     "provisions": ProvisionRow,
 }
 #: Row columns that hold a date (written as ISO or 和暦).
-DATE_COLUMNS: Final = frozenset({"since"})
+DATE_COLUMNS: Final = frozenset(
+    column.key
+    for kind in ROW_FIELDS
+    for column in FIELDS_BY_KEY[kind].columns
+    if column.kind is Kind.DATE
+)
 
 
 def row_columns(kind: str) -> tuple[str, ...]:
     """The column names of a row list, in the form's order."""
-    return tuple(f.name for f in fields(ROW_TYPES[kind]))
+    return tuple(column.key for column in FIELDS_BY_KEY[kind].columns)
 
 
 def _row_is_blank(row: Row) -> bool:
@@ -83,8 +92,15 @@ def row_columns_of(row: Row) -> tuple[str, ...]:
     return tuple(f.name for f in fields(row))
 
 
-def _date_text(value: date | None) -> str:
-    return value.isoformat() if value is not None else ""
+def _typed(value: object) -> str:
+    """A column's value as the form shows it: a date in ISO, nothing as blank."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _row_of(kind: str, table: object) -> Row:
+    return ROW_TYPES[kind](**{c: _typed(getattr(table, c)) for c in row_columns(kind)})
 
 
 @dataclass
@@ -109,27 +125,12 @@ class EntryDraft:
     @classmethod
     def from_entry(cls, entry: Entry) -> EntryDraft:
         """The draft a form starts from when editing ``entry``."""
-        return cls(
-            name=entry.name,
-            department=entry.department,
-            section=entry.section,
-            purpose=entry.purpose,
-            legal_basis=list(entry.legal_basis),
-            subjects=list(entry.subjects),
-            record_items=list(entry.record_items),
-            sources=list(entry.sources),
-            collection_methods=list(entry.collection_methods),
-            computer_processing=entry.computer_processing,
-            retention=entry.retention,
-            outsourcing=[
-                OutsourcingRow(o.contractor, o.scope, _date_text(o.since))
-                for o in entry.outsourcing
-            ],
-            connections=[
-                ConnectionRow(c.partner, c.purpose, _date_text(c.since)) for c in entry.connections
-            ],
-            provisions=[ProvisionRow(p.recipient, p.basis) for p in entry.provisions],
+        values: dict[str, Any] = {key: getattr(entry, key) for key in TEXT_FIELDS + BOOL_FIELDS}
+        values.update((key, list(getattr(entry, key))) for key in LIST_FIELDS)
+        values.update(
+            (key, [_row_of(key, table) for table in getattr(entry, key)]) for key in ROW_FIELDS
         )
+        return cls(**values)
 
     def normalized(self) -> EntryDraft:
         """The draft as it would be saved: stripped, without blank lines or rows.
@@ -214,7 +215,7 @@ def _build(draft: EntryDraft, base: Entry | None) -> _Built:
         kept = [(i, v.strip()) for i, v in enumerate(getattr(draft, name)) if v.strip()]
         positions[name] = [i for i, _ in kept]
         data[name] = [v for _, v in kept]
-    data["computer_processing"] = draft.computer_processing
+    data.update((name, getattr(draft, name)) for name in BOOL_FIELDS)
     for name in ROW_FIELDS:
         rows: list[dict[str, Any]] = []
         positions[name] = []
@@ -276,23 +277,7 @@ def check_draft(
     return DraftCheck(entry, violations)
 
 
-_FIELD_ORDER: Final = {
-    name: index
-    for index, name in enumerate(
-        (
-            "name",
-            "department",
-            "section",
-            "purpose",
-            *LIST_FIELDS,
-            "computer_processing",
-            "retention",
-            "status",
-            *ROW_FIELDS,
-            "filings",
-        )
-    )
-}
+_FIELD_ORDER: Final = {spec.key: index for index, spec in enumerate(ENTRY_FIELDS)}
 
 
 def _order(loc: Loc) -> tuple[int, tuple[int, ...]]:
