@@ -1,0 +1,326 @@
+"""What a filing will be, or why it is refused: a function of the texts, no git at all.
+
+:func:`plan_filing` takes the entry as edited on disk and as HEAD holds it, and
+``registry.toml`` on disk and in HEAD (:class:`FilingInputs`, read by
+:mod:`todokede.registry.git.filing`), diffs them, appends the filing (kind, date,
+summary, items added and removed), validates the result against the register's rules
+and returns the new file text and the commit message (:class:`FilingDraft`). A start
+needs a file not yet filed, a change one that differs from HEAD (or ``review``), an
+abolition a committed entry. Nothing is written; the refusals are RegisterErrors.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from todokede.registry.files.filenotes import without_notes_until_filed
+from todokede.registry.files.locate import line_of, locate
+from todokede.registry.files.store import (
+    ENTRIES_DIR,
+    REGISTRY_FILE,
+    RegisterError,
+    TomlProblem,
+    parse_toml,
+)
+from todokede.registry.files.tomledit import update_text
+from todokede.registry.files.tomlread import without_bom
+from todokede.registry.git.message import filing_message
+from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.model import Entry, Filing, FilingKind, RegistryConfig
+from todokede.registry.schema.problems import Problem, Violation
+from todokede.registry.schema.rules import (
+    check_entry_data,
+    entry_rule_violations,
+    validation_violations,
+)
+from todokede.registry.views.diff import (
+    FIELD_LABELS,
+    TABLE_WORDS,
+    EntryDiff,
+    diff_entry,
+    parse_data,
+)
+
+_NOT_NAMED_AS_FIELDS: Final = frozenset(
+    {"record_items", "outsourcing", "connections", "provisions", "filings", "status"}
+)
+
+
+@dataclass(frozen=True)
+class FilingRequest:
+    """What the clerk asked for: ``todokede file ID --kind --date [--summary] [--review]``."""
+
+    entry_id: str
+    kind: FilingKind
+    day: date
+    summary: str | None = None
+    review: bool = False
+
+
+@dataclass(frozen=True)
+class FilingInputs:
+    """What a filing is a function of: the texts, the register, where they stand."""
+
+    path: Path  # the entry file on disk
+    repo_path: str  # its path in the repository
+    text: str  # the entry file as edited on disk
+    head: str | None  # HEAD's commit (None: no commit yet)
+    committed: bytes | None  # HEAD's version of the entry file (None: not in HEAD)
+    config: RegistryConfig
+    catalog: Catalog
+    config_on_disk: str  # registry.toml as on disk
+    config_committed: bytes | None  # and as HEAD holds it
+    prefix: str = ""  # the register's folder in the repository
+
+
+@dataclass(frozen=True)
+class FilingDraft:
+    """A filing ready to commit: the entry after it and the new file text."""
+
+    entry_id: str
+    path: Path
+    repo_path: str
+    filing: Filing
+    entry: Entry
+    diff: EntryDiff | None
+    original: str
+    text: str
+    head: str | None
+    message: str
+
+    @property
+    def summary(self) -> str:
+        return self.filing.summary
+
+
+def plan_filing(request: FilingRequest, inputs: FilingInputs) -> FilingDraft:
+    """The filing ``request`` asks for, made of ``inputs``; RegisterError when refused."""
+    rel = f"{ENTRIES_DIR}/{request.entry_id}.toml"
+    data = _parsed(inputs.text, rel)
+    entry, violations = check_entry_data(data, inputs.config, inputs.catalog)
+    if entry is None:
+        raise _first_error(rel, inputs.text, violations)
+    if request.kind == "abolish" and request.review:
+        raise RegisterError("廃止届は見直しを兼ねられません（--review を外してください）")
+    refuse_config_not_committed(inputs)
+    committed, _ = parse_data(inputs.committed)
+    refuse_kind(request.entry_id, request.kind, committed, entry)
+    diff = (
+        diff_entry(request.entry_id, committed, data, inputs.catalog)
+        if committed is not None
+        else None
+    )
+    refuse_diff(request, entry, diff)
+    summary = (request.summary or "").strip() or summarize(diff, request.kind, request.review)
+    result = _validated(_with_filing(entry, request, summary, diff), rel)
+    new_text = without_notes_until_filed(update_text(inputs.text, result))  # filed: notes false
+    rules = entry_rule_violations(result, inputs.config, inputs.catalog)
+    if any(v.severity == "error" for v in rules):
+        raise _first_error(rel, new_text, rules)
+    return FilingDraft(
+        entry_id=request.entry_id,
+        path=inputs.path,
+        repo_path=inputs.repo_path,
+        filing=result.filings[-1],
+        entry=result,
+        diff=diff,
+        original=inputs.text,
+        text=new_text,
+        head=inputs.head,
+        message=filing_message(
+            request.kind,
+            result.department,
+            result.name,
+            summary,
+            request.day,
+            request.entry_id,
+            request.review,
+        ),
+    )
+
+
+# -- the summary -----------------------------------------------------------------------
+
+
+def summarize(diff: EntryDiff | None, kind: str, review: bool = False) -> str:
+    """A filing's summary written from its diff: 「記録項目に「個人番号」を追加」…"""
+    if kind == "start":
+        return "業務開始"
+    parts: list[str] = ["業務を廃止"] if kind == "abolish" else []
+    if diff is not None:
+        if diff.items_added:
+            parts.append(f"記録項目に{_quoted(diff.items_added)}を追加")
+        if diff.items_removed:
+            parts.append(f"記録項目から{_quoted(diff.items_removed)}を削除")
+        for key, word in TABLE_WORDS:
+            changes = getattr(diff, key)
+            if changes.added:
+                parts.append(f"{word}を追加: {'、'.join(changes.added)}")
+            if changes.removed:
+                parts.append(f"{word}を削除: {'、'.join(changes.removed)}")
+            if changes.changed:
+                parts.append(f"{word}の内容を変更: {'、'.join(changes.changed)}")
+        others = [
+            FIELD_LABELS.get(name, name)
+            for name in diff.changed_fields
+            if name not in _NOT_NAMED_AS_FIELDS
+        ]
+        if words := _items_rewritten(diff):
+            others.insert(0, f"記録項目の{words}")
+        if others:
+            parts.append(f"{'・'.join(others)}を変更")
+    if review:
+        parts.append("見直し" if parts else "見直し（変更なし）")
+    return "。".join(parts) or "変更"
+
+
+def _quoted(items: tuple[str, ...]) -> str:
+    return "".join(f"「{item}」" for item in items)
+
+
+def _items_rewritten(diff: EntryDiff) -> str:
+    """``並び``, ``表記`` or ``並びと表記``: how the record items changed besides
+    items added and removed (a spelling is an alias of the same catalog item)."""
+    words = [("並び", diff.items_moved), ("表記", bool(diff.items_respelled))]
+    return "と".join(word for word, done in words if done)
+
+
+# -- the filing appended ---------------------------------------------------------------
+
+
+def _with_filing(
+    entry: Entry, request: FilingRequest, summary: str, diff: EntryDiff | None
+) -> dict[str, Any]:
+    """The entry's data with the filing appended (and abolished by an abolition)."""
+    listed = diff if diff is not None and request.kind != "start" else None
+    data = entry.model_dump(mode="python")
+    data["filings"].append(
+        {
+            "date": request.day,
+            "kind": request.kind,
+            "summary": summary,
+            "review": request.review,
+            "items_added": list(listed.items_added) if listed else [],
+            "items_removed": list(listed.items_removed) if listed else [],
+        }
+    )
+    if request.kind == "abolish":
+        data["status"] = "abolished"
+    return data
+
+
+def _validated(data: dict[str, Any], rel: str) -> Entry:
+    try:
+        return Entry.model_validate(data)
+    except ValidationError as error:
+        found = validation_violations(error)[0]
+        raise RegisterError(f"{rel}: エラー: {found.field}: {found.message}") from None
+
+
+# -- the refusals ----------------------------------------------------------------------
+
+
+def _parsed(text: str, rel: str) -> dict[str, Any]:
+    try:
+        return parse_toml(text)
+    except TomlProblem as problem:
+        raise RegisterError(Problem(rel, problem.line, "", problem.message).as_text()) from None
+
+
+def _first_error(rel: str, text: str, violations: list[Violation]) -> RegisterError:
+    errors = [v for v in violations if v.severity == "error"]
+    first = errors[0]
+    problem = Problem(rel, line_of(locate(text), first.loc), first.field, first.message)
+    more = (
+        f"（ほかに {len(errors) - 1}件。todokede check で確かめてください）"
+        if len(errors) > 1
+        else ""
+    )
+    return RegisterError(problem.as_text() + more)
+
+
+def refuse_kind(
+    entry_id: str, kind: str, committed: dict[str, object] | None, entry: Entry
+) -> None:
+    """Refuse a kind that does not fit the file's state (new, committed, abolished).
+
+    An entry HEAD holds without any filing (committed by hand, never filed) is
+    still new: its first filing is a start.
+    """
+    filings = committed.get("filings") if committed is not None else None
+    filed = isinstance(filings, list) and bool(filings)
+    if kind == "start":
+        if filed:
+            raise RegisterError(
+                f"「{entry_id}」は既に届出されています"
+                "（変更なら --kind change、廃止なら --kind abolish で届け出てください）"
+            )
+        if entry.filings:
+            raise RegisterError(
+                f"「{entry_id}」はまだ届出されていないのに届出の記録（[[filings]]）があります"
+                "（届出の記録は todokede file が書きます。[[filings]] を消してから開始届を出してください）"
+            )
+        return
+    if not filed:
+        raise RegisterError(
+            f"「{entry_id}」はまだ開始届が出ていません（--kind start で届け出てください）"
+        )
+    last = filings[-1] if isinstance(filings, list) else None
+    if isinstance(last, dict) and last.get("kind") == "abolish":
+        raise RegisterError(
+            f"「{entry_id}」は {last.get('date')} に廃止されています（廃止後の届出はできません）"
+        )
+
+
+def refuse_diff(request: FilingRequest, entry: Entry, diff: EntryDiff | None) -> None:
+    """Refuse rewritten filings, a change that changes nothing, a date before the last."""
+    entry_id, day = request.entry_id, request.day
+    if request.kind != "start" and diff is not None and "filings" in diff.changed_fields:
+        raise RegisterError(
+            f"「{entry_id}」の届出の記録（[[filings]]）が前回の届出から書き換えられています"
+            "（届出は todokede file が追加します。[[filings]] を元に戻してください）"
+        )
+    if request.kind == "change" and diff is None and not request.review:
+        raise RegisterError(
+            f"「{entry_id}」は前回の届出から変わっていません"
+            "（内容を直してから届け出るか、見直しだけなら --review を付けてください）"
+        )
+    if entry.filings and day < entry.filings[-1].date:
+        raise RegisterError(
+            f"届出日 {day.isoformat()} が前回の届出日（{entry.filings[-1].date.isoformat()}）"
+            "より前です"
+        )
+
+
+def refuse_config_not_committed(inputs: FilingInputs) -> None:
+    """Refuse while ``registry.toml`` on disk says something else than HEAD's.
+
+    The filing is validated against the file on disk (its departments, its
+    catalog) but commits only the entry: HEAD would then hold an entry that its
+    own ``registry.toml`` refuses, and sync would share it. Comments and layout
+    are no difference (the settings read the same).
+    """
+    shown = f"{inputs.prefix}{REGISTRY_FILE}"
+    if inputs.config_committed is None:
+        raise RegisterError(
+            f"{REGISTRY_FILE} がまだコミットされていません。先に git add {shown} と"
+            " git commit でコミットしてから届け出てください"
+        )
+    if inputs.config_committed == inputs.config_on_disk.encode("utf-8"):
+        return
+    before, unreadable = parse_data(inputs.config_committed)
+    try:
+        after = tomllib.loads(without_bom(inputs.config_on_disk))
+    except tomllib.TOMLDecodeError:  # already refused by load_config_or_raise
+        after = None
+    if unreadable or before != after:
+        raise RegisterError(
+            f"{REGISTRY_FILE} に未コミットの変更があります。先に git commit {shown} で"
+            "コミットしてから届け出てください（届出はエントリだけをコミットします）"
+        )
