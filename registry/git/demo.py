@@ -33,7 +33,7 @@ from todokede.registry.files.store import (
     read_text,
 )
 from todokede.registry.files.tomledit import update_text
-from todokede.registry.git.filing import filing_message
+from todokede.registry.git.message import REGISTER_CREATED, filing_message
 from todokede.registry.git.repository import (
     BLOB_MODE,
     TREE_MODE,
@@ -236,7 +236,7 @@ def _write_history(
             repo, [TreeItem(BLOB_MODE, REGISTRY_FILE, config_blob)], durable=False
         )
         head = write_commit(
-            repo, root_tree, [], secretariat, secretariat, "登録簿を作成\n", durable=False
+            repo, root_tree, [], secretariat, secretariat, REGISTER_CREATED, durable=False
         )
         for day, _, entry_id, index in events:
             entry = entries[entry_id]

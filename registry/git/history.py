@@ -1,8 +1,9 @@
 """Who changed what, when: the register's commits read back as filings.
 
 One ``git log`` process lists the commits with their trailers (parsed by git
-itself) and the entry files each touched; one ``git cat-file --batch`` process
-reads the files' versions. Nothing here prints: the CLI and the TUI show it.
+itself, read as filings by :mod:`todokede.registry.git.message`) and the entry
+files each touched; one ``git cat-file --batch`` process reads the files'
+versions. Nothing here prints: the CLI and the TUI show it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from todokede.registry.git.message import KIND_WORDS as KIND_WORDS  # re-exported
+from todokede.registry.git.message import LOG_FIELDS, CommitMessage, read_logged
 from todokede.registry.git.revisions import RegisterRepo, UnknownEntry
 from todokede.registry.views.diff import (
     EntryDiff,
@@ -24,26 +27,13 @@ from todokede.registry.views.diff import (
     parse_data,
 )
 
-KIND_WORDS: Final[dict[str, str]] = {"start": "開始届", "change": "変更届", "abolish": "廃止届"}
 LOG_KIND_LABELS: Final[dict[str | None, str]] = {
     "start": "開始",
     "change": "変更",
     "abolish": "廃止",
     None: "その他",
 }
-SUBJECT_SEPARATOR: Final = " — "
-_FIELDS: Final = (
-    "%H",
-    "%P",
-    "%an",
-    "%ae",
-    "%cI",
-    "%(trailers:key=Filing-Kind,valueonly,separator=%x2C)",
-    "%(trailers:key=Filing-Date,valueonly,separator=%x2C)",
-    "%(trailers:key=Entry,valueonly,separator=%x2C)",
-    "%(trailers:key=Filing-Review,valueonly,separator=%x2C)",
-    "%s",
-)
+_FIELDS: Final = ("%H", "%P", "%an", "%ae", "%cI", *LOG_FIELDS)
 
 
 def _log_format(nonce: str) -> str:
@@ -124,13 +114,6 @@ class HistoryItem:
         return self.log.commit
 
 
-def _date_or_none(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class _Raw:
     commit: str
@@ -138,11 +121,7 @@ class _Raw:
     author: str
     email: str
     committed: datetime
-    kind: str
-    filing_date: str
-    entry: str
-    review: str
-    subject: str
+    message: CommitMessage
     files: list[tuple[str, str | None, str | None]]
 
 
@@ -179,11 +158,7 @@ def _parse_log(out: bytes, nonce: str) -> Iterator[_Raw]:
             author=head[2],
             email=head[3],
             committed=datetime.fromisoformat(head[4]),
-            kind=head[5].strip(),
-            filing_date=head[6].strip(),
-            entry=head[7].strip(),
-            review=head[8].strip(),
-            subject=head[9],
+            message=read_logged(head[5 : len(_FIELDS)]),
             files=files,
         )
 
@@ -206,41 +181,34 @@ def _log(history: RegisterRepo, paths: list[str]) -> list[_Raw]:
     return list(_parse_log(out, nonce))
 
 
-def _summary(raw: _Raw, filing: bool) -> str:
-    if filing and SUBJECT_SEPARATOR in raw.subject:
-        return raw.subject.split(SUBJECT_SEPARATOR, 1)[1].strip()
-    return raw.subject.strip()
-
-
 def _item(history: RegisterRepo, raw: _Raw, names: dict[str, tuple[str, str]]) -> LogItem:
     changes = tuple(
         FileChange(entry_id, before, after)
         for path, before, after in raw.files
         if (entry_id := history.entry_id_of(path)) is not None
     )
-    kind = raw.kind if raw.kind in KIND_WORDS else None
-    entry = raw.entry or (changes[0].entry if len(changes) == 1 else None)
+    message = raw.message
+    entry = message.entry_id or (changes[0].entry if len(changes) == 1 else None)
     change = next((c for c in changes if c.entry == entry), None)
     department, name = names.get((change.after or change.before or "") if change else "", ("", ""))
     if entry and not change:
         department, name = "", ""
     if not entry and len(changes) > 1:
         name = f"エントリ {len(changes)}件"
-    filing_day = _date_or_none(raw.filing_date) if kind else None
     return LogItem(
         commit=raw.commit,
         parents=raw.parents,
-        date=filing_day or raw.committed.date(),
+        date=message.day or raw.committed.date(),
         committed=raw.committed,
-        kind=kind,
-        review=raw.review.lower() == "true",
+        kind=message.kind,
+        review=message.review,
         entry=entry,
         department=department,
         name=name,
         author=raw.author,
         author_email=raw.email,
-        summary=_summary(raw, kind is not None),
-        subject=raw.subject,
+        summary=message.summary,
+        subject=message.subject,
         changes=changes,
     )
 
@@ -306,7 +274,7 @@ def register_log(
         for raw in raws:
             ids = [history.entry_id_of(p) for p, _, _ in raw.files]
             named = [(b, a) for (p, b, a), i in zip(raw.files, ids, strict=True) if i is not None]
-            if raw.entry or len(named) == 1:
+            if raw.message.entry_id or len(named) == 1:
                 for before, after in named:
                     wanted.add(after or before or "")
         names = _names(history.reader.read(sorted(wanted - {""})))

@@ -41,15 +41,18 @@ REGISTER_CREATED: Final = "登録簿を作成"
 
 #: git's whitespace (``isspace`` in git's own ctype): no Unicode spaces.
 _GIT_SPACE: Final = " \t\n\r"
+#: A line break with the spaces around it: one space in a subject (as ``one_line``).
+_BREAK: Final = re.compile(r"\s*[\r\n]+\s*")
 #: A trailer line as git reads one: a token of letters, digits and ``-``, spaces, ``:``.
 _TRAILER_LINE: Final = re.compile(r"([A-Za-z0-9-]+)[ \t]*:(.*)")
 
 
 @dataclass(frozen=True)
 class FilingMessage:
-    """What a filing's message says: its trailers, its title and summary (one line each).
+    """What a filing's message says: its trailers, its title and its summary.
 
-    ``title`` is the department and the process's name, ``課税課 個人住民税賦課事務``.
+    ``title`` is the department and the process's name, ``課税課 個人住民税賦課事務``;
+    :meth:`of` puts both texts on one line, as the message will hold them.
     """
 
     kind: FilingKind
@@ -105,8 +108,8 @@ class CommitMessage:
 
 def make_filing(message: FilingMessage) -> str:
     """``変更届: 課税課 個人住民税賦課事務 — <summary>``, a blank line, the trailers."""
-    word = KIND_WORDS[message.kind]
-    subject = f"{word}: {one_line(message.title)}{SUBJECT_SEPARATOR}{one_line(message.summary)}"
+    title, summary = _BREAK.sub(" ", message.title), _BREAK.sub(" ", message.summary)
+    subject = f"{KIND_WORDS[message.kind]}: {title}{SUBJECT_SEPARATOR}{summary}"
     trailers = [
         f"{KIND_TRAILER}: {message.kind}",
         f"{DATE_TRAILER}: {message.day.isoformat()}",

@@ -67,6 +67,7 @@ def init_register(
     path: Path, municipality: str = "", departments: list[str] | None = None
 ) -> Created:
     """A new register at ``path``: git repository, ``registry.toml``, ``entries/``."""
+    from todokede.registry.git.message import REGISTER_CREATED
     from todokede.registry.git.repository import commit_paths, ensure_repo
 
     root = path.expanduser().resolve()
@@ -84,7 +85,7 @@ def init_register(
             f"{REGISTRY_FILE} の municipality（市区町村名）と departments（担当課）を記入してください"
         )
     try:
-        commit_paths(repo, [root / REGISTRY_FILE, keep], "登録簿を作成")
+        commit_paths(repo, [root / REGISTRY_FILE, keep], REGISTER_CREATED)
     except RegisterError as error:
         created.notes.append(f"最初のコミットはしていません: {error}")
     return created

@@ -55,6 +55,7 @@ from todokede.registry.git.gitfailure import (
 )
 from todokede.registry.git.gitrun import GitFailed, GitRunner
 from todokede.registry.git.locking import repository_lock
+from todokede.registry.git.message import sync_merge_message
 from todokede.registry.git.repository import identities, refuse_in_progress, work_tree
 from todokede.registry.git.revisions import RegisterRepo
 from todokede.registry.git.syncrecovery import recover_interrupted_sync, tracked_changes
@@ -293,7 +294,7 @@ def _integrate(
     git_dir = Path(history.repo.git_dir)
     try:
         if merging:
-            run("merge", "--no-edit", "--no-ff", "-m", f"同期: {where} を取り込み", upstream)
+            run("merge", "--no-edit", "--no-ff", "-m", sync_merge_message(where), upstream)
         else:
             run("rebase", "--no-autostash", upstream)
     except GitFailed as error:
@@ -429,7 +430,7 @@ def sync_register(root: Path, remote: str | None = None, attempts: int | None = 
             try:
                 notes += recover_interrupted_sync(run)
                 if journal_exists(Path(repo.git_dir)):
-                    from todokede.registry.git.filing import (
+                    from todokede.registry.git.filing_journal import (
                         finish_interrupted,  # pydantic: only when needed
                     )
 
