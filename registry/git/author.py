@@ -17,7 +17,7 @@ from typing import Final, Literal
 import git
 
 from todokede.registry.git.repository import identities, open_repo, parse_author
-from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.errors import FilingRefused, RegisterError
 
 #: The repository's config key that holds the remembered 届出者.
 CONFIG_KEY: Final = "todokede.author"
@@ -40,14 +40,16 @@ def author_text(actor: git.Actor) -> str:
     return f"{actor.name} <{actor.email}>"
 
 
-def author_problem(text: str) -> str | None:
-    """Why ``text`` cannot name the 届出者 (the check ``--author`` gets), or None."""
+def author_refusal(text: str) -> RegisterError | None:
+    """Why ``text`` cannot name the 届出者 (the check the filing makes), or None:
+    FilingRefused (``no-author``, ``author-malformed``), or a RegisterError for
+    characters git cannot hold."""
     if not text.strip():
-        return "届出者を「氏名 <メール>」の形で入力してください"
+        return FilingRefused("no-author")
     try:
         parse_author(text)
     except RegisterError as error:
-        return str(error).replace("--author は", "届出者は")
+        return error
     return None
 
 
@@ -74,7 +76,7 @@ def default_author(root: Path) -> AuthorDefault:
         return AuthorDefault("", "none")
     with repo:
         remembered = _remembered(repo)
-        if remembered is not None and author_problem(remembered) is None:
+        if remembered is not None and author_refusal(remembered) is None:
             return AuthorDefault(remembered, "remembered")
         identity = _git_identity(repo)
     if identity is not None:

@@ -49,6 +49,7 @@ from todokede.registry.git.repository import (
     write_object,
 )
 from todokede.registry.git.revisions import RegisterRepo
+from todokede.registry.schema.errors import FilingRefused
 from todokede.registry.schema.model import FilingKind, RegistryConfig
 from todokede.registry.schema.problems import Problem
 
@@ -143,9 +144,7 @@ def read_inputs(history: RegisterRepo, config: RegistryConfig, entry_id: str) ->
     path = entry_path(root, entry_id)
     rel = f"{ENTRIES_DIR}/{entry_id}.toml"
     if not path.is_file():
-        raise RegisterError(
-            f"エントリ「{entry_id}」がありません: {rel}（todokede new で作成できます）"
-        )
+        raise FilingRefused("no-entry", entry_id=entry_id, path=rel)
     try:
         text = read_text(path)
     except TomlProblem as problem:

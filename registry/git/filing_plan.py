@@ -6,7 +6,9 @@
 summary, items added and removed), validates the result against the register's rules
 and returns the new file text and the commit message (:class:`FilingDraft`). A start
 needs a file not yet filed, a change one that differs from HEAD (or ``review``), an
-abolition a committed entry. Nothing is written; the refusals are RegisterErrors.
+abolition a committed entry. Nothing is written; a refusal of what was asked is a
+:class:`~todokede.registry.schema.errors.FilingRefused` (a reason and its fields, worded
+by each front end), a file that is not a valid entry a RegisterError naming its line.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from todokede.registry.files.tomledit import update_text
 from todokede.registry.files.tomlread import without_bom
 from todokede.registry.git.message import filing_message
 from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.errors import FilingRefused
 from todokede.registry.schema.model import Entry, Filing, FilingKind, RegistryConfig
 from todokede.registry.schema.problems import Problem, Violation
 from todokede.registry.schema.rules import (
@@ -107,7 +110,7 @@ def plan_filing(request: FilingRequest, inputs: FilingInputs) -> FilingDraft:
     if entry is None:
         raise _first_error(rel, inputs.text, violations)
     if request.kind == "abolish" and request.review:
-        raise RegisterError("廃止届は見直しを兼ねられません（--review を外してください）")
+        raise FilingRefused("abolish-with-review")
     refuse_config_not_committed(inputs)
     committed, _ = parse_data(inputs.committed)
     refuse_kind(request.entry_id, request.kind, committed, entry)
@@ -257,24 +260,20 @@ def refuse_kind(
     filed = isinstance(filings, list) and bool(filings)
     if kind == "start":
         if filed:
-            raise RegisterError(
-                f"「{entry_id}」は既に届出されています"
-                "（変更なら --kind change、廃止なら --kind abolish で届け出てください）"
-            )
+            raise FilingRefused("already-filed", entry_id=entry_id)
         if entry.filings:
-            raise RegisterError(
-                f"「{entry_id}」はまだ届出されていないのに届出の記録（[[filings]]）があります"
-                "（届出の記録は todokede file が書きます。[[filings]] を消してから開始届を出してください）"
-            )
+            raise FilingRefused("filings-before-start", entry_id=entry_id)
         return
     if not filed:
-        raise RegisterError(
-            f"「{entry_id}」はまだ開始届が出ていません（--kind start で届け出てください）"
-        )
+        raise FilingRefused("not-started", entry_id=entry_id)
     last = filings[-1] if isinstance(filings, list) else None
     if isinstance(last, dict) and last.get("kind") == "abolish":
-        raise RegisterError(
-            f"「{entry_id}」は {last.get('date')} に廃止されています（廃止後の届出はできません）"
+        day = last.get("date")
+        raise FilingRefused(
+            "abolished",
+            entry_id=entry_id,
+            name=entry.name,
+            day=day if isinstance(day, date) else str(day),
         )
 
 
@@ -282,20 +281,11 @@ def refuse_diff(request: FilingRequest, entry: Entry, diff: EntryDiff | None) ->
     """Refuse rewritten filings, a change that changes nothing, a date before the last."""
     entry_id, day = request.entry_id, request.day
     if request.kind != "start" and diff is not None and "filings" in diff.changed_fields:
-        raise RegisterError(
-            f"「{entry_id}」の届出の記録（[[filings]]）が前回の届出から書き換えられています"
-            "（届出は todokede file が追加します。[[filings]] を元に戻してください）"
-        )
+        raise FilingRefused("filings-rewritten", entry_id=entry_id)
     if request.kind == "change" and diff is None and not request.review:
-        raise RegisterError(
-            f"「{entry_id}」は前回の届出から変わっていません"
-            "（内容を直してから届け出るか、見直しだけなら --review を付けてください）"
-        )
+        raise FilingRefused("unchanged", entry_id=entry_id)
     if entry.filings and day < entry.filings[-1].date:
-        raise RegisterError(
-            f"届出日 {day.isoformat()} が前回の届出日（{entry.filings[-1].date.isoformat()}）"
-            "より前です"
-        )
+        raise FilingRefused("before-last-filing", day=day, last=entry.filings[-1].date)
 
 
 def refuse_config_not_committed(inputs: FilingInputs) -> None:
@@ -308,10 +298,7 @@ def refuse_config_not_committed(inputs: FilingInputs) -> None:
     """
     shown = f"{inputs.prefix}{REGISTRY_FILE}"
     if inputs.config_committed is None:
-        raise RegisterError(
-            f"{REGISTRY_FILE} がまだコミットされていません。先に git add {shown} と"
-            " git commit でコミットしてから届け出てください"
-        )
+        raise FilingRefused("registry-not-committed", file=REGISTRY_FILE, shown=shown)
     if inputs.config_committed == inputs.config_on_disk.encode("utf-8"):
         return
     before, unreadable = parse_data(inputs.config_committed)
@@ -320,7 +307,4 @@ def refuse_config_not_committed(inputs: FilingInputs) -> None:
     except tomllib.TOMLDecodeError:  # already refused by load_config_or_raise
         after = None
     if unreadable or before != after:
-        raise RegisterError(
-            f"{REGISTRY_FILE} に未コミットの変更があります。先に git commit {shown} で"
-            "コミットしてから届け出てください（届出はエントリだけをコミットします）"
-        )
+        raise FilingRefused("registry-uncommitted", file=REGISTRY_FILE, shown=shown)

@@ -46,7 +46,7 @@ import git
 from todokede.registry.files.crashpoints import crash_point
 from todokede.registry.files.pending import interrupted_sync_operation, operation_at
 from todokede.registry.git.gitfailure import disk_full_message, no_space
-from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.errors import FilingRefused, RegisterError
 
 TREE_MODE: Final = 0o040000
 BLOB_MODE: Final = 0o100644
@@ -71,9 +71,10 @@ def ensure_repo(root: Path) -> git.Repo:
         return git.Repo.init(root)
 
 
+#: Why a commit other than a filing (the new register's first) was not made; a
+#: filing refuses as FilingRefused (``no-identity``), worded by each front end.
 NO_IDENTITY: Final = (
-    "git の利用者が設定されていません（git config user.name と user.email を設定するか、"
-    '--author "氏名 <メール>" を付けてください）'
+    "git の利用者が設定されていません（git config user.name と user.email を設定してください）"
 )
 
 
@@ -84,12 +85,12 @@ def _clean_actor(name: str, email: str) -> git.Actor:
 
 
 def parse_author(author: str) -> git.Actor:
-    """``"氏名 <mail>"`` as an actor; RegisterError for any other form."""
+    """``"氏名 <mail>"`` as an actor; FilingRefused (``author-malformed``) for any other form."""
     text = author.strip()
     name, sep, rest = text.partition("<")
     email = rest.removesuffix(">")
     if not sep or not rest.endswith(">") or not name.strip() or not email.strip():
-        raise RegisterError(f"--author は「氏名 <メール>」の形で書いてください: {author}")
+        raise FilingRefused("author-malformed", author=author)
     return _clean_actor(name, email)
 
 
@@ -117,11 +118,14 @@ def identity(repo: git.Repo, author: str | None = None) -> git.Actor:
 
 
 def identities(repo: git.Repo, author: str | None = None) -> tuple[git.Actor, git.Actor]:
-    """Author and committer of a filing; the committer falls back to ``--author``."""
+    """Author and committer of a filing; the committer falls back to the author given.
+
+    FilingRefused (``no-identity``) when git has no identity and none is given.
+    """
     configured_author = _configured(repo, "AUTHOR")
     chosen = parse_author(author) if author else configured_author
     if chosen is None:
-        raise RegisterError(NO_IDENTITY)
+        raise FilingRefused("no-identity")
     committer = _configured(repo, "COMMITTER") or configured_author or chosen
     return chosen, committer
 

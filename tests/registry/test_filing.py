@@ -18,7 +18,7 @@ from todokede.registry.git.filing import (
     finish_interrupted,
     summarize,
 )
-from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.errors import FilingRefused, RegisterError
 from todokede.registry.views.diff import EntryDiff, TableChanges
 
 WITH_MY_NUMBER = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "個人番号"]')
@@ -91,8 +91,9 @@ def test_a_draft_says_what_would_be_filed_and_writes_nothing(tmp_path: Path) -> 
     assert draft.diff is not None and draft.diff.items_added == ("個人番号",)
     assert draft.text.startswith(WITH_MY_NUMBER)
     assert path.read_text("utf-8") == WITH_MY_NUMBER
-    with pytest.raises(RegisterError, match="既に届出されています"):
+    with pytest.raises(FilingRefused) as refused:
         draft_filing(root, ENTRY_ID, "start", date(2016, 3, 22))
+    assert (refused.value.reason, refused.value.fields) == ("already-filed", {"entry_id": ENTRY_ID})
 
 
 def test_filing_a_register_in_a_subfolder_of_a_bigger_repository(
@@ -128,8 +129,9 @@ def test_on_an_unborn_branch_registry_toml_is_committed_first(
     unfiled = VALID_ENTRY.split("\n[[filings]]")[0]
     root = write_register(tmp_path / "reg", (ENTRY_ID, unfiled))
     git(root, "init", "-q", "-b", "main")
-    with pytest.raises(RegisterError, match=r"registry\.toml がまだコミットされていません"):
+    with pytest.raises(FilingRefused) as refused:
         file_entry(root, ENTRY_ID, "start", date(2005, 4, 1))
+    assert refused.value.reason == "registry-not-committed"
     assert git(root, "rev-list", "--all").strip() == ""
     assert (root / "entries" / f"{ENTRY_ID}.toml").read_text("utf-8") == unfiled
 

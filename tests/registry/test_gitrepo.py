@@ -16,7 +16,7 @@ from todokede.registry.git.repository import (
     parse_author,
     parse_git_date,
 )
-from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.errors import FilingRefused, RegisterError
 
 
 def test_author_strings() -> None:
@@ -34,8 +34,9 @@ def test_identity_comes_from_the_environment_or_config_never_from_the_host(
     repo = open_repo(root)
     with pytest.raises(RegisterError, match="git の利用者が設定されていません"):
         identity(repo)
-    with pytest.raises(RegisterError, match="git の利用者が設定されていません"):
+    with pytest.raises(FilingRefused) as refused:
         identities(repo)
+    assert refused.value.reason == "no-identity"
     # --author alone: author and committer both
     author, committer = identities(repo, "課税 花子 <kazei@example.jp>")
     assert (author.name, committer.name) == ("課税 花子", "課税 花子")

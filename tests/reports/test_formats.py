@@ -15,8 +15,9 @@ from tests.support.reports import MakeRegister, entry_text
 from todokede.registry.files.store import Register, load_register
 from todokede.reports.council import build_council_report
 from todokede.reports.filebook import COLUMNS, build_filebook
-from todokede.reports.output import FormatError, format_for, render, write_output
+from todokede.reports.output import FormatError, render, write_output
 from todokede.reports.reminders import build_reminders
+from todokede.reports.target import ExportRefused, format_for
 
 
 def test_csv_starts_with_the_bom_and_opens_with_the_csv_module(sample: Register) -> None:
@@ -140,19 +141,21 @@ def test_format_for(path: str | None, fmt: str | None, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "fmt", "message"),
+    ("path", "fmt", "reason", "fields"),
     [
-        ("報告書.xlsx", "csv", "拡張子は xlsx 形式ですが、--format は csv です"),
-        ("報告書.csv", "json", "拡張子は csv 形式ですが、--format は json です"),
-        ("報告書.txt", None, "拡張子から形式が分かりません"),
-        ("報告書", None, "拡張子から形式が分かりません"),
+        ("報告書.xlsx", "csv", "suffix-mismatch", {"named": "xlsx", "fmt": "csv"}),
+        ("報告書.csv", "json", "suffix-mismatch", {"named": "csv", "fmt": "json"}),
+        ("報告書.txt", None, "suffix-unknown", {}),
+        ("報告書", None, "suffix-unknown", {}),
     ],
 )
 def test_format_and_suffix_that_disagree_are_refused(
-    path: str, fmt: str | None, message: str
+    path: str, fmt: str | None, reason: str, fields: dict[str, str]
 ) -> None:
-    with pytest.raises(FormatError, match=message):
+    with pytest.raises(ExportRefused) as refused:
         format_for(Path(path), fmt)
+    assert refused.value.reason == reason
+    assert refused.value.fields == {"path": path, "name": path, **fields}
 
 
 def test_formats_a_document_does_not_have_are_refused(sample: Register) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from todokede.reports.council import default_period, report_file_name
-from todokede.reports.output import format_for
+from todokede.reports.target import format_for
 
 
 def test_default_period_runs_from_new_year_to_the_day() -> None:

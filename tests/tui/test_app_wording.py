@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,10 @@ from tests.support.tui import (
     until,
 )
 from todokede.registry.files.filenotes import NOT_FILED_NOTE
+from todokede.registry.schema.errors import FilingRefused, RegisterError
 from todokede.tui.dialogs.confirm import ConfirmDialog
-from todokede.tui.dialogs.filing import FilingDialog, screen_words
+from todokede.tui.dialogs.filing import FilingDialog
+from todokede.tui.failures import describe_failure
 from todokede.tui.screens.entry_form import EntryFormScreen
 from todokede.tui.screens.main import MainScreen
 from todokede.tui.widgets.form_fields import LinesArea
@@ -93,12 +96,15 @@ async def test_a_refusal_gives_its_dates_in_wareki(git_register: Path) -> None:
         assert not re.search(r"\d{4}-\d{2}-\d{2}", message)  # no ISO date left
 
 
-def test_screen_words_turn_iso_dates_into_wareki() -> None:
-    assert (
-        screen_words("「x」は 2016-03-22 に廃止されています（--kind change）")
-        == "「x」は 平成28年3月22日 に廃止されています（区分「変更」）"
+def test_a_refusal_is_worded_for_the_screen_with_its_days_in_wareki() -> None:
+    abolished = FilingRefused("abolished", entry_id="x", name="事務", day=date(2016, 3, 22))
+    assert describe_failure(abolished) == (
+        "「事務」は平成28年3月22日に廃止されています（廃止後の届出はできません）"
     )
-    assert screen_words("コミット 20160322-0000") == "コミット 20160322-0000"
+    assert describe_failure(FilingRefused("already-filed", entry_id="x")) == (
+        "「x」は既に届出されています（変更なら区分「変更」、廃止なら区分「廃止」で届け出てください）"
+    )
+    assert describe_failure(RegisterError("コミット 20160322-0000")) == "コミット 20160322-0000"
 
 
 async def test_f_on_an_abolished_process_refuses_at_once(sample_copy: Path) -> None:

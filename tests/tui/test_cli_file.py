@@ -467,3 +467,22 @@ def test_an_abolition_cannot_be_a_review(register: Path, todokede: CliRunner) ->
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "--review" in result.stderr
     assert path.read_bytes() == original and head(register) == before
+
+
+def test_without_kind_the_core_decides_start_then_change_and_nothing_after_abolition(
+    register: Path, todokede: CliRunner
+) -> None:
+    entry_file(register, NEW_ID).write_text(NEW_ENTRY, encoding="utf-8")
+    started = todokede("file", NEW_ID, "--date", "2010-04-01", cwd=register)
+    assert started.returncode == 0, started.stderr
+    assert last_filing(register, NEW_ID)["kind"] == "start"
+    changed = todokede("file", NEW_ID, "--date", "2016-03-22", "--review", cwd=register)
+    assert changed.returncode == 0, changed.stderr
+    assert last_filing(register, NEW_ID)["kind"] == "change"
+
+    done = todokede("file", ENTRY_ID, "--kind", "abolish", "--date", "2020-03-31", cwd=register)
+    assert done.returncode == 0, done.stderr
+    path = entry_file(register)
+    original, before = path.read_bytes(), head(register)
+    again = todokede("file", ENTRY_ID, "--date", "2021-01-01", "--review", cwd=register)
+    assert_refused(again, path, original, register, before, "2020-03-31 に廃止されています")

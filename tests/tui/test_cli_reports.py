@@ -181,6 +181,32 @@ def test_report_usage_errors_exit_2_with_one_line(
     assert result.stdout == ""
 
 
+def test_an_existing_file_is_replaced_only_with_force(
+    todokede: CliRunner, sample_copy: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "報告書.json"
+    target.write_text("前の内容", "utf-8")
+    for args in (["report", *PERIOD], ["export"]):
+        result = todokede("--registry", str(sample_copy), *args, "-o", str(target))
+        assert result.returncode == 2 and result.stdout == "", args
+        assert result.stderr == (
+            f"エラー: {target} は既にあります（上書きするには --force を付けてください）\n"
+        )
+        assert target.read_text("utf-8") == "前の内容"
+    forced = todokede("--registry", str(sample_copy), "export", "-o", str(target), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout == f"書き出しました: {target}\n"
+    assert json.loads(target.read_text("utf-8"))["entries"]
+
+
+def test_the_formats_offered_are_the_documents_own() -> None:
+    from todokede.reports.target import DOCUMENT_FORMATS as OWN
+    from todokede.tui.cli.reports import DOCUMENT_FORMATS, REMINDER_FORMATS
+
+    assert DOCUMENT_FORMATS == OWN["council"] == OWN["filebook"]
+    assert OWN["reminders"] == REMINDER_FORMATS
+
+
 def test_an_unwritable_output_is_one_line_and_exit_1(
     todokede: CliRunner, sample_copy: Path
 ) -> None:

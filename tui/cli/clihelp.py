@@ -106,9 +106,11 @@ def run(command: click.Command, args: list[str] | None = None) -> int:
         echo_error(error.message)
         return error.code
     except RegisterError as error:
+        from todokede.tui.cli.refusals import refusal_line
+
         for note in getattr(error, "__notes__", ()):  # done before the refusal
             click.echo(note)
-        echo_error(str(error))
+        echo_error(refusal_line(error))
         return EXIT_CONTENT
     except click.exceptions.Abort:
         echo_error("中断しました")

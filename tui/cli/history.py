@@ -56,8 +56,9 @@ def console() -> Console:
 @click.option(
     "--kind",
     type=Choice(KINDS),
-    required=True,
-    help="届出の区分: start（開始）/ change（変更）/ abolish（廃止）",
+    default=None,
+    help="届出の区分: start（開始）/ change（変更）/ abolish（廃止）。"
+    "省略時は、まだ届出がなければ開始、あれば変更",
 )
 @click.option(
     "--date", "day", type=DATE, required=True, help="届出日（例: 2016-03-22、平成28年3月22日）"
@@ -69,7 +70,7 @@ def console() -> Console:
 def file_command(
     ctx: click.Context,
     entry_id: str,
-    kind: str,
+    kind: str | None,
     day: date,
     summary: str | None,
     review: bool,
@@ -84,6 +85,7 @@ def file_command(
     from todokede.registry.git.repository import parse_author
     from todokede.registry.schema.errors import RegisterError
     from todokede.registry.schema.model import entry_id_problem
+    from todokede.tui.cli.refusals import refusal_line
 
     if problem := entry_id_problem(entry_id):
         fail(problem, EXIT_USAGE)
@@ -95,15 +97,30 @@ def file_command(
         try:
             parse_author(author)  # the parser the filing uses: the same refusal, as bad usage
         except RegisterError as error:
-            fail(str(error), EXIT_USAGE)
+            fail(refusal_line(error), EXIT_USAGE)
     root = registry_root(ctx)
-    filed = file_entry(root, entry_id, cast("FilingKind", kind), day, summary, review, author)
+    chosen = cast("FilingKind", kind) if kind else next_kind(root, entry_id)
+    filed = file_entry(root, entry_id, chosen, day, summary, review, author)
     word, _, title = filed.subject.partition(": ")
     click.echo(f"{word}を記録しました: {title}")
     click.echo(f"コミット {filed.commit[:10]}（届出日 {day.isoformat()}、届出者 {filed.author}）")
     for note in filed.notes:
         click.echo(note)
     return EXIT_OK
+
+
+def next_kind(root: Path, entry_id: str) -> FilingKind:
+    """The kind ``file`` without ``--kind`` files: the core decides it from the
+    entry on disk (an abolished one is refused there)."""
+    from todokede.registry.files.store import load_entry
+    from todokede.registry.schema.errors import RegisterError
+    from todokede.registry.schema.kinds import next_filing_kind
+
+    try:
+        entry = load_entry(root, entry_id).entry
+    except RegisterError:  # missing or invalid: the filing says so, with its line
+        return "change"
+    return next_filing_kind(entry_id, entry)
 
 
 # -- log -------------------------------------------------------------------------------

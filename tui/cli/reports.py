@@ -19,11 +19,12 @@ from todokede.tui.cli.clihelp import DATE, EXIT_OK, EXIT_USAGE, Choice, fail, re
 
 if TYPE_CHECKING:
     from todokede.registry.files.store import Register
+    from todokede.reports.target import DocumentKind
 
-# Kept literal (not imported from todokede.reports.output) so that --help loads nothing heavy.
+# Kept literal (not imported from todokede.reports.target) so that --help loads nothing
+# heavy; tests/tui/test_cli_reports.py checks they are the documents' formats.
 DOCUMENT_FORMATS = ("md", "html", "csv", "xlsx", "json")
 REMINDER_FORMATS = ("text", "md", "csv", "json")
-XLSX_NEEDS_FILE = "XLSX は -o でファイルを指定してください（例: -o 報告書.xlsx）"
 
 
 def output_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -41,6 +42,11 @@ def _dash_is_stdout(
     _ctx: click.Context, _param: click.Parameter, value: Path | None
 ) -> Path | None:
     return None if value == Path("-") else value
+
+
+def force_option(func: click.decorators.FC) -> click.decorators.FC:
+    """``--force``: replace a file ``-o`` names that is already there."""
+    return click.option("--force", is_flag=True, help="-o のファイルが既にあれば上書きする")(func)
 
 
 def document_format_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -70,24 +76,18 @@ def load_clean_register(ctx: click.Context) -> Register:
     return register
 
 
-def resolve_format(fmt: str | None, output: Path | None) -> str:
-    """The format to write, refusing what cannot be shown (exit 2)."""
-    from todokede.reports.output import FormatError, format_for, output_problem
+def resolve_format(
+    document: DocumentKind, fmt: str | None, output: Path | None, force: bool
+) -> str:
+    """The format to write, refusing (exit 2) what the export would refuse before
+    writing: the checks the TUI's report screen makes (todokede.reports.target)."""
+    from todokede.reports.target import ExportRefused, check_export
+    from todokede.tui.cli.refusals import refusal_line
 
-    if output is not None:
-        if output.is_dir():
-            fail(f"出力先 {output} はフォルダです。ファイル名を指定してください", EXIT_USAGE)
-        if not output.parent.is_dir():
-            fail(f"出力先のフォルダがありません: {output.parent}", EXIT_USAGE)
-        if problem := output_problem(output):
-            fail(f"{output} に書き出せません: {problem}", EXIT_USAGE)
     try:
-        chosen = format_for(output, fmt)
-    except FormatError as error:
-        fail(str(error), EXIT_USAGE)
-    if output is None and chosen == "xlsx":
-        fail(XLSX_NEEDS_FILE, EXIT_USAGE)
-    return chosen
+        return check_export(document, output, fmt, overwrite=force)
+    except ExportRefused as refused:
+        fail(refusal_line(refused), EXIT_USAGE)
 
 
 def emit(data: str | bytes, fmt: str, output: Path | None) -> None:
@@ -103,7 +103,10 @@ def emit(data: str | bytes, fmt: str, output: Path | None) -> None:
         click.echo(f"書き出しました: {output}")
         return
     if isinstance(data, bytes):  # pragma: no cover - refused by resolve_format
-        fail(XLSX_NEEDS_FILE, EXIT_USAGE)
+        from todokede.reports.target import ExportRefused
+        from todokede.tui.cli.refusals import refusal_line
+
+        fail(refusal_line(ExportRefused("needs-file", fmt=fmt)), EXIT_USAGE)
     if fmt == "md" and sys.stdout.isatty():
         show_markdown(data)
         return
@@ -154,8 +157,11 @@ def show_markdown(text: str) -> None:
 )
 @document_format_option
 @output_option
+@force_option
 @click.pass_context
-def report(ctx: click.Context, start: date, end: date, fmt: str | None, output: Path | None) -> int:
+def report(
+    ctx: click.Context, start: date, end: date, fmt: str | None, output: Path | None, force: bool
+) -> int:
     """審議会への報告書（個人情報に係る業務届出報告書）を作る。
 
     期間中の届出（初日と末日を含む）を業務開始・変更・廃止の順、担当課の順、届出日の順に並べ、
@@ -169,7 +175,7 @@ def report(ctx: click.Context, start: date, end: date, fmt: str | None, output: 
             "期間の初日と末日を確かめてください",
             EXIT_USAGE,
         )
-    chosen = resolve_format(fmt, output)
+    chosen = resolve_format("council", fmt, output, force)
     from todokede.reports.council import build_council_report
     from todokede.reports.output import render
 
@@ -212,13 +218,18 @@ def reminders(ctx: click.Context, as_of: date | None, fmt: str) -> int:
 @click.command()
 @document_format_option
 @output_option
+@force_option
 @click.option("--all", "include_abolished", is_flag=True, help="廃止した業務も含める")
 @click.pass_context
 def export(
-    ctx: click.Context, fmt: str | None, output: Path | None, include_abolished: bool
+    ctx: click.Context,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+    include_abolished: bool,
 ) -> int:
     """登録簿を個人情報ファイル簿の項目で書き出す（届出中の業務を1業務1行）。"""
-    chosen = resolve_format(fmt, output)
+    chosen = resolve_format("filebook", fmt, output, force)
     from todokede.reports.filebook import build_filebook
     from todokede.reports.output import render
 

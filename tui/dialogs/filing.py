@@ -8,12 +8,15 @@ calls :func:`todokede.registry.git.filing.file_entry` (the code of ``todokede fi
 worker; a refusal then keeps the dialog and everything typed. What the filing
 did before it was refused (a filing a crash interrupted, finished: the
 error's ``__notes__``) is said above the refusal, as ``todokede file`` says it.
+Refusals are worded by :func:`todokede.tui.failures.describe_failure` (区分「変更」,
+「見直し」, days in 和暦); the drafts follow the fields through
+:class:`todokede.tui.debounce.Debounce`.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import ClassVar, Final, cast
 
@@ -25,18 +28,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from todokede.registry.git.filing import Filed, FilingDraft
 from todokede.registry.git.history import KIND_WORDS
-from todokede.registry.schema.errors import RegisterError
 from todokede.registry.schema.model import FilingKind
-from todokede.registry.schema.wareki import WarekiError, format_short, format_wareki
+from todokede.registry.schema.wareki import WarekiError, format_short
 from todokede.registry.views.diff_lines import changed_labels
 from todokede.registry.views.display import visible
 from todokede.registry.views.draft import date_reading, read_date
+from todokede.tui.debounce import Debounce
 from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.failures import describe_failure
 from todokede.tui.plain import literal, outside
 from todokede.tui.widgets.form_fields import FormInput
 
@@ -54,47 +57,6 @@ LOCKED_WHILE_COMMITTING: Final = (
 )
 #: How long typing in the date waits before the filing is drafted again.
 DRAFT_DELAY: Final = 0.25
-_CLI_WORDS: Final = (
-    (re.compile(r"\s*--kind start\s*"), "区分「開始」"),
-    (re.compile(r"\s*--kind change\s*"), "区分「変更」"),
-    (re.compile(r"\s*--kind abolish\s*"), "区分「廃止」"),
-    (re.compile(r"\s*--review\s*を付けて"), "「見直し」にチェックを付けて"),
-    (re.compile(r"\s*--review\s*"), "「見直し」"),
-    (
-        re.compile(
-            r'git config user\.name と user\.email を設定するか、\s*--author "氏名 <メール>" を付けてください'
-        ),
-        "届出者の欄に「氏名 <メール>」を入力してください",
-    ),
-    (re.compile(r"--author は"), "届出者は"),
-)
-
-
-_ISO_DATE: Final = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-
-
-def _wareki_of(match: re.Match[str]) -> str:
-    try:
-        return format_wareki(date(int(match[1]), int(match[2]), int(match[3])))
-    except (ValueError, WarekiError):
-        return match[0]
-
-
-def screen_words(message: str) -> str:
-    """A refusal of ``todokede file`` in the dialog's words (区分「変更」, not --kind
-    change), its dates in 和暦 as the rest of the screen shows them."""
-    for pattern, words in _CLI_WORDS:
-        message = pattern.sub(words, message)
-    return _ISO_DATE.sub(_wareki_of, message)
-
-
-def failure_text(error: Exception) -> str:
-    """One line for anything that went wrong, never a traceback."""
-    if isinstance(error, RegisterError):
-        return screen_words(str(error))
-    if isinstance(error, OSError) and error.strerror:
-        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
-    return f"{type(error).__name__}: {error}"
 
 
 def changes_view(draft: FilingDraft) -> RenderableType:
@@ -264,9 +226,8 @@ class FilingDialog(ModalScreen[Filed | None]):
         self.auto_summary = ""
         """The summary the last draft wrote; the field follows it until the user types."""
         self.committing = False
-        self._generation = 1  # busy until the first draft has answered
-        self._answered = 0
-        self._timer: Timer | None = None
+        self._drafting = Debounce(self, DRAFT_DELAY, self._start_draft, "draft-filing")
+        """The drafts that follow the kind, the date and the review flag."""
         self._author_origin = "none"
         """Where the 届出者 shown first came from (remembered, git, none)."""
         self._author_raw = ""
@@ -355,7 +316,7 @@ class FilingDialog(ModalScreen[Filed | None]):
         self._show_date_reading()
         self._show_summary_note()
         self.query_one("#filing-summary", TextArea).focus()
-        self._draft_now()
+        self._drafting.now()
 
     @staticmethod
     def _heading_for(kind: FilingKind) -> str:
@@ -398,7 +359,7 @@ class FilingDialog(ModalScreen[Filed | None]):
     @property
     def busy(self) -> bool:
         """Whether a draft or the commit is still on its way."""
-        return self.committing or self._timer is not None or self._answered != self._generation
+        return self.committing or self._drafting.busy
 
     @property
     def summary_touched(self) -> bool:
@@ -410,29 +371,32 @@ class FilingDialog(ModalScreen[Filed | None]):
     @on(RadioSet.Changed, "#filing-kind")
     def _kind_changed(self) -> None:
         self.query_one("#filing-title", Static).update(self._heading_for(self.kind))
-        self._draft_now()
+        self._drafting.now()
 
     @on(Checkbox.Changed, "#filing-review")
     def _review_changed(self) -> None:
-        self._draft_now()
+        self._drafting.now()
 
     @on(Input.Changed, "#filing-date")
     def _date_changed(self) -> None:
         self._show_date_reading()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DRAFT_DELAY, self._draft_now)
+        self._drafting.later()
 
     @on(Input.Changed, "#filing-author")
     def _author_changed(self) -> None:
         self._author_origin = "typed"
         self._show_author_note()
 
-    def _show_author_note(self) -> None:
-        from todokede.registry.git.author import author_problem
+    def _author_problem(self) -> str | None:
+        """Why the 届出者 typed cannot be committed as, or None."""
+        from todokede.registry.git.author import author_refusal
 
+        refusal = author_refusal(self.author)
+        return describe_failure(refusal) if refusal is not None else None
+
+    def _show_author_note(self) -> None:
         note = self.query_one("#filing-author-note", Static)
-        problem = author_problem(self.author)
+        problem = self._author_problem()
         if problem is not None:
             if self._author_origin == "none" and not self.author:
                 problem = "git の利用者が設定されていません。届出者を「氏名 <メール>」の形で入力してください"
@@ -484,47 +448,33 @@ class FilingDialog(ModalScreen[Filed | None]):
 
     def flush_draft(self) -> None:
         """Draft now what the date's pause would draft (enter in the date does this)."""
-        if self._timer is not None:
-            self._draft_now()
+        self._drafting.flush()
 
     @on(Input.Submitted, "#filing-date")
     def _date_submitted(self) -> None:
         self.flush_draft()
 
-    def _draft_now(self) -> None:
+    def _start_draft(self) -> None:
         """Draft the filing again for the kind, date and review flag shown."""
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = None
-        self._generation += 1
+        from todokede.registry.git.filing import draft_filing
+
         day = self._day()
         if day is None:
-            self._answered = self._generation
+            self._drafting.settle()
             self.draft = None
             self._set_refusal("届出日を正しく入力してください（例: R7.4.1、2025-04-01）")
             return
-        self._draft(self._generation, self.kind, day, self.review)
+        work = partial(draft_filing, self.root, self.entry_id, self.kind, day, None, self.review)
+        self._drafting.run(work, self._drafted)
 
-    @work(thread=True, exclusive=True, group="draft-filing", exit_on_error=False)
-    def _draft(self, generation: int, kind: FilingKind, day: date, review: bool) -> None:
-        from todokede.registry.git.filing import draft_filing
-
-        result: FilingDraft | str
-        try:
-            result = draft_filing(self.root, self.entry_id, kind, day, None, review)
-        except Exception as error:  # shown beside the fields, never a traceback
-            result = failure_text(error)
-        self.app.call_from_thread(self._drafted, generation, result)
-
-    def _drafted(self, generation: int, result: FilingDraft | str) -> None:
-        if generation != self._generation or self.committing:
-            return  # a newer draft is on its way, or the commit decides now
-        self._answered = generation
+    def _drafted(self, result: FilingDraft | Exception) -> None:
+        if self.committing:
+            return  # the commit decides now
         changes = self.query_one("#filing-changes", Static)
-        if isinstance(result, str):
+        if isinstance(result, Exception):  # refused: beside the fields, never a traceback
             self.draft = None
             changes.update(Text("—", "dim"))
-            self._set_refusal(result)
+            self._set_refusal(describe_failure(result))
             return
         self.draft = result
         if not self.summary_touched:
@@ -547,9 +497,7 @@ class FilingDialog(ModalScreen[Filed | None]):
             self.query_one("#filing-date", Input).focus()
             self.app.bell()
             return
-        from todokede.registry.git.author import author_problem
-
-        if problem := author_problem(self.author):
+        if problem := self._author_problem():
             self._show_author_note()
             self._show_message(f"✖{problem}")
             self.query_one("#filing-author", Input).focus()
@@ -575,7 +523,7 @@ class FilingDialog(ModalScreen[Filed | None]):
 
     def _start_commit(self, day: date) -> None:
         self.committing = True
-        self._generation += 1  # drafts still running are of no interest now
+        self._drafting.drop()  # drafts still running are of no interest now
         self._show_message("届け出ています（コミット中）…", working=True)
         for widget in self.query(LOCKED_WHILE_COMMITTING):
             widget.disabled = True
@@ -594,21 +542,21 @@ class FilingDialog(ModalScreen[Filed | None]):
         try:
             result = file_entry(self.root, self.entry_id, kind, day, summary, review, author)
         except Exception as error:  # the dialog stays with everything typed
-            result = failure_text(error)
+            result = describe_failure(error)
             notes = tuple(getattr(error, "__notes__", ()))  # done before the refusal
         else:
             try:  # the next filing of this register on this machine starts from it
                 remember_author(self.root, author)
             except Exception as error:  # the filing is made: only the memory failed
                 result.notes.append(
-                    f"届出者を次回のために覚えられませんでした（{failure_text(error)}）"
+                    f"届出者を次回のために覚えられませんでした（{describe_failure(error)}）"
                 )
         self.app.call_from_thread(self._committed, result, notes)
 
     def _committed(self, result: Filed | str, notes: tuple[str, ...] = ()) -> None:
         self.committing = False
         self.notes += notes
-        self._answered = self._generation
+        self._drafting.settle()
         for widget in self.query(LOCKED_WHILE_COMMITTING):
             widget.disabled = False
         if isinstance(result, str):

@@ -26,8 +26,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, LoadingIndicator, Static
 
 from todokede.registry.git.sync import SyncConflict, SyncResult
-from todokede.registry.schema.errors import RegisterError
 from todokede.registry.views.display import visible
+from todokede.tui.failures import describe_failure
 from todokede.tui.plain import outside
 
 
@@ -170,11 +170,9 @@ class SyncDialog(ModalScreen[bool]):
         except SyncConflict as conflict:
             outcome = conflict
             notes = tuple(getattr(conflict, "__notes__", ()))
-        except RegisterError as error:
-            outcome = str(error)
-            notes = tuple(getattr(error, "__notes__", ()))  # done before the refusal
         except Exception as error:  # shown on screen: a user never sees a traceback
-            outcome = f"{type(error).__name__}: {error}"
+            outcome = describe_failure(error)
+            notes = tuple(getattr(error, "__notes__", ()))  # done before the refusal
         self.app.call_from_thread(self._done, outcome, notes)
 
     def _done(self, outcome: SyncResult | SyncConflict | str, notes: tuple[str, ...] = ()) -> None:

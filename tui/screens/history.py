@@ -26,10 +26,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from todokede.registry.git.history import HistoryItem, LogItem
-from todokede.registry.schema.errors import RegisterError
 from todokede.registry.schema.wareki import format_wareki
 from todokede.registry.views.diff_lines import changed_labels, diff_lines, grouped
 from todokede.registry.views.display import visible
+from todokede.tui.failures import describe_failure
 from todokede.tui.plain import literal, outside
 from todokede.tui.widgets.history_view import KIND_STYLES
 from todokede.tui.widgets.tables import one_line, rest_width
@@ -202,10 +202,8 @@ class HistoryScreen(Screen[None]):
         result: list[HistoryItem] | str
         try:
             result = entry_history(self.root, self.entry_id)
-        except RegisterError as error:
-            result = str(error)
         except Exception as error:  # shown on screen: a user never sees a traceback
-            result = f"{type(error).__name__}: {error}"
+            result = describe_failure(error)
         self.app.call_from_thread(self._loaded, result)
 
     def _loaded(self, result: list[HistoryItem] | str) -> None:

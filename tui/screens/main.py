@@ -27,11 +27,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, Tree
 
 from todokede.registry.files.store import EntryFile
-from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.errors import FilingRefused, RegisterError
+from todokede.registry.schema.kinds import next_filing_kind
 from todokede.registry.schema.model import FilingKind
-from todokede.registry.schema.wareki import format_wareki
 from todokede.registry.views.overview import RegisterOverview
 from todokede.registry.views.search import SearchResult
+from todokede.tui.failures import describe_failure
 from todokede.tui.plain import literal, outside, shown
 from todokede.tui.widgets.entry_detail import TAB_KEYS, EntryDetail
 from todokede.tui.widgets.marks import legend_text
@@ -209,7 +210,7 @@ class MainScreen(Screen[None]):
 
     def _load_failed(self, error: Exception) -> None:
         self.register_tree.loading = False
-        message = f"登録簿を読み込めませんでした: {error}"
+        message = f"登録簿を読み込めませんでした: {describe_failure(error)}"
         self.query_one(RegisterHeader).show_message(message)
         self.notify(shown(message), severity="error", timeout=15, markup=False)
 
@@ -381,10 +382,9 @@ class MainScreen(Screen[None]):
         content: RenderableType
         try:
             content = history_view(entry_history(self.root, entry_id))
-        except RegisterError as error:
-            content = outside(f"変更履歴を読めません: {error}", "yellow")
         except Exception as error:  # shown on screen: a user never sees a traceback
-            content = outside(f"変更履歴を読めません: {type(error).__name__}: {error}", "red")
+            style = "yellow" if isinstance(error, RegisterError) else "red"
+            content = outside(f"変更履歴を読めません: {describe_failure(error)}", style)
         self.app.call_from_thread(self.detail.show_history, entry_id, content)
 
     def current_entry(self) -> EntryFile | None:
@@ -502,14 +502,15 @@ class MainScreen(Screen[None]):
     def offer_filing(self, result: EntrySaved) -> None:
         """After a save: open the filing dialog (開始届 for a new process, else 変更届).
 
-        Cancelling it leaves the saved file as it is, not yet filed, and says so.
+        Cancelling it leaves the saved file as it is, not yet filed, and says so; a
+        process that can no longer be filed (abolished) is saved and said so.
         """
         if not result.changed:
             self.notify("変更はありませんでした", timeout=4, markup=False)
             return
         created = result.created
 
-        def closed(filed: Filed | None) -> None:
+        def closed(filed: Filed | None, *, fileable: bool = True) -> None:
             # Said once the dialog is closed: a toast never covers the dialog's buttons.
             if result.warnings:
                 self.notify(
@@ -521,8 +522,9 @@ class MainScreen(Screen[None]):
                 )
             if filed is None:
                 verb = "作成" if created else "保存"
+                hint = "（まだ届出していません）。届け出るには f を押してください"
                 self.notify(
-                    f"{verb}しました（まだ届出していません）。届け出るには f を押してください",
+                    f"{verb}しました{hint if fileable else ''}",
                     title="保存",
                     timeout=6,
                     markup=False,
@@ -530,7 +532,8 @@ class MainScreen(Screen[None]):
             else:
                 self.filed(filed)
 
-        self.open_filing(result.entry_id, "start" if created else None, closed)
+        if not self.open_filing(result.entry_id, "start" if created else None, closed):
+            closed(None, fileable=False)
 
     # -- filing, abolishing, history ----------------------------------------------
 
@@ -542,15 +545,20 @@ class MainScreen(Screen[None]):
         *,
         confirmed_abolish: bool = False,
     ) -> bool:
-        """Open the filing dialog for a process; the kind defaults from its filings
-        (開始 when it was never filed, else 変更)."""
+        """Open the filing dialog for a process; the kind defaults to the one the core
+        decides from its filings (開始 when it was never filed, else 変更). False, and
+        the reason said, when the process cannot be filed (abolished)."""
         from todokede.tui.dialogs.filing import FilingDialog
 
         item = self.overview.get(entry_id) if self.overview is not None else None
         if item is None:
             return False
         entry = item.entry
-        chosen: FilingKind = kind or ("change" if entry.filings else "start")
+        try:
+            chosen: FilingKind = kind or next_filing_kind(entry_id, entry)
+        except FilingRefused as refused:
+            self.notify(describe_failure(refused), severity="warning", timeout=5, markup=False)
+            return False
         dialog = FilingDialog(
             self.root,
             entry_id,
@@ -598,17 +606,7 @@ class MainScreen(Screen[None]):
         if item is None:
             self._no_entry("届出")
             return
-        last = item.entry.last_filing
-        if item.entry.is_abolished:  # refused at once, as the filing would refuse it
-            day = f"{format_wareki(last.date)}に" if last is not None else ""
-            self.notify(
-                f"「{item.entry.name}」は{day}廃止されています（廃止後の届出はできません）",
-                severity="warning",
-                timeout=5,
-                markup=False,
-            )
-            return
-        self.open_filing(item.id)
+        self.open_filing(item.id)  # an abolished process is refused at once, as the filing would
 
     def action_abolish_entry(self) -> None:
         """Ask first, naming the process; then the filing dialog preset to 廃止."""

@@ -24,6 +24,7 @@ from todokede.registry.files.store import Register
 from todokede.registry.schema.wareki import format_short, format_wareki
 from todokede.registry.views.review import Reminder
 from todokede.reports.reminders import RemindersReport, basis_label, build_reminders, distance_label
+from todokede.tui.failures import describe_failure
 from todokede.tui.plain import literal, outside
 from todokede.tui.widgets.tables import folded, rest_width
 
@@ -141,7 +142,7 @@ class RemindersScreen(Screen[str | None]):
         try:
             result = build_reminders(self.register, self.as_of)
         except Exception as error:  # shown on screen: a user never sees a traceback
-            result = f"見直し期限を計算できませんでした: {type(error).__name__}: {error}"
+            result = f"見直し期限を計算できませんでした: {describe_failure(error)}"
         self.app.call_from_thread(self._built, result)
 
     def _built(self, result: RemindersReport | str) -> None:

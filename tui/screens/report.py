@@ -8,13 +8,18 @@ previewed after a short pause, built in a worker by
 :func:`todokede.reports.output.write_output`; the default file name names the period
 (``業務届出報告書_R8.1.1-R8.11.27.md``) and a relative path is taken from the
 folder todokede was started in. A wrong date, or a period that ends before it
-starts, is said beside the field and nothing is written.
+starts, is said beside the field and nothing is written. What the export would
+refuse (a folder, a format the suffix contradicts, a link or a device, a file
+already there without a yes) is checked first by
+:func:`todokede.reports.target.check_export`, the check ``todokede report -o``
+makes; the preview follows the dates through :class:`todokede.tui.debounce.Debounce`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import ClassVar, Final
 
@@ -26,7 +31,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from todokede.registry.files.store import Register
@@ -40,8 +44,10 @@ from todokede.reports.council import (
     default_period,
     report_file_name,
 )
-from todokede.reports.output import SUFFIX_FORMATS
+from todokede.reports.target import SUFFIX_FORMATS, ExportRefused, check_export
+from todokede.tui.debounce import Debounce
 from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.failures import describe_failure
 from todokede.tui.plain import literal, outside, shown
 
 #: The formats offered, as the Select lists them.
@@ -221,9 +227,8 @@ class ReportScreen(Screen[None]):
         """The last file written."""
         self.auto_path = report_file_name(self.start, self.end, "md")
         """The file name the screen proposed; the field follows it until the user types."""
-        self._timer: Timer | None = None
-        self._generation = 1  # busy until the first preview is built
-        self._answered = 0
+        self._previewing = Debounce(self, PREVIEW_DELAY, self._start_preview, "report-preview")
+        """The previews that follow the period's days."""
         self.exporting = False
 
     def compose(self) -> ComposeResult:
@@ -265,7 +270,7 @@ class ReportScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._period_changed()
-        self._preview_now()
+        self._previewing.now()
         self.query_one("#report-start", Input).focus()
 
     # -- the period -----------------------------------------------------------
@@ -291,54 +296,42 @@ class ReportScreen(Screen[None]):
             reading.set_class(bool(problem), "-error")
         if period.start is not None and period.end is not None:
             self._propose_path(period.start, period.end, self.fmt)
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(PREVIEW_DELAY, self._preview_now)
+        self._previewing.later()
 
     def flush_preview(self) -> None:
         """Preview now what the dates' pause would preview (enter in a date does this)."""
-        if self._timer is not None:
-            self._preview_now()
+        self._previewing.flush()
 
     @on(Input.Submitted, ".report-date")
     def _date_submitted(self) -> None:
         self.flush_preview()
 
-    def _preview_now(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = None
-        self._generation += 1
+    def _start_preview(self) -> None:
         period = self.period()
         if period.start is None or period.end is None:
-            self._answered = self._generation
+            self._previewing.settle()
             self.report = None
             self.query_one("#report-body", Static).update(
                 Text("期間を正しく入力するとここに報告書が表示されます", "dim")
             )
             return
-        self._build(self._generation, period.start, period.end)
+        self._previewing.run(partial(self._build, period.start, period.end), self._built)
 
-    @work(thread=True, exclusive=True, group="report-preview", exit_on_error=False)
-    def _build(self, generation: int, start: date, end: date) -> None:
-        result: tuple[CouncilReport, RenderableType] | str
-        try:
-            report = build_council_report(self.register, start, end)
-            result = report, preview_view(report, len(self.register.errors))
-        except PeriodError as error:
-            result = str(error)
-        except Exception as error:  # shown on screen: a user never sees a traceback
-            result = f"報告書を作れませんでした: {type(error).__name__}: {error}"
-        self.app.call_from_thread(self._built, generation, result)
+    def _build(self, start: date, end: date) -> tuple[CouncilReport, RenderableType]:
+        """The report and its preview (in the preview's worker)."""
+        report = build_council_report(self.register, start, end)
+        return report, preview_view(report, len(self.register.errors))
 
-    def _built(self, generation: int, result: tuple[CouncilReport, RenderableType] | str) -> None:
-        if generation != self._generation:
-            return
-        self._answered = generation
+    def _built(self, result: tuple[CouncilReport, RenderableType] | Exception) -> None:
         body = self.query_one("#report-body", Static)
-        if isinstance(result, str):
+        if isinstance(result, Exception):  # shown on screen: a user never sees a traceback
             self.report = None
-            body.update(outside(result, "red", multiline=True))
+            message = (
+                str(result)
+                if isinstance(result, PeriodError)
+                else f"報告書を作れませんでした: {describe_failure(result)}"
+            )
+            body.update(outside(message, "red", multiline=True))
             return
         self.report, view = result
         self.start, self.end = self.report.start, self.report.end
@@ -384,18 +377,22 @@ class ReportScreen(Screen[None]):
         return path if path.is_absolute() else Path.cwd() / path
 
     def _path_problem(self) -> tuple[Path | None, str | None]:
-        """The file to write, or why it cannot be written there."""
+        """The file named, or why it names none."""
         try:
             path = self.target()
-            if path is None:
-                return None, "出力先のファイル名を入力してください"
-            if path.is_dir():
-                return None, f"出力先 {path} はフォルダです。ファイル名を入力してください"
-            if not path.parent.is_dir():
-                return None, f"出力先のフォルダがありません: {path.parent}"
-        except (OSError, RuntimeError, ValueError) as error:  # ~nobody, a NUL, a bad name
+        except (OSError, RuntimeError, ValueError) as error:  # ~nobody, a bad name
             return None, f"出力先を使えません: {error}"
+        if path is None:
+            return None, "出力先のファイル名を入力してください"
         return path, None
+
+    def _refusal(self, path: Path, *, overwrite: bool) -> ExportRefused | None:
+        """What the export to ``path`` would refuse before writing (the CLI's check)."""
+        try:
+            check_export("council", path, self.fmt, overwrite=overwrite)
+        except ExportRefused as refused:
+            return refused
+        return None
 
     def action_export(self) -> None:
         """Write the report, after checking the period, the register and the path."""
@@ -414,18 +411,24 @@ class ReportScreen(Screen[None]):
             self.app.bell()
             return
         path, problem = self._path_problem()
+        refusal = self._refusal(path, overwrite=False) if path is not None else None
+        if refusal is not None and refusal.reason != "exists":
+            problem = describe_failure(refusal)
         if problem is not None or path is None:
             self._status(problem or "", "error")
             self.query_one("#report-path", Input).focus()
             self.app.bell()
             return
-        if path.exists():
+        if refusal is not None:  # a file is there: replaced only after a yes
 
             def answered(overwrite: bool | None) -> None:
-                if overwrite and period.start is not None and period.end is not None:
-                    self._start_export(path, period.start, period.end)
-                else:  # what an earlier export said no longer holds
+                if not overwrite or period.start is None or period.end is None:
+                    # what an earlier export said no longer holds
                     self._status(f"書き出していません（{path.name} はそのままです）")
+                elif (again := self._refusal(path, overwrite=True)) is not None:
+                    self._status(describe_failure(again), "error")  # changed while asked
+                else:
+                    self._start_export(path, period.start, period.end)
 
             self.app.push_screen(
                 ConfirmDialog(
@@ -455,7 +458,7 @@ class ReportScreen(Screen[None]):
         except OSError as error:
             failure = f"{path} に書き出せません: {error.strerror or error}"
         except Exception as error:  # shown on screen: a user never sees a traceback
-            failure = f"書き出せませんでした: {type(error).__name__}: {error}"
+            failure = f"書き出せませんでした: {describe_failure(error)}"
         self.app.call_from_thread(self._exported, path, failure)
 
     def _exported(self, path: Path, failure: str | None) -> None:
@@ -470,7 +473,7 @@ class ReportScreen(Screen[None]):
     @property
     def busy(self) -> bool:
         """Whether a preview or an export is still on its way."""
-        return self.exporting or self._timer is not None or self._answered != self._generation
+        return self.exporting or self._previewing.busy
 
     @on(Button.Pressed, "#report-export")
     def _export_pressed(self, event: Button.Pressed) -> None:
