@@ -70,6 +70,17 @@ def test_importing_every_core_module_loads_no_textual() -> None:
     assert "tui" not in loaded
 
 
+def test_the_diff_the_filing_plan_and_the_message_codec_load_no_git() -> None:
+    """They are functions of texts and data: the versions they compare are read by
+    registry/git/revision_diff.py, history.py and filing.py."""
+    loaded = loaded_after(
+        "import todokede.registry.views.diff, todokede.registry.git.filing_plan\n"
+        "import todokede.registry.git.message"
+    )
+    assert "pydantic" in loaded  # the plan validates the entry
+    assert "git" not in loaded
+
+
 @pytest.mark.parametrize(
     "args", [["--help"], ["--version"], ["check"], ["check", "--format", "json"]]
 )
@@ -100,6 +111,10 @@ def test_opening_the_app_imports_only_what_the_register_screen_needs() -> None:
     later = {
         "todokede.registry.views.diff",
         "todokede.registry.git.filing",
+        "todokede.registry.git.filing_plan",
+        "todokede.registry.git.filing_journal",
+        "todokede.registry.git.message",
+        "todokede.registry.git.revision_diff",
         "todokede.registry.git.history",
         "todokede.registry.git.sync",
         "todokede.registry.views.draft",

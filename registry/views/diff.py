@@ -6,24 +6,27 @@ versions of an entry: which fields changed, which record items were added or
 removed (compared by the catalog's canonical names, so マイナンバー and 個人番号
 are one item), which contractors, connections and provisions were added,
 removed or changed, and which filings were added. Comment and layout changes
-are no change at all.
+are no change at all. Pure: the versions are read from git by
+:mod:`todokede.registry.git.revision_diff` (``todokede diff``) and
+:mod:`todokede.registry.git.history`.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from todokede.registry.files.tomlread import without_bom
-from todokede.registry.git.revisions import RegisterRepo, Revision, UnknownEntry
 from todokede.registry.schema.catalog import Catalog, CatalogItem, builtin_catalog, fold
 from todokede.registry.schema.departments import department_index
 from todokede.registry.schema.fields import ENTRY_FIELDS, Kind, SetBy
 from todokede.registry.schema.limits import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    from todokede.registry.git.revisions import Revision
 
 DiffStatus = Literal["added", "modified", "removed"]
 
@@ -351,62 +354,12 @@ def catalog_from_config(raw: bytes | None) -> tuple[Catalog, list[str]]:
     return builtin_catalog(extra), _strings(data.get("departments"))
 
 
-def _order(departments: list[str]) -> Any:
+def register_order(
+    departments: list[str],
+) -> Callable[[EntryDiff], tuple[int, str, str]]:
+    """The order of a register's diffs: by department (the register's order), name, id."""
+
     def key(diff: EntryDiff) -> tuple[int, str, str]:
         return department_index(departments, diff.department), diff.name, diff.entry
 
     return key
-
-
-def diff_revisions(
-    history: RegisterRepo,
-    source: Revision,
-    target: Revision,
-    entry_id: str | None = None,
-) -> RegisterDiff:
-    """The semantic diff of two revisions, reading only the files that differ."""
-    before, after = history.snapshot(source), history.snapshot(target)
-    wanted = set(before.entries) | set(after.entries)
-    if entry_id is not None:
-        if entry_id not in wanted:
-            if not history.ever_held(entry_id):
-                raise UnknownEntry(entry_id)
-            return RegisterDiff(source, target, [])  # there once, in neither version
-        wanted = {entry_id}
-    changed = sorted(i for i in wanted if before.entries.get(i) != after.entries.get(i))
-    old = history.contents(before, changed)
-    new = history.contents(after, changed)
-    config_before, config_after = history.config_bytes(before), history.config_bytes(after)
-    catalog, departments = catalog_from_config(config_after or config_before)
-    diffs = [
-        found
-        for entry_id in changed
-        if (found := diff_entry_bytes(entry_id, old.get(entry_id), new.get(entry_id), catalog))
-    ]
-    diffs.sort(key=_order(departments))
-    config_changed = before.config != after.config and (
-        parse_data(config_before)[0] != parse_data(config_after)[0]
-    )
-    return RegisterDiff(source, target, diffs, config_changed)
-
-
-def diff_register(
-    root: Path,
-    from_spec: str | None = None,
-    to_spec: str | None = None,
-    entry_id: str | None = None,
-) -> RegisterDiff:
-    """``todokede diff``: between two revisions or dates; without ``to``, the work tree.
-
-    Without ``from_spec``: HEAD when ``to_spec`` is omitted (what is not yet
-    filed), else the first parent of ``to_spec``'s commit (what it changed).
-    """
-    with RegisterRepo(root) as history:
-        target = history.working_tree() if to_spec is None else history.resolve(to_spec)
-        if from_spec is not None:
-            source = history.resolve(from_spec)
-        elif to_spec is None:
-            source = history.head_revision()
-        else:
-            source = history.parent_of(target)
-        return diff_revisions(history, source, target, entry_id)

@@ -13,6 +13,7 @@ from tests.support.gitrepos import ENTRY_ID, committed_register, git
 from tests.support.samples import PROJECT_ROOT, VALID_ENTRY
 from todokede.registry.files.store import ENTRIES_DIR as STORE_ENTRIES_DIR
 from todokede.registry.files.store import REGISTRY_FILE as STORE_REGISTRY_FILE
+from todokede.registry.git.revision_diff import diff_register
 from todokede.registry.schema.errors import RegisterError
 from todokede.registry.schema.limits import ENTRIES_DIR, REGISTRY_FILE
 from todokede.registry.schema.model import Entry
@@ -21,7 +22,6 @@ from todokede.registry.views.diff import (
     FIELD_LABELS,
     diff_entry,
     diff_entry_bytes,
-    diff_register,
 )
 
 SAMPLE = tomllib.loads((PROJECT_ROOT / "entries" / f"{ENTRY_ID}.toml").read_text("utf-8"))

@@ -308,9 +308,9 @@ def diff_command(
     日付（2016-09-13、平成28年9月13日）はその日までの最後のコミットを指す。--to がなければ作業中の
     ファイルと比べる。--to だけなら、そのコミットが変えたものを示す。
     """
+    from todokede.registry.git.revision_diff import diff_register
     from todokede.registry.git.revisions import RevisionError
     from todokede.registry.schema.model import entry_id_problem
-    from todokede.registry.views.diff import diff_register
 
     if entry_id is not None and (problem := entry_id_problem(entry_id)):
         fail(problem, EXIT_USAGE)
