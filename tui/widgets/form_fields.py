@@ -23,11 +23,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.fields import FIELDS_BY_KEY
 from todokede.registry.schema.problems import Severity
 from todokede.registry.schema.wareki import WarekiError
 from todokede.registry.views.display import visible
 from todokede.registry.views.draft import (
     DATE_COLUMNS,
+    ROW_FIELDS,
     ROW_TYPES,
     Row,
     date_reading,
@@ -39,9 +41,8 @@ from todokede.tui.widgets.marks import MY_NUMBER, SENSITIVE
 
 #: Column labels of the row lists, in the order of :func:`todokede.registry.views.draft.row_columns`.
 COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
-    "outsourcing": {"contractor": "委託先", "scope": "委託の内容", "since": "開始日"},
-    "connections": {"partner": "結合先", "purpose": "目的", "since": "開始日"},
-    "provisions": {"recipient": "提供先", "basis": "根拠"},
+    kind: {column.key: column.label for column in FIELDS_BY_KEY[kind].columns}
+    for kind in ROW_FIELDS
 }
 DATE_PLACEHOLDER: Final = "例 H22.4.1"
 
@@ -132,36 +133,6 @@ class FormInput(Input):
 class FieldBox(Widget):
     """A label on the left; the field and its messages on the right."""
 
-    DEFAULT_CSS = """
-    FieldBox {
-        layout: horizontal;
-        height: auto;
-        margin-bottom: 1;
-    }
-    FieldBox > .field-label {
-        width: 16;
-        padding-right: 1;
-        text-style: bold;
-    }
-    FieldBox > .field-body {
-        width: 1fr;
-        height: auto;
-    }
-    FieldBox .field-hint {
-        color: $text-muted;
-    }
-    FieldBox .field-message {
-        display: none;
-        height: auto;
-    }
-    FieldBox.-has-message .field-message {
-        display: block;
-    }
-    FieldBox.-error > .field-label {
-        color: $error;
-    }
-    """
-
     def __init__(
         self,
         label: str,
@@ -193,14 +164,6 @@ class FieldBox(Widget):
 
 class LinesArea(TextArea):
     """A list edited one item per line."""
-
-    DEFAULT_CSS = """
-    LinesArea {
-        height: auto;
-        min-height: 2;
-        max-height: 12;
-    }
-    """
 
     def __init__(self, items: Sequence[str] = (), *, id: str | None = None) -> None:
         super().__init__(
@@ -246,29 +209,6 @@ def item_annotation(catalog: Catalog, written: str) -> Text:
 
 class RecordItemsEditor(Widget):
     """Record items one per line, each annotated from the catalog as it is typed."""
-
-    DEFAULT_CSS = """
-    RecordItemsEditor {
-        height: auto;
-    }
-    RecordItemsEditor > Horizontal {
-        height: auto;
-    }
-    RecordItemsEditor LinesArea {
-        width: 1fr;
-        max-height: 100;
-    }
-    RecordItemsEditor #record-items-notes {
-        width: 1fr;
-        height: auto;
-        padding-left: 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    RecordItemsEditor #pick-items {
-        margin-top: 1;
-    }
-    """
 
     class PickRequested(Message):
         """The user asked for the catalog picker."""
@@ -318,30 +258,6 @@ class DateValidator(Validator):
 
 class RowEditor(Widget):
     """One row of a row list: an input per column and a delete button."""
-
-    DEFAULT_CSS = """
-    RowEditor {
-        height: auto;
-        margin-bottom: 1;
-    }
-    RowEditor > Horizontal {
-        height: auto;
-    }
-    RowEditor Input {
-        width: 1fr;
-        margin-right: 1;
-    }
-    RowEditor Input.date-input {
-        width: 14;
-    }
-    RowEditor .row-delete {
-        min-width: 6;
-        width: 6;
-    }
-    RowEditor .row-message {
-        height: auto;
-    }
-    """
 
     class DeleteRequested(Message):
         """The user asked to remove this row."""
@@ -418,22 +334,9 @@ class RowEditor(Widget):
 class RowsEditor(Widget):
     """An editable list of rows with an add button."""
 
-    DEFAULT_CSS = """
-    RowsEditor {
-        height: auto;
-    }
-    RowsEditor .rows {
-        height: auto;
-    }
-    RowsEditor .rows-empty {
-        color: $text-muted;
-    }
-    """
-
+    #: "＋ 委託先を追加": each list's button names what its first column names.
     BUTTON_LABELS: ClassVar[dict[str, str]] = {
-        "outsourcing": "＋ 委託先を追加",
-        "connections": "＋ 結合先を追加",
-        "provisions": "＋ 提供先を追加",
+        kind: f"＋ {FIELDS_BY_KEY[kind].columns[0].label}を追加" for kind in ROW_FIELDS
     }
 
     def __init__(self, kind: str, rows: Sequence[Row]) -> None:
