@@ -11,7 +11,6 @@ are no change at all.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,9 +19,8 @@ from typing import Any, Final, Literal
 
 from registry.catalog import Catalog, CatalogItem, builtin_catalog, fold
 from registry.departments import department_index
-from registry.limits import MAX_FILE_BYTES
 from registry.revisions import RegisterRepo, Revision, UnknownEntry
-from registry.tomlread import without_bom
+from registry.tomlread import parse_data
 
 DiffStatus = Literal["added", "modified", "removed"]
 
@@ -175,18 +173,6 @@ class EntryDiff:
             "provisions_removed": list(self.provisions.removed),
             "filings_added": [f.as_json() for f in self.filings_added],
         }
-
-
-def parse_data(raw: bytes | None) -> tuple[dict[str, Any] | None, bool]:
-    """A file's TOML data (None when absent) and whether it could not be read."""
-    if raw is None:
-        return None, False
-    if len(raw) > MAX_FILE_BYTES:  # a version in history can be anything: not parsed
-        return {}, True
-    try:
-        return tomllib.loads(without_bom(raw.decode("utf-8"))), False
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        return {}, True
 
 
 def _strings(value: Any) -> list[str]:

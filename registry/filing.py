@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from registry.catalog import Catalog
 from registry.crashpoints import crash_point
-from registry.diff import FIELD_LABELS, TABLE_WORDS, EntryDiff, diff_entry, parse_data
+from registry.diff import FIELD_LABELS, TABLE_WORDS, EntryDiff, diff_entry
 from registry.display import one_line
 from registry.filenotes import without_notes_until_filed
 from registry.gitrepo import (
@@ -65,7 +65,7 @@ from registry.store import (
     temp_files_of,
 )
 from registry.tomledit import update_text
-from registry.tomlread import without_bom
+from registry.tomlread import parse_data, without_bom
 
 _NOT_NAMED_AS_FIELDS: Final = frozenset(
     {"record_items", "outsourcing", "connections", "provisions", "filings", "status"}

@@ -8,43 +8,24 @@ reads the files' versions. Nothing here prints: the CLI and the TUI show it.
 from __future__ import annotations
 
 import difflib
-import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from registry.diff import EntryDiff, catalog_from_config, diff_entry_bytes, parse_data
+from registry.diff import EntryDiff, catalog_from_config, diff_entry_bytes
+from registry.gitlog import KIND_WORDS as KIND_WORDS
+from registry.gitlog import LOG_OPTIONS, RawCommit, date_or_none, entry_names, log_format, parse_log
+from registry.gitlog import SUBJECT_SEPARATOR as SUBJECT_SEPARATOR
 from registry.revisions import RegisterRepo, UnknownEntry
 
-KIND_WORDS: Final[dict[str, str]] = {"start": "開始届", "change": "変更届", "abolish": "廃止届"}
 LOG_KIND_LABELS: Final[dict[str | None, str]] = {
     "start": "開始",
     "change": "変更",
     "abolish": "廃止",
     None: "その他",
 }
-SUBJECT_SEPARATOR: Final = " — "
-_FIELDS: Final = (
-    "%H",
-    "%P",
-    "%an",
-    "%ae",
-    "%cI",
-    "%(trailers:key=Filing-Kind,valueonly,separator=%x2C)",
-    "%(trailers:key=Filing-Date,valueonly,separator=%x2C)",
-    "%(trailers:key=Entry,valueonly,separator=%x2C)",
-    "%(trailers:key=Filing-Review,valueonly,separator=%x2C)",
-    "%s",
-)
-
-
-def _log_format(nonce: str) -> str:
-    """Records and fields marked by a control character and a nonce: an author or a
-    subject may hold any control character, never the nonce of this one run."""
-    return f"%x1e{nonce}" + f"%x1f{nonce}".join(_FIELDS) + f"%x1f{nonce}"
 
 
 @dataclass(frozen=True)
@@ -119,95 +100,28 @@ class HistoryItem:
         return self.log.commit
 
 
-def _date_or_none(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class _Raw:
-    commit: str
-    parents: tuple[str, ...]
-    author: str
-    email: str
-    committed: datetime
-    kind: str
-    filing_date: str
-    entry: str
-    review: str
-    subject: str
-    files: list[tuple[str, str | None, str | None]]
-
-
-def _parse_log(out: bytes, nonce: str) -> Iterator[_Raw]:
-    """Records of ``git log -z --raw`` in :func:`_log_format`."""
-    for record in out.split(b"\x1e" + nonce.encode("ascii"))[1:]:
-        parts = record.split(b"\x1f" + nonce.encode("ascii"))
-        head = [p.decode("utf-8", "replace") for p in parts[: len(_FIELDS)]]
-        raw = parts[len(_FIELDS)] if len(parts) > len(_FIELDS) else b""
-        tokens = raw.lstrip(b"\0\n").split(b"\0")
-        files: list[tuple[str, str | None, str | None]] = []
-        index = 0
-        while index + 1 < len(tokens):
-            meta, path = tokens[index], tokens[index + 1].decode("utf-8", "surrogateescape")
-            index += 2
-            fields = meta.lstrip(b":").split()
-            if len(fields) < 5:
-                continue
-            status = fields[4][:1]
-            if status in (b"R", b"C"):  # a rename or copy names two paths
-                path = (
-                    tokens[index].decode("utf-8", "surrogateescape")
-                    if index < len(tokens)
-                    else path
-                )
-                index += 1
-            old, new = fields[2].decode(), fields[3].decode()
-            files.append(
-                (path, None if set(old) == {"0"} else old, None if set(new) == {"0"} else new)
-            )
-        yield _Raw(
-            commit=head[0],
-            parents=tuple(head[1].split()),
-            author=head[2],
-            email=head[3],
-            committed=datetime.fromisoformat(head[4]),
-            kind=head[5].strip(),
-            filing_date=head[6].strip(),
-            entry=head[7].strip(),
-            review=head[8].strip(),
-            subject=head[9],
-            files=files,
-        )
-
-
-def _log(history: RegisterRepo, paths: list[str]) -> list[_Raw]:
+def _log(history: RegisterRepo, paths: list[str]) -> list[RawCommit]:
     if history.head() is None:
         return []
     nonce = secrets.token_hex(8)
     out = history.repo.git.log(
-        "-z",
-        "--raw",
-        "--no-abbrev",
-        "--no-renames",
-        f"--format={_log_format(nonce)}",
+        *LOG_OPTIONS,
+        f"--format={log_format(nonce)}",
         "HEAD",
         "--",
         *paths,
         stdout_as_string=False,
     )
-    return list(_parse_log(out, nonce))
+    return list(parse_log(out, nonce))
 
 
-def _summary(raw: _Raw, filing: bool) -> str:
+def _summary(raw: RawCommit, filing: bool) -> str:
     if filing and SUBJECT_SEPARATOR in raw.subject:
         return raw.subject.split(SUBJECT_SEPARATOR, 1)[1].strip()
     return raw.subject.strip()
 
 
-def _item(history: RegisterRepo, raw: _Raw, names: dict[str, tuple[str, str]]) -> LogItem:
+def _item(history: RegisterRepo, raw: RawCommit, names: dict[str, tuple[str, str]]) -> LogItem:
     changes = tuple(
         FileChange(entry_id, before, after)
         for path, before, after in raw.files
@@ -221,7 +135,7 @@ def _item(history: RegisterRepo, raw: _Raw, names: dict[str, tuple[str, str]]) -
         department, name = "", ""
     if not entry and len(changes) > 1:
         name = f"エントリ {len(changes)}件"
-    filing_day = _date_or_none(raw.filing_date) if kind else None
+    filing_day = date_or_none(raw.filing_date) if kind else None
     return LogItem(
         commit=raw.commit,
         parents=raw.parents,
@@ -238,44 +152,6 @@ def _item(history: RegisterRepo, raw: _Raw, names: dict[str, tuple[str, str]]) -
         subject=raw.subject,
         changes=changes,
     )
-
-
-_FIRST_TABLE: Final = re.compile(rb"^[ \t]*\[", re.MULTILINE)
-
-
-_NAME_LINES: Final = re.compile(rb'^(?:name|department)[ \t]*=[ \t]*"[^"\\\n]*"', re.MULTILINE)
-
-
-def _head(data: bytes) -> dict[str, Any]:
-    """``name`` and ``department`` of an entry file, reading as little as needed.
-
-    Their two lines when both are plain one-line strings (the common case), else
-    the part before the first table, else the whole file.
-    """
-    lines = _NAME_LINES.findall(data)
-    if len(lines) == 2:
-        parsed, bad = parse_data(b"\n".join(lines))
-        if not bad and parsed is not None and len(parsed) == 2:
-            return parsed
-    found = _FIRST_TABLE.search(data)
-    if found is not None:
-        parsed, bad = parse_data(data[: found.start()])
-        if not bad and parsed is not None and "name" in parsed and "department" in parsed:
-            return parsed
-    return parse_data(data)[0] or {}
-
-
-def _names(blobs: dict[str, bytes]) -> dict[str, tuple[str, str]]:
-    """Department and name of each entry version (top-level keys only: fast)."""
-    found: dict[str, tuple[str, str]] = {}
-    for sha, data in blobs.items():
-        parsed = _head(data)
-        department, name = parsed.get("department"), parsed.get("name")
-        found[sha] = (
-            department if isinstance(department, str) else "",
-            name if isinstance(name, str) else "",
-        )
-    return found
 
 
 def _in_period(item: LogItem, since: date | None, until: date | None) -> bool:
@@ -304,7 +180,7 @@ def register_log(
             if raw.entry or len(named) == 1:
                 for before, after in named:
                     wanted.add(after or before or "")
-        names = _names(history.reader.read(sorted(wanted - {""})))
+        names = entry_names(history.reader.read(sorted(wanted - {""})))
         items = [_item(history, raw, names) for raw in raws]
     return [i for i in items if _in_period(i, since, until)]
 
@@ -336,7 +212,7 @@ def entry_history(root: Path, entry_id: str) -> list[HistoryItem]:
         )
         head_config = history.config_bytes(history.snapshot(history.head_revision()))
         catalog, _ = catalog_from_config(head_config)
-        names = _names(blobs)
+        names = entry_names(blobs)
         items: list[HistoryItem] = []
         for raw in raws:
             _, before_sha, after_sha = changes[raw.commit]
