@@ -16,7 +16,7 @@ from todokede.registry.files.store import Register
 from todokede.registry.schema.catalog import Catalog
 from todokede.registry.schema.model import Connection, Entry, Outsourcing, Provision, Status
 from todokede.registry.schema.wareki import format_wareki
-from todokede.reports.table import Column, Table
+from todokede.reports.table import Column, Table, cell_text
 
 FILEBOOK_TITLE: Final = "個人情報ファイル簿"
 SENSITIVE_MARK: Final = "（要配慮）"
@@ -37,7 +37,7 @@ COLUMNS: Final = (
     Column("外部結合", 16),
     Column("種別", 7),
     Column("保存期間", 5),
-    Column("最終届出日", 9),
+    Column("最終届出日", 8.5, nowrap=True),
     Column("備考", 16),
     Column("ID", 20, printed=False),
 )
@@ -165,6 +165,25 @@ class FileBookRow:
             self.note,
             self.entry,
         )
+
+    def sheet_items(self) -> list[tuple[str, str]]:
+        """The process's 単票: the printed columns as (label, text) pairs."""
+        return [
+            (column.label, cell_text(cell))
+            for column, cell in zip(COLUMNS, self.cells(), strict=True)
+            if column.printed
+        ]
+
+    @property
+    def abolished_mark(self) -> str:
+        """（令和3年3月31日廃止）for an abolished process, else empty."""
+        if self.abolished_on is None:
+            return ""
+        return f"（{format_wareki(self.abolished_on)}廃止）"
+
+    def sheet_heading(self, number: int) -> str:
+        """``3　個人住民税賦課事務`` (and its abolition): the heading of its 単票."""
+        return f"{number}　{self.name}{self.abolished_mark}"
 
 
 def yes_no(flag: bool) -> str:

@@ -48,16 +48,22 @@ def render(document: Document, fmt: str) -> str | bytes:
         from todokede.reports.render_text import render_reminders
 
         return render_reminders(document)
-    if fmt == "html" and not isinstance(document, RemindersReport):
+    if fmt == "html":
         from todokede.reports import render_html
 
         if isinstance(document, CouncilReport):
             return render_html.render_council(document)
+        if isinstance(document, RemindersReport):
+            return render_html.render_reminders(document)
         return render_html.render_filebook(document)
     if fmt == "xlsx":
-        from todokede.reports.render_xlsx import render_table as render_xlsx
+        from todokede.reports import render_xlsx
 
-        return render_xlsx(document.table())
+        if isinstance(document, FileBook):
+            return render_xlsx.render_filebook(document)
+        if isinstance(document, RemindersReport):
+            return render_xlsx.render_reminders(document)
+        return render_xlsx.render_table(document.table())
     raise FormatError(f"この文書は {fmt} 形式では出力できません")
 
 

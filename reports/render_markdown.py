@@ -1,8 +1,8 @@
 """Markdown: for git and for the terminal (rich renders it).
 
-Every document becomes a title, its heading lines and one table of its printed
-columns. Text is escaped so that a name can never become markup or break the
-table.
+Every document becomes a title, its 資料番号, 作成日 and 作成課 when it has them,
+its heading lines and one table of its printed columns. Text is escaped so that
+a name can never become markup or break the table.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def escape(text: str) -> str:
 def render_table(table: Table) -> str:
     """A document as Markdown: ``# title``, its lines, its table."""
     out = [f"# {escape(table.title)}", ""]
+    if furniture := [part for part in (table.label, *table.byline) if part]:
+        out += ["　".join(escape(part) for part in furniture), ""]
     first, *rest = table.lines
     out += [escape(first), ""]
     if rest:

@@ -5,13 +5,19 @@ from __future__ import annotations
 from todokede.registry.schema.wareki import format_wareki
 from todokede.registry.views.display import one_line
 from todokede.registry.views.review import Reminder
-from todokede.reports.reminders import RemindersReport, basis_label, distance_label
+from todokede.reports.reminders import (
+    DUE_SOON_LABEL,
+    OVERDUE_LABEL,
+    RemindersReport,
+    basis_label,
+    distance_words,
+)
 
 
 def reminder_line(reminder: Reminder) -> str:
-    """``令和8年3月22日（247日超過）　課税課　個人住民税賦課事務（id）　基準: …``."""
+    """``令和8年3月22日（8か月超過）　課税課　個人住民税賦課事務（id）　基準: …``."""
     return (
-        f"{format_wareki(reminder.due)}（{distance_label(reminder)}）　"
+        f"{format_wareki(reminder.due)}（{distance_words(reminder)}）　"
         f"{one_line(reminder.department, tabs=True)}　{one_line(reminder.name, tabs=True)}（{reminder.entry}）　"
         f"基準: {format_wareki(reminder.basis)} {basis_label(reminder.review.basis)}"
     )
@@ -20,10 +26,10 @@ def reminder_line(reminder: Reminder) -> str:
 def render_reminders(report: RemindersReport) -> str:
     out = [
         f"{report.title}（{format_wareki(report.as_of)}現在）",
-        f"{report.municipality}　{report.register_name}".strip("　"),
+        report.office,
         report.rule_line,
     ]
-    for label, items in (("期限切れ", report.overdue), ("期限間近", report.due_soon)):
+    for label, items in ((OVERDUE_LABEL, report.overdue), (DUE_SOON_LABEL, report.due_soon)):
         out += ["", f"■ {label} {len(items)}件"]
         out += [reminder_line(r) for r in items] or ["なし"]
     return "\n".join(out) + "\n"

@@ -24,7 +24,7 @@ DocumentKind = Literal["council", "filebook", "reminders"]
 DOCUMENT_FORMATS: Final[dict[DocumentKind, tuple[str, ...]]] = {
     "council": ("md", "html", "csv", "xlsx", "json"),
     "filebook": ("md", "html", "csv", "xlsx", "json"),
-    "reminders": ("text", "md", "csv", "json"),
+    "reminders": ("text", "md", "csv", "json", "html", "xlsx"),
 }
 #: Formats that are bytes, never shown on a terminal.
 FILE_ONLY_FORMATS: Final = frozenset({"xlsx"})

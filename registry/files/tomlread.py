@@ -152,3 +152,15 @@ def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     """A TOML file's text and data."""
     text = read_text(path)
     return text, parse_toml(text)
+
+
+def parse_data(raw: bytes | None) -> tuple[dict[str, Any] | None, bool]:
+    """A file's TOML data (None when absent) and whether it could not be read."""
+    if raw is None:
+        return None, False
+    if len(raw) > MAX_FILE_BYTES:  # a version in history can be anything: not parsed
+        return {}, True
+    try:
+        return tomllib.loads(without_bom(raw.decode("utf-8"))), False
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return {}, True

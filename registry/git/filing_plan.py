@@ -31,7 +31,7 @@ from todokede.registry.files.store import (
     parse_toml,
 )
 from todokede.registry.files.tomledit import update_text
-from todokede.registry.files.tomlread import without_bom
+from todokede.registry.files.tomlread import parse_data, without_bom
 from todokede.registry.git.message import filing_message
 from todokede.registry.schema.catalog import Catalog
 from todokede.registry.schema.errors import FilingRefused
@@ -42,13 +42,7 @@ from todokede.registry.schema.rules import (
     entry_rule_violations,
     validation_violations,
 )
-from todokede.registry.views.diff import (
-    FIELD_LABELS,
-    TABLE_WORDS,
-    EntryDiff,
-    diff_entry,
-    parse_data,
-)
+from todokede.registry.views.diff import FIELD_LABELS, TABLE_WORDS, EntryDiff, diff_entry
 
 _NOT_NAMED_AS_FIELDS: Final = frozenset(
     {"record_items", "outsourcing", "connections", "provisions", "filings", "status"}

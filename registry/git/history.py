@@ -17,15 +17,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from todokede.registry.files.tomlread import parse_data
 from todokede.registry.git.message import KIND_WORDS as KIND_WORDS  # re-exported
 from todokede.registry.git.message import LOG_FIELDS, CommitMessage, read_logged
 from todokede.registry.git.revisions import RegisterRepo, UnknownEntry
-from todokede.registry.views.diff import (
-    EntryDiff,
-    catalog_from_config,
-    diff_entry_bytes,
-    parse_data,
-)
+from todokede.registry.views.diff import EntryDiff, catalog_from_config, diff_entry_bytes
 
 LOG_KIND_LABELS: Final[dict[str | None, str]] = {
     "start": "開始",

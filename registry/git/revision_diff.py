@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from todokede.registry.files.tomlread import parse_data
 from todokede.registry.git.revisions import RegisterRepo, Revision, UnknownEntry
 from todokede.registry.views.diff import (
     RegisterDiff,
     catalog_from_config,
     diff_entry_bytes,
-    parse_data,
     register_order,
 )
 

@@ -45,6 +45,8 @@ def registry_template(municipality: str, departments: list[str]) -> str:
         "review_warning_months = 6         # 見直し期限の何か月前から「期限間近」とするか\n"
         "# 担当課（この順に報告書・一覧に並びます。ここにない課はエラーになります）\n"
         f"departments = {_toml(departments or ['総務課'])}\n"
+        "# 報告書などの作成課（審議会の資料に載せる名称）\n"
+        '# author = "総務部総務課"\n'
         "\n"
         "# 項目一覧に記録項目を追加するとき:\n"
         "# [[catalog.items]]\n"

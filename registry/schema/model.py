@@ -277,6 +277,8 @@ Editor = Annotated[RequiredText, AfterValidator(_no_surrounding_space)]
 class RegistryConfig(_Model):
     """``registry.toml``: the register's name, clock and departments, and who may edit.
 
+    ``author`` is the 作成課 the reports print (e.g. 総務部総務課); empty when not set.
+
     ``access`` (``[access]``): department → the server's user names (or emails)
     who may change its entries, and ``secretariat`` → those who may change every
     entry and ``registry.toml``. Enforced by the pre-receive hook
@@ -288,6 +290,8 @@ class RegistryConfig(_Model):
     review_interval_years: Annotated[int, Field(ge=1, le=100)] = 10
     review_warning_months: Annotated[int, Field(ge=0, le=120)] = 6
     departments: Annotated[TextList, Field(min_length=1), AfterValidator(_unique)]
+    author: Text = ""
+    """作成課: the office that prepares the council's papers (総務部総務課), printed on them."""
     catalog: CatalogSection = Field(default_factory=CatalogSection)
     access: dict[str, list[Editor]] | None = None
 

@@ -13,17 +13,15 @@ are no change at all. Pure: the versions are read from git by
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from todokede.registry.files.tomlread import without_bom
+from todokede.registry.files.tomlread import parse_data
 from todokede.registry.schema.catalog import Catalog, CatalogItem, builtin_catalog, fold
 from todokede.registry.schema.departments import department_index
 from todokede.registry.schema.fields import ENTRY_FIELDS, Kind, SetBy
-from todokede.registry.schema.limits import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from todokede.registry.git.revisions import Revision
@@ -139,18 +137,6 @@ class EntryDiff:
             "provisions_removed": list(self.provisions.removed),
             "filings_added": [f.as_json() for f in self.filings_added],
         }
-
-
-def parse_data(raw: bytes | None) -> tuple[dict[str, Any] | None, bool]:
-    """A file's TOML data (None when absent) and whether it could not be read."""
-    if raw is None:
-        return None, False
-    if len(raw) > MAX_FILE_BYTES:  # a version in history can be anything: not parsed
-        return {}, True
-    try:
-        return tomllib.loads(without_bom(raw.decode("utf-8"))), False
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        return {}, True
 
 
 def _strings(value: Any) -> list[str]:

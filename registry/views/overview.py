@@ -4,7 +4,7 @@ A process is marked when it is abolished, when it holds 個人番号 (特定個�
 or 要配慮個人情報, when its review is overdue or due soon on a given day, and
 when it is saved but not filed (never filed, or its file changed since its
 last filing: asked of git once per load, :mod:`todokede.registry.git.unfiled`). The
-register's counts (届出中・廃止・期限切れ・期限間近・未届出, errors, warnings)
+register's counts (届出中・廃止・期限経過・期限間近・未届出, errors, warnings)
 come from the same marks, pure functions of the loaded register, ``as_of`` and
 that answer.
 """

@@ -21,7 +21,7 @@ from todokede.registry.schema.model import Entry, Filing, RegistryConfig
 
 ReviewState = Literal["overdue", "due_soon", "ok"]
 
-STATE_LABELS: dict[str, str] = {"overdue": "期限切れ", "due_soon": "期限間近", "ok": "期限内"}
+STATE_LABELS: dict[str, str] = {"overdue": "期限経過", "due_soon": "期限間近", "ok": "期限内"}
 
 
 def add_months(day: date, months: int) -> date:

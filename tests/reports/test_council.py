@@ -36,13 +36,13 @@ def test_the_councils_report_of_heisei_28(sample: Register) -> None:
     for row in changes:
         assert (row.kind, row.department, row.review) == ("change", "課税課", True)
         assert "個人番号" in row.items_added
-        assert row.content.endswith("（見直し）")
+        # the summary says 見直し (「…経過のため見直し」): said once, no （見直し） after it
+        assert "のため見直し" in row.content and "（見直し）" not in row.content
     juminzei = changes[0]
-    assert juminzei.changes == "追加: 個人番号、年金の受給状況／削除: 本籍"
-    assert juminzei.content_lines[1:] == (
-        "追加: 個人番号、年金の受給状況／削除: 本籍",
-        "（見直し）",
-    )
+    assert juminzei.changes == "記録項目の追加：個人番号、年金の受給状況　削除：本籍"
+    assert juminzei.content_lines[1:] == ("記録項目の追加：個人番号、年金の受給状況　削除：本籍",)
+    # a 開始 row does not open with 業務開始 again
+    assert first.content.startswith("検診の実施を一般社団法人東村山市医師会に")
 
 
 def test_total_active_counts_processes_on_file_at_the_periods_end(sample: Register) -> None:

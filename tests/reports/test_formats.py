@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from tests.support.reports import MakeRegister, entry_text
 from todokede.registry.files.store import Register, load_register
+from todokede.registry.schema.wareki import format_wareki
 from todokede.reports.council import build_council_report
 from todokede.reports.filebook import COLUMNS, build_filebook
 from todokede.reports.output import FormatError, render, write_output
@@ -32,26 +33,48 @@ def test_csv_starts_with_the_bom_and_opens_with_the_csv_module(sample: Register)
     assert {len(row) for row in rows} == {len(COLUMNS)}
 
 
-def test_xlsx_has_a_styled_frozen_header_and_real_dates(sample: Register) -> None:
-    report = build_council_report(sample, date(2016, 1, 1), date(2016, 9, 13))
+def test_xlsx_has_a_styled_frozen_header_wareki_text_and_real_dates(sample: Register) -> None:
+    report = build_council_report(sample, date(2016, 1, 1), date(2016, 9, 13), label="資料3")
     data = render(report, "xlsx")
     assert isinstance(data, bytes)
     sheet = load_workbook(io.BytesIO(data)).active
-    header = [cell.value for cell in sheet[7]]
-    assert header == ["届出日", "区分", "担当課", "業務の名称", "内容", "ID"]
-    assert all(cell.font.bold for cell in sheet[7])
-    assert sheet["A7"].fill.fgColor.rgb == "00D9E1F2"
-    assert sheet.freeze_panes == "A8"
-    assert sheet.print_title_rows == "$7:$7"
-    dates = [sheet.cell(row=r, column=1) for r in range(8, 8 + len(report.rows))]
+    header_row = next(r for r in range(1, 20) if sheet.cell(row=r, column=1).value == "番号")
+    header = [cell.value for cell in sheet[header_row]]
+    assert header == [
+        "番号",
+        "届出日",
+        "区分",
+        "担当課",
+        "業務の名称",
+        "内容",
+        "ID",
+        "届出日（日付）",
+    ]
+    assert all(cell.font.bold for cell in sheet[header_row])
+    assert sheet.cell(row=header_row, column=1).fill.fgColor.rgb == "00D9E1F2"
+    assert sheet.freeze_panes == f"A{header_row + 1}"
+    assert sheet.print_title_rows == f"${header_row}:${header_row}"
+    first = header_row + 1
+    rows = range(first, first + len(report.rows))
+    # 届出日 printed as 和暦 text (元年 whatever the application), a real date at the end
+    assert [sheet.cell(row=r, column=2).value for r in rows] == [
+        format_wareki(r.date) for r in report.rows
+    ]
+    dates = [sheet.cell(row=r, column=8) for r in rows]
     assert [c.value for c in dates] == [
         datetime.combine(r.date, datetime.min.time()) for r in report.rows
     ]
-    assert all(c.is_date and c.number_format.startswith("[$-411]ggge") for c in dates)
-    # Japanese needs about two width units a character: 業務の名称 is 16 characters wide
-    assert sheet.column_dimensions["D"].width >= 32
-    assert sheet["A1"].value == "個人情報に係る業務届出報告書"
-    assert sheet["A3"].value == "対象期間: 平成28年1月1日～平成28年9月13日"
+    assert all(c.is_date and c.number_format == "yyyy-mm-dd" for c in dates)
+    assert [sheet.cell(row=r, column=1).value for r in rows] == list(range(1, 6))
+    # only the handout's columns print: not the id, not the sorting dates
+    assert sheet.print_area == f"'届出報告'!$A$1:$F${first + 4}"
+    # Japanese needs about two width units a character
+    assert sheet.column_dimensions["E"].width >= 28
+    values = [sheet.cell(row=r, column=c).value for r in range(1, header_row) for c in (1, 6)]
+    assert "個人情報に係る業務届出報告書" in values
+    assert "平成28年1月1日から平成28年9月13日までに市長に届出のあったもの" in values
+    assert "資料3" in values and "東村山市　総務部総務課" in values
+    assert "個人情報取扱業務登録簿" not in "".join(str(v) for v in values if v)
 
 
 def test_filebook_marks_sensitive_items_and_my_number(sample: Register) -> None:
@@ -160,7 +183,7 @@ def test_format_and_suffix_that_disagree_are_refused(
 
 def test_formats_a_document_does_not_have_are_refused(sample: Register) -> None:
     with pytest.raises(FormatError):
-        render(build_reminders(sample, date(2026, 11, 27)), "html")
+        render(build_council_report(sample, date(2016, 1, 1), date(2016, 9, 13)), "text")
     with pytest.raises(FormatError):
         render(build_filebook(sample), "text")
 

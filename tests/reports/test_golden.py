@@ -20,10 +20,14 @@ from todokede.reports.output import render
 from todokede.reports.reminders import RemindersReport, build_reminders
 
 AS_OF = date(2026, 11, 27)
+#: The handout's 資料番号 in the goldens (``report --label``).
+LABEL = "資料3"
 
 
 def council(sample: Register) -> CouncilReport:
-    return build_council_report(sample, date(2016, 1, 1), date(2016, 9, 13))
+    return build_council_report(
+        sample, date(2016, 1, 1), date(2016, 9, 13), created=AS_OF, label=LABEL
+    )
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "csv", "json"])
@@ -38,11 +42,18 @@ def test_council_report_xlsx(sample: Register, golden: Golden) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fmt", "suffix"), [("text", "txt"), ("md", "md"), ("csv", "csv"), ("json", "json")]
+    ("fmt", "suffix"),
+    [("text", "txt"), ("md", "md"), ("csv", "csv"), ("json", "json"), ("html", "html")],
 )
 def test_reminders(sample: Register, golden: Golden, fmt: str, suffix: str) -> None:
     report: RemindersReport = build_reminders(sample, AS_OF)
     golden(f"reminders.{suffix}", render(report, fmt))
+
+
+def test_reminders_xlsx(sample: Register, golden: Golden) -> None:
+    data = render(build_reminders(sample, AS_OF), "xlsx")
+    assert isinstance(data, bytes)
+    golden("reminders.xlsx.txt", readback(data))
 
 
 def filebook(sample: Register, include_abolished: bool = False) -> FileBook:
@@ -62,10 +73,11 @@ def test_filebook_xlsx(sample: Register, golden: Golden) -> None:
 
 def test_filebook_with_abolished_processes(sample: Register, golden: Golden) -> None:
     golden("filebook-all.json", render(filebook(sample, include_abolished=True), "json"))
+    golden("filebook-all.html", render(filebook(sample, include_abolished=True), "html"))
 
 
 def test_an_empty_period(sample: Register, golden: Golden) -> None:
-    report = build_council_report(sample, date(1970, 1, 1), date(1970, 12, 31))
+    report = build_council_report(sample, date(1970, 1, 1), date(1970, 12, 31), created=AS_OF)
     assert report.rows == ()
     golden("council-empty.md", render(report, "md"))
     golden("council-empty.html", render(report, "html"))

@@ -26,7 +26,9 @@ import pytest
 from todokede.registry.files.store import Register, load_register
 from todokede.registry.schema.wareki import format_wareki
 from todokede.reports.council import build_council_report
+from todokede.reports.filebook import build_filebook
 from todokede.reports.output import render
+from todokede.reports.reminders import build_reminders
 
 TOOLS = {
     "chromium": ("chromium", "chromium-browser", "google-chrome"),
@@ -38,7 +40,7 @@ INSTALL = "apt-get install chromium fonts-noto-cjk poppler-utils"
 A4_POINTS = (595.3, 841.9)
 #: 10 mm: the print CSS leaves 12 mm on each side; nothing may reach this close to the edge.
 EDGE = 28.35
-PERIOD = "平成28年1月1日～平成28年9月13日"
+LEAD = "平成28年1月1日から平成28年9月13日までに市長に届出のあったもの"
 TITLE = "個人情報に係る業務届出報告書"
 
 
@@ -161,22 +163,27 @@ def words(pdf: Path) -> list[tuple[float, float, str]]:
 def test_the_sample_report_prints_on_a4_with_title_and_period(
     sample: Register, tmp_path: Path
 ) -> None:
-    report = build_council_report(sample, date(2016, 1, 1), date(2016, 9, 13))
+    report = build_council_report(
+        sample, date(2016, 1, 1), date(2016, 9, 13), created=date(2016, 10, 25), label="資料3"
+    )
     html = str(render(report, "html"))
     pdf = print_to_pdf(html, tmp_path)
     width, height = page_size(pdf)
     assert abs(width - A4_POINTS[0]) < 1.5 and abs(height - A4_POINTS[1]) < 1.5
     layout = text_of(pdf, "-layout")
     assert TITLE in layout
-    assert f"対象期間 {PERIOD}" in layout
+    assert LEAD in layout
+    assert "資料3" in layout and "平成28年10月25日" in layout and "総務部総務課" in layout
     assert "東村山市" in layout
+    assert page_numbers(pdf) == ["1/1"]
     # one line per filing: its 和暦 date, its department, the start of its name
     for row in report.rows:
         assert re.search(
             f"{format_wareki(row.date)} +{row.kind_label} +{row.department} +{row.name[:6]}", layout
         )
-    # Chromium clips what overflows the page: every character shown must be printed.
-    assert characters(text_of(pdf)) == visible_characters(html)
+    # Chromium clips what overflows the page: every character shown must be printed
+    # (and the page number, which the page's margin box adds).
+    assert characters(text_of(pdf)) == visible_characters(html) + characters("1/1")
     placed = words(pdf)
     assert placed
     outside = [(x0, x1, t) for x0, x1, t in placed if x0 < EDGE or x1 > width - EDGE]
@@ -204,5 +211,68 @@ def test_long_unbreakable_text_wraps_inside_the_page(sample_copy: Path, tmp_path
     pdf = print_to_pdf(html, tmp_path)
     width, _ = page_size(pdf)
     assert token in re.sub(r"\s+", "", text_of(pdf))
-    assert characters(text_of(pdf)) == visible_characters(html)
+    printed = characters(text_of(pdf))
+    numbers = page_numbers(pdf)
+    printed.subtract(characters("".join(numbers)))
+    for _ in numbers[1:]:  # the table's header is printed again on every page
+        printed.subtract(characters("番号届出日区分担当課業務の名称内容"))
+    assert +printed == visible_characters(html)
     assert [w for w in words(pdf) if w[0] < EDGE or w[1] > width - EDGE] == []
+
+
+def page_numbers(pdf: Path) -> list[str]:
+    """The last line of each page: the number the page's margin box prints."""
+    pages = text_of(pdf, "-layout").split("\f")
+    return [re.sub(r"\s", "", page.strip().splitlines()[-1]) for page in pages if page.strip()]
+
+
+def whole_on_a_line(layout: str, texts: list[str]) -> list[str]:
+    """The texts that are not printed whole on one line as often as they occur."""
+    wanted = Counter(texts)
+    return [text for text, count in wanted.items() if layout.count(text) < count]
+
+
+def test_every_page_is_numbered_and_no_date_or_department_is_split(
+    sample: Register, tmp_path: Path
+) -> None:
+    """The whole history in one report (dates such as 平成29年11月13日, 課 such as
+    子ども・教育支援課) and the ファイル簿: each date and 課 of a row is printed whole on
+    one line of its page, and every page carries its number of the whole."""
+    report = build_council_report(
+        sample, date(1970, 1, 1), date(2026, 3, 31), created=date(2026, 4, 1)
+    )
+    assert len(report.rows) > 60
+    pdf = print_to_pdf(str(render(report, "html")), tmp_path)
+    layout = text_of(pdf, "-layout")
+    numbers = page_numbers(pdf)
+    assert len(numbers) > 1
+    assert numbers == [f"{n}/{len(numbers)}" for n in range(1, len(numbers) + 1)]
+    assert whole_on_a_line(layout, [format_wareki(r.date) for r in report.rows]) == []
+    assert whole_on_a_line(layout, [r.department for r in report.rows]) == []
+    assert "平成29年11月13日" in layout and "子ども家庭支援課" in layout
+
+    book = build_filebook(sample, include_abolished=True)
+    folder = tmp_path / "filebook"
+    folder.mkdir()
+    pdf = print_to_pdf(str(render(book, "html")), folder)
+    layout = text_of(pdf, "-layout")
+    numbers = page_numbers(pdf)
+    assert numbers == [f"{n}/{len(numbers)}" for n in range(1, len(numbers) + 1)]
+    dates = [format_wareki(r.last_filing) for r in book.rows if r.last_filing]
+    assert whole_on_a_line(layout, dates) == []
+    marks = [r.abolished_mark for r in book.rows if r.abolished_mark]
+    assert len(marks) == 3 and whole_on_a_line(layout, marks) == []
+    assert whole_on_a_line(layout, [r.department for r in book.rows]) == []
+
+
+def test_the_reminders_print_a_request_per_department(sample: Register, tmp_path: Path) -> None:
+    report = build_reminders(sample, date(2026, 11, 27))
+    pdf = print_to_pdf(str(render(report, "html")), tmp_path)
+    pages = [p for p in text_of(pdf, "-layout").split("\f") if p.strip()]
+    assert len(pages) == 1 + len(report.groups)
+    for page, group in zip(pages[1:], report.groups, strict=True):
+        assert f"{group.department}長　様" in page or f"{group.department}長 様" in page
+        assert "個人情報取扱業務の見直しについて（依頼）" in page
+        for reminder in group.all:
+            assert format_wareki(reminder.due) in page
+    assert page_numbers(pdf)[0] == "1/11"  # the list is numbered, each request is a letter

@@ -21,6 +21,7 @@ from todokede.registry.files.store import Register, load_register
 from todokede.reports.council import CouncilReport, build_council_report
 from todokede.reports.filebook import FileBook, build_filebook
 from todokede.reports.output import render
+from todokede.reports.reminders import build_reminders
 from todokede.reports.render_csv import defuse
 from todokede.reports.render_markdown import escape
 
@@ -84,11 +85,11 @@ def test_csv_cells_cannot_run_as_formulas(hostile: Register) -> None:
             )
         )
     )
-    contents = [row[4] for row in report_rows[1:]]
+    contents = [row[5] for row in report_rows[1:]]
     assert "'" + HYPERLINK in contents
     assert "'-1+2" in contents
     assert "'@SUM(A1)" in contents
-    assert "'+81" in [row[3] for row in report_rows[1:]]
+    assert "'+81" in [row[4] for row in report_rows[1:]]
 
 
 def test_xlsx_text_that_looks_like_a_formula_stays_text(hostile: Register) -> None:
@@ -102,7 +103,9 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text(hostile: Register) -> No
 
 
 def test_html_escapes_every_field(hostile: Register, tmp_path: Path) -> None:
-    for document in (council_of(hostile), build_filebook(hostile)):
+    reminders = build_reminders(hostile, date(2026, 12, 31))
+    assert reminders.overdue  # every process of the hostile register, 課 by 課
+    for document in (council_of(hostile), build_filebook(hostile), reminders):
         page = render(document, "html")
         assert isinstance(page, str)
         assert "<script" not in page
@@ -115,6 +118,7 @@ def test_html_escapes_every_field(hostile: Register, tmp_path: Path) -> None:
         assert tags <= {
             "html", "head", "meta", "title", "style", "body", "header", "main", "p", "h1",
             "h2", "table", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "a", "section",
+            "div", "span",
         }  # fmt: skip
 
 
@@ -127,7 +131,7 @@ def test_html_is_self_contained(sample: Register) -> None:
         assert isinstance(page, str)
         assert re.search(r"(src|href)=\"(https?:)?//", page) is None
         assert "<link" not in page and "@import" not in page and "url(" not in page
-        assert "@page { size: A4 portrait" in page
+        assert "@page {\n  size: A4 portrait;" in page
         assert '<html lang="ja">' in page
         # the style sheet reaches the browser as CSS, not HTML-escaped
         assert 'font-family: "Noto Sans CJK JP"' in page
@@ -139,7 +143,7 @@ def test_markdown_keeps_hostile_text_out_of_the_markup(hostile: Register) -> Non
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark").enable("table")
-    for document, columns, rows in ((council_of(hostile), 5, 3), (build_filebook(hostile), 15, 2)):
+    for document, columns, rows in ((council_of(hostile), 6, 3), (build_filebook(hostile), 15, 2)):
         text = render(document, "md")
         assert isinstance(text, str)
         tokens = [t for block in parser.parse(text) for t in [block, *(block.children or [])]]

@@ -16,17 +16,28 @@ def _value(value: Any) -> Any:
     return value
 
 
+def _header(sheet: Any) -> int | None:
+    """The row of a table's header: bold cells on the header fill."""
+    for row in sheet.iter_rows():
+        first = row[0]
+        if first.font and first.font.bold and first.fill.fgColor.rgb == "00D9E1F2":
+            return int(first.row)
+    return None
+
+
 def readback(data: bytes) -> str:
-    """Sheet settings, column widths, the header's style and every cell."""
+    """Sheet and print settings, column widths, row heights, fonts and every cell."""
     book = load_workbook(io.BytesIO(data))
     out: list[str] = []
     for sheet in book.worksheets:
-        header = next(
-            row[0].row
-            for row in sheet.iter_rows()
-            if row[0].font
-            and row[0].font.bold
-            and row[0].fill.fgColor.rgb not in (None, "00000000")
+        header = _header(sheet)
+        fonts = sorted(
+            {
+                (cell.font.name, cell.font.sz, bool(cell.font.b))
+                for row in sheet.iter_rows()
+                for cell in row
+                if cell.value is not None
+            }
         )
         out.append(
             json.dumps(
@@ -37,13 +48,16 @@ def readback(data: bytes) -> str:
                     "orientation": sheet.page_setup.orientation,
                     "paper_size": sheet.page_setup.paperSize,
                     "header_row": header,
-                    "header_fill": sheet.cell(row=header, column=1).fill.fgColor.rgb,
                     "widths": {
                         key: dim.width for key, dim in sorted(sheet.column_dimensions.items())
                     },
                     "auto_filter": sheet.auto_filter.ref,
                     "print_area": sheet.print_area,
                     "fit_to_width": sheet.page_setup.fitToWidth,
+                    "footer": sheet.oddFooter.center.text,
+                    "row_breaks": [b.id for b in sheet.row_breaks.brk],
+                    "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
+                    "fonts": fonts,
                 },
                 ensure_ascii=False,
             )
@@ -59,5 +73,6 @@ def readback(data: bytes) -> str:
                     cells.append(_value(cell.value))
             while cells and cells[-1] is None:
                 cells.pop()
-            out.append(json.dumps(cells, ensure_ascii=False))
+            height = sheet.row_dimensions[row[0].row].height if row else None
+            out.append(json.dumps({"height": height, "cells": cells}, ensure_ascii=False))
     return "\n".join(out) + "\n"

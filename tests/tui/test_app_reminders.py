@@ -31,7 +31,7 @@ async def test_overdue_and_due_soon_lists_and_enter_jumps_to_the_process(
         due_soon = screen.query_one("#reminders-due-soon", RemindersTable)
         assert (overdue.row_count, due_soon.row_count) == (5, 5)
         title = plain(screen.query_one("#reminders-title", Static).content)
-        assert "基準日 令和8年4月1日" in title and "期限切れ 5件・期限間近 5件" in title
+        assert "基準日 令和8年4月1日" in title and "期限経過 5件・期限間近 5件" in title
         # the longest overdue first: 業務の名称, 担当課, 基準の届出, 期限 (和暦), distance
         assert cells(overdue, 0) == [
             "学齢簿編製事務",

@@ -118,9 +118,15 @@ def test_log_of_one_entry_and_of_a_period(demo: Path, todokede: CliRunner) -> No
         "概要",
     ]
     rows = [re.split(r"\s{2,}", line) for line in lines[1:-1]]
-    assert [row[0] for row in rows] == ["2016-03-22", "2006-01-04", "1999-04-01", "1986-04-01"]
+    # dates in 和暦, as every other view shows them (JSON keeps ISO, below)
+    assert [row[0] for row in rows] == [
+        "平成28年3月22日",
+        "平成18年1月4日",
+        "平成11年4月1日",
+        "昭和61年4月1日",
+    ]
     assert rows[-1] == [
-        "1986-04-01",
+        "昭和61年4月1日",
         "開始",
         "課税課",
         "個人住民税賦課事務",
@@ -147,7 +153,7 @@ def test_log_of_one_entry_and_of_a_period(demo: Path, todokede: CliRunner) -> No
     assert commits[0]["author"] == "健康増進課 担当者"
     oldest = todokede("log", "--until", "1976-03-31", cwd=demo).stdout.splitlines()
     assert re.split(r"\s{2,}", oldest[1]) == [
-        "1976-03-31",
+        "昭和51年3月31日",
         "その他",
         "総務課 担当者",
         "登録簿を作成",
@@ -156,6 +162,9 @@ def test_log_of_one_entry_and_of_a_period(demo: Path, todokede: CliRunner) -> No
     assert empty.returncode == 0 and empty.stdout.strip() == "該当する履歴はありません"
     wrong = todokede("log", "--since", "2020-01-01", "--until", "2019-01-01", cwd=demo)
     assert wrong.returncode == 2
+    assert wrong.stderr == (
+        "エラー: --since（令和2年1月1日）が --until（平成31年1月1日）より後です\n"
+    )
 
 
 def git_spy(tmp_path: Path) -> tuple[dict[str, str], Path]:

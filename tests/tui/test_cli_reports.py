@@ -19,6 +19,8 @@ from tests.support.reports import GOLDEN, entry_text, write_register
 from tests.support.samples import PROJECT_ROOT, TODOKEDE, CliRunner
 
 PERIOD = ("--from", "2016-01-01", "--to", "2016-09-13")
+#: The 作成日 and 資料番号 the golden files were made with.
+HANDOUT = ("--created", "2026-11-27", "--label", "資料3")
 KAZEI = {
     "kazei-kojin-juminzei",
     "kazei-keijidosha-zei",
@@ -67,10 +69,10 @@ def test_report_accepts_wareki_dates(todokede: CliRunner, sample_copy: Path) -> 
 def test_report_markdown_to_a_pipe_is_the_markdown_itself(
     todokede: CliRunner, sample_copy: Path
 ) -> None:
-    result = todokede("--registry", str(sample_copy), "report", *PERIOD)
+    result = todokede("--registry", str(sample_copy), "report", *PERIOD, *HANDOUT)
     assert result.returncode == 0, result.stderr
     assert result.stdout == golden_text("council.md")
-    assert "対象期間: 平成28年1月1日～平成28年9月13日" in result.stdout
+    assert "平成28年1月1日から平成28年9月13日までに市長に届出のあったもの" in result.stdout
 
 
 def test_report_markdown_on_a_terminal_is_rendered_by_rich(sample_copy: Path) -> None:
@@ -110,8 +112,8 @@ def test_report_markdown_on_a_terminal_is_rendered_by_rich(sample_copy: Path) ->
     assert "─" in shown  # rich's table rule
     assert "…" not in shown  # folded, not cut with an ellipsis
     flat = re.sub(r"[\s│]", "", shown)
-    assert "（見直し）" in flat
-    assert "追加:個人番号、年金の受給状況／削除:本籍" in re.sub(r"\s", "", flat)
+    assert "のため見直し" in flat and "（見直し）" not in flat
+    assert "記録項目の追加：個人番号、年金の受給状況削除：本籍" in flat
 
 
 @pytest.mark.parametrize(
@@ -129,7 +131,9 @@ def test_report_format_follows_the_output_suffix(
     out = tmp_path / "out"
     out.mkdir()
     target = out / name
-    result = todokede("--registry", str(sample_copy), "report", *PERIOD, "-o", str(target))
+    result = todokede(
+        "--registry", str(sample_copy), "report", *PERIOD, *HANDOUT, "-o", str(target)
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"書き出しました: {target}\n"
     assert target.read_bytes() == (GOLDEN / golden).read_bytes()
@@ -141,9 +145,9 @@ def test_report_xlsx_file(todokede: CliRunner, sample_copy: Path, tmp_path: Path
     result = todokede("--registry", str(sample_copy), "report", *PERIOD, "-o", str(target))
     assert result.returncode == 0, result.stderr
     sheet = load_workbook(target).active
-    assert sheet["A1"].value == "個人情報に係る業務届出報告書"
-    assert sheet.freeze_panes == "A8"
-    assert sheet["A8"].is_date
+    assert sheet["A1"].value == "個人情報に係る業務届出報告書"  # no --label: the title first
+    assert sheet.freeze_panes == "A10"
+    assert sheet["B10"].value == "平成28年9月1日" and sheet["H10"].is_date
 
 
 def test_format_wins_over_the_suffix(
@@ -165,7 +169,8 @@ def test_format_wins_over_the_suffix(
         ([*PERIOD, "-o", "/nonexistent-folder/報告書.md"], "出力先のフォルダがありません"),
         ([*PERIOD, "-o", "/tmp"], "出力先 /tmp はフォルダです"),
         (["--from", "平成32年1月1日", "--to", "2016-09-13"], "平成にない日付です"),
-        (["--to", "2016-09-13"], "--from"),
+        (["--from", "2999-01-01"], "--from（令和981年1月1日）が --to（"),
+        ([*PERIOD, "--label", "資料\n3"], "--label の値が正しくありません"),
         ([*PERIOD, "--format", "pdf"], "pdf"),
         ([*PERIOD, "--format", "csv", "-o", "/tmp/報告書.xlsx"], "拡張子は xlsx 形式ですが、--format は csv です"),
         ([*PERIOD, "-o", "/tmp/報告書.pdf"], "拡張子から形式が分かりません"),
@@ -302,8 +307,12 @@ def test_export_html_and_xlsx(todokede: CliRunner, sample_copy: Path, tmp_path: 
         result = todokede("--registry", str(sample_copy), "export", "-o", str(target))
         assert result.returncode == 0, result.stderr
     assert html.read_bytes() == (GOLDEN / "filebook.html").read_bytes()
-    sheet = load_workbook(xlsx).active
-    assert sheet["A5"].value == "名称" and sheet.freeze_panes == "A6"
+    book = load_workbook(xlsx)
+    assert book.sheetnames == ["単票", "一覧"]
+    sheets, listing = book.worksheets
+    assert sheets["A1"].value == "個人情報ファイル簿"
+    assert len(sheets.row_breaks.brk) == 29 - 1  # one 単票 per page
+    assert listing["A5"].value == "名称" and listing.freeze_panes == "A6"
 
 
 def loaded_modules(*args: str) -> set[str]:

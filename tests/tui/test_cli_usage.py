@@ -15,7 +15,7 @@ from todokede.tui.cli import cli
 from todokede.tui.cli.clihelp import run
 
 CASES: list[tuple[list[str], str]] = [
-    (["report", "--from", "2016-01-01"], "エラー: --to を指定してください（todokede report --help）"),
+    (["new", "x", "--name", "名称"], "エラー: --department を指定してください（todokede new --help）"),
     (["report", "--to", "2016-01-01", "--from", "xx"], "エラー: --from の値が正しくありません: 日付として読めません: 「xx」"),
     (["file", "--kind", "change", "--date", "2016-01-01"], "エラー: ID を指定してください（todokede file --help）"),
     (["file", "x", "--kind"], "エラー: --kind に値を指定してください（todokede file --help）"),
@@ -49,9 +49,9 @@ def test_usage_errors_are_one_japanese_line_and_exit_2(
 
 
 def test_through_the_console_script(todokede: CliRunner, tmp_path: Path) -> None:
-    result = todokede("report", "--from", "2016-01-01", cwd=tmp_path)
+    result = todokede("new", "x", "--name", "名称", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == "エラー: --to を指定してください（todokede report --help）\n"
+    assert result.stderr == "エラー: --department を指定してください（todokede new --help）\n"
 
 
 def test_a_group_without_its_command_still_shows_its_help(

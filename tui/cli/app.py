@@ -34,7 +34,7 @@ def run_tui(root: Path, as_of: date | None = None) -> int:
     "--as-of",
     type=DATE,
     default=None,
-    help="見直し期限（期限切れ・期限間近）を判定する日（省略時は今日）",
+    help="見直し期限（期限経過・期限間近）を判定する日（省略時は今日）",
 )
 @click.pass_context
 def tui(ctx: click.Context, as_of: date | None) -> int:

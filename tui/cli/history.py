@@ -103,7 +103,11 @@ def file_command(
     filed = file_entry(root, entry_id, chosen, day, summary, review, author)
     word, _, title = filed.subject.partition(": ")
     click.echo(f"{word}を記録しました: {title}")
-    click.echo(f"コミット {filed.commit[:10]}（届出日 {day.isoformat()}、届出者 {filed.author}）")
+    from todokede.registry.schema.wareki import format_wareki
+
+    click.echo(
+        f"コミット {filed.commit[:10]}（届出日 {format_wareki(day)}、届出者 {filed.author}）"
+    )
     for note in filed.notes:
         click.echo(note)
     return EXIT_OK
@@ -136,12 +140,14 @@ KIND_STYLES: dict[str | None, str] = {
 
 
 def log_rows(items: list[LogItem]) -> list[tuple[str, str, str, str, str, str]]:
-    """The log's cells; text from commits and old files made visible (todokede.registry.views.display)."""
+    """The log's cells, dates in 和暦 (JSON keeps ISO); text from commits and old files
+    made visible (todokede.registry.views.display)."""
+    from todokede.registry.schema.wareki import format_wareki
     from todokede.registry.views.display import visible
 
     return [
         (
-            i.date.isoformat(),
+            format_wareki(i.date),
             i.kind_label,
             visible(i.department),
             visible(i.name),
@@ -201,7 +207,12 @@ def log_command(
         if problem := entry_id_problem(entry_id):
             fail(problem, EXIT_USAGE)
     if since and until and since > until:
-        fail(f"--since（{since}）が --until（{until}）より後です", EXIT_USAGE)
+        from todokede.registry.schema.wareki import format_wareki
+
+        fail(
+            f"--since（{format_wareki(since)}）が --until（{format_wareki(until)}）より後です",
+            EXIT_USAGE,
+        )
     try:
         items = register_log(registry_root(ctx), entry_id, since, until)
     except UnknownEntry as error:

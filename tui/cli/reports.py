@@ -8,6 +8,7 @@ and JSON or CSV never load Jinja2, openpyxl or rich.
 from __future__ import annotations
 
 import gc
+import stat
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import click
 
+from todokede.reports.target import FILE_ONLY_FORMATS
 from todokede.tui.cli.clihelp import DATE, EXIT_OK, EXIT_USAGE, Choice, fail, registry_root
 
 if TYPE_CHECKING:
@@ -24,7 +26,40 @@ if TYPE_CHECKING:
 # Kept literal (not imported from todokede.reports.target) so that --help loads nothing
 # heavy; tests/tui/test_cli_reports.py checks they are the documents' formats.
 DOCUMENT_FORMATS = ("md", "html", "csv", "xlsx", "json")
-REMINDER_FORMATS = ("text", "md", "csv", "json")
+REMINDER_FORMATS = ("text", "md", "csv", "json", "html", "xlsx")
+XLSX_NEEDS_FILE = "XLSX は -o でファイルを指定してください（例: -o 報告書.xlsx）"
+
+
+def force_option(func: click.decorators.FC) -> click.decorators.FC:
+    """``--force``: overwrite an existing -o file without asking."""
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="-o のファイルが既にあっても確かめずに上書きする（端末でなければ必須）",
+    )(func)
+
+
+def confirm_overwrite(output: Path | None, force: bool) -> None:
+    """Ask before an existing file is replaced, as the TUI does.
+
+    On a terminal (stdin a tty) the question is asked on stderr; a no writes
+    nothing (exit 1). Without a terminal an existing file needs ``--force``
+    (exit 2 otherwise). A FIFO or a device (``-o /dev/null``) is written
+    through, never replaced, so it is not asked about.
+    """
+    if output is None or force:
+        return
+    try:
+        mode = output.stat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        return
+    if sys.stdin.isatty():
+        if click.confirm(f"{output} は既にあります。上書きしますか？", default=False, err=True):
+            return
+        fail(f"書き出していません（{output} はそのままです）")
+    fail(f"{output} は既にあります（上書きするには --force を付けてください）", EXIT_USAGE)
 
 
 def output_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -42,11 +77,6 @@ def _dash_is_stdout(
     _ctx: click.Context, _param: click.Parameter, value: Path | None
 ) -> Path | None:
     return None if value == Path("-") else value
-
-
-def force_option(func: click.decorators.FC) -> click.decorators.FC:
-    """``--force``: replace a file ``-o`` names that is already there."""
-    return click.option("--force", is_flag=True, help="-o のファイルが既にあれば上書きする")(func)
 
 
 def document_format_option(func: click.decorators.FC) -> click.decorators.FC:
@@ -80,14 +110,19 @@ def resolve_format(
     document: DocumentKind, fmt: str | None, output: Path | None, force: bool
 ) -> str:
     """The format to write, refusing (exit 2) what the export would refuse before
-    writing: the checks the TUI's report screen makes (todokede.reports.target)."""
+    writing (the checks the TUI's report screen makes: todokede.reports.target), and
+    asking on a terminal before an existing file is replaced (:func:`confirm_overwrite`)."""
     from todokede.reports.target import ExportRefused, check_export
     from todokede.tui.cli.refusals import refusal_line
 
     try:
-        return check_export(document, output, fmt, overwrite=force)
+        chosen = check_export(document, output, fmt, overwrite=True)
     except ExportRefused as refused:
         fail(refusal_line(refused), EXIT_USAGE)
+    if output is None and chosen in FILE_ONLY_FORMATS:
+        fail(XLSX_NEEDS_FILE, EXIT_USAGE)
+    confirm_overwrite(output, force)
+    return chosen
 
 
 def emit(data: str | bytes, fmt: str, output: Path | None) -> None:
@@ -149,24 +184,46 @@ def show_markdown(text: str) -> None:
     "--from",
     "start",
     type=DATE,
-    required=True,
-    help="期間の初日（例: 2016-01-01、平成28年1月1日、H28.1.1）",
+    default=None,
+    help="期間の初日（例: 2016-01-01、平成28年1月1日、H28.1.1。省略時は末日の年の1月1日）",
 )
 @click.option(
-    "--to", "end", type=DATE, required=True, help="期間の末日（例: 2016-09-13、平成28年9月13日）"
+    "--to",
+    "end",
+    type=DATE,
+    default=None,
+    help="期間の末日（例: 2016-09-13、平成28年9月13日。省略時は今日）",
+)
+@click.option("--label", default="", help="資料番号（例: 資料3）。右上に載せる")
+@click.option(
+    "--created",
+    type=DATE,
+    default=None,
+    help="作成日（省略時は今日。例: 令和8年11月27日）",
 )
 @document_format_option
 @output_option
 @force_option
 @click.pass_context
 def report(
-    ctx: click.Context, start: date, end: date, fmt: str | None, output: Path | None, force: bool
+    ctx: click.Context,
+    start: date | None,
+    end: date | None,
+    label: str,
+    created: date | None,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
 ) -> int:
     """審議会への報告書（個人情報に係る業務届出報告書）を作る。
 
     期間中の届出（初日と末日を含む）を業務開始・変更・廃止の順、担当課の順、届出日の順に並べ、
-    件数と期間末日現在の届出業務数を添える。-o がなければ画面に表示する。
+    件数と期間末日現在の届出業務数を添える。業務の名称と担当課は届出の時のもの（git の履歴から）。
+    期間を省略すると今年の1月1日から今日まで（画面の報告書と同じ）。-o がなければ画面に表示する。
     """
+    from todokede.reports.council import report_period
+
+    start, end = report_period(start, end, date.today())
     if start > end:
         from todokede.registry.schema.wareki import format_wareki
 
@@ -175,13 +232,30 @@ def report(
             "期間の初日と末日を確かめてください",
             EXIT_USAGE,
         )
+    if problem := label_problem(label):
+        fail(f"--label の値が正しくありません: {problem}", EXIT_USAGE)
     chosen = resolve_format("council", fmt, output, force)
     from todokede.reports.council import build_council_report
     from todokede.reports.output import render
 
-    document = build_council_report(load_clean_register(ctx), start, end)
+    document = build_council_report(
+        load_clean_register(ctx), start, end, created=created, label=label
+    )
     emit(render(document, chosen), chosen, output)
     return EXIT_OK
+
+
+def label_problem(label: str) -> str | None:
+    """Why ``label`` cannot be printed as a 資料番号 (one short line), or None."""
+    from todokede.registry.schema.model import name_problem
+
+    if not label.strip():
+        return None
+    if problem := name_problem(label):
+        return problem
+    if len(label.strip()) > 20:
+        return "20文字までにしてください（例: 資料3）"
+    return None
 
 
 @click.command()
@@ -193,25 +267,54 @@ def report(
     help="基準日（省略時は今日。例: 2026-11-27、令和8年11月27日）",
 )
 @click.option(
+    "--reply-by",
+    "reply_by",
+    type=DATE,
+    default=None,
+    help="各課への依頼の提出期限（省略時は基準日の翌月末日）",
+)
+@click.option(
     "--format",
     "fmt",
     type=Choice(REMINDER_FORMATS),
-    default="text",
-    show_default=True,
-    help="出力形式",
+    default=None,
+    help="出力形式（省略時は -o の拡張子から、なければ text）",
 )
+@output_option
+@force_option
 @click.pass_context
-def reminders(ctx: click.Context, as_of: date | None, fmt: str) -> int:
+def reminders(
+    ctx: click.Context,
+    as_of: date | None,
+    reply_by: date | None,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+) -> int:
     """見直し期限が過ぎた業務と近づいた業務を、期限の早い順に示す。
 
     見直し期限は最後の開始届又は見直しの届出から registry.toml の review_interval_years 年後。
     その review_warning_months か月前から「期限間近」になる。廃止した業務は対象外。
+    html と xlsx は一覧の後に、課ごとの見直しの依頼（課ごとに1ページ・1シート）を付ける。
     """
+    day = as_of or date.today()
+    if reply_by is not None and reply_by < day:
+        from todokede.registry.schema.wareki import format_wareki
+
+        fail(
+            f"--reply-by（{format_wareki(reply_by)}）が基準日（{format_wareki(day)}）より前です",
+            EXIT_USAGE,
+        )
+    if fmt is None and output is not None and output.suffix.lower() == ".txt":
+        fmt = "text"
+    chosen = (
+        resolve_format("reminders", fmt, output, force) if output is not None or fmt else "text"
+    )
     from todokede.reports.output import render
     from todokede.reports.reminders import build_reminders
 
-    document = build_reminders(load_clean_register(ctx), as_of or date.today())
-    emit(render(document, fmt), fmt, None)
+    document = build_reminders(load_clean_register(ctx), day, reply_by)
+    emit(render(document, chosen), chosen, output)
     return EXIT_OK
 
 
@@ -219,7 +322,7 @@ def reminders(ctx: click.Context, as_of: date | None, fmt: str) -> int:
 @document_format_option
 @output_option
 @force_option
-@click.option("--all", "include_abolished", is_flag=True, help="廃止した業務も含める")
+@click.option("--all", "include_abolished", is_flag=True, help="廃止した業務も含める（廃止と明記）")
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -228,7 +331,10 @@ def export(
     force: bool,
     include_abolished: bool,
 ) -> int:
-    """登録簿を個人情報ファイル簿の項目で書き出す（届出中の業務を1業務1行）。"""
+    """登録簿を個人情報ファイル簿の項目で書き出す（届出中の業務を1業務1行）。
+
+    xlsx は1業務1ページの単票のシートと、全項目の一覧のシート。
+    """
     chosen = resolve_format("filebook", fmt, output, force)
     from todokede.reports.filebook import build_filebook
     from todokede.reports.output import render

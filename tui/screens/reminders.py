@@ -124,7 +124,7 @@ class RemindersScreen(Screen[str | None]):
         yield Static(f"見直し期限 — 基準日 {format_wareki(self.as_of)}", id="reminders-title")
         with Vertical(id="reminders-body"):
             yield Static("", id="reminders-rule")
-            yield Static("期限切れ", id="reminders-overdue-heading", classes="reminders-heading")
+            yield Static("期限経過", id="reminders-overdue-heading", classes="reminders-heading")
             yield RemindersTable(id="reminders-overdue", cursor_type="row", zebra_stripes=True)
             yield Static("なし", id="reminders-overdue-none", classes="reminders-none")
             yield Static("期限間近", id="reminders-due-soon-heading", classes="reminders-heading")
@@ -158,7 +158,7 @@ class RemindersScreen(Screen[str | None]):
         title.update(
             literal(
                 f"見直し期限 — 基準日 {format_wareki(self.as_of)}  "
-                f"期限切れ {len(result.overdue)}件・期限間近 {len(result.due_soon)}件"
+                f"期限経過 {len(result.overdue)}件・期限間近 {len(result.due_soon)}件"
             )
         )
         self._fill(force=True)
@@ -178,7 +178,7 @@ class RemindersScreen(Screen[str | None]):
         wide = width >= WIDE
         department, basis, due, distance = _widths(wide)
         name = rest_width(width, (department, basis, due, distance), minimum=12)
-        lists = (("overdue", "期限切れ", report.overdue), ("due-soon", "期限間近", report.due_soon))
+        lists = (("overdue", "期限経過", report.overdue), ("due-soon", "期限間近", report.due_soon))
         for key, label, found in lists:
             self.query_one(f"#reminders-{key}-heading", Static).update(
                 literal(f"{label} {len(found)}件")
