@@ -4,14 +4,15 @@ Saving checks the draft with the register's own rules (:func:`todokede.registry.
 errors block and stay beside their fields with everything typed kept; warnings
 (an item not in the catalog, not yet filed) are shown and do not block. A
 valid draft is written with comments and layout kept, atomically. Leaving with
-unsaved edits asks first.
+unsaved edits asks first. The fields, their order, labels and help lines are
+those of the field table (:mod:`todokede.registry.schema.fields`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, Final
 
 from rich.text import Text
 from textual import on
@@ -20,22 +21,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import Function, ValidationResult, Validator
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TextArea
 
 from todokede.registry.files.store import EntryFile
 from todokede.registry.schema.errors import RegisterError
+from todokede.registry.schema.fields import ENTRY_FIELDS, FieldSpec, Kind, SetBy
 from todokede.registry.schema.problems import Violation
-from todokede.registry.views.diff import FIELD_LABELS as ENTRY_FIELD_LABELS
 from todokede.registry.views.display import visible
 from todokede.registry.views.draft import (
     LIST_FIELDS,
     ROW_FIELDS,
     ChangedOnDisk,
-    ConnectionRow,
     DraftCheck,
     EntryDraft,
-    OutsourcingRow,
-    ProvisionRow,
     check_draft,
     new_id_problem,
     reread,
@@ -55,14 +54,13 @@ from todokede.tui.widgets.form_fields import (
     RowsEditor,
 )
 
-#: The entry's field labels (one table, todokede.registry.views.diff), the id's, and the form's
-#: fuller heading of the provisions (what a [[provisions]] table records).
-FIELD_LABELS: dict[str, str] = {
+#: The fields the form shows, in the field table's order (the status follows the filings).
+FORM_FIELDS: Final = tuple(s for s in ENTRY_FIELDS if s.set_by is not SetBy.DERIVED)
+#: The id's label and each field's as the form heads it (目的外利用・外部提供).
+FIELD_LABELS: Final[dict[str, str]] = {
     "id": "業務ID",
-    **ENTRY_FIELD_LABELS,
-    "provisions": "目的外利用・外部提供",
+    **{spec.key: spec.form_label for spec in ENTRY_FIELDS},
 }
-R = TypeVar("R", OutsourcingRow, ConnectionRow, ProvisionRow)
 
 
 @dataclass(frozen=True)
@@ -186,130 +184,73 @@ class EntryFormScreen(Screen[EntrySaved | None]):
     # -- layout ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        draft = self.initial
-        if self.item is None:
-            title = "業務の新規作成"
-        else:
-            title = f"業務の編集: {self.item.entry.name}（{self.item.id}）"
-        yield Static(literal(title), id="form-title")
+        yield Static(literal(self._title()), id="form-title")
         with VerticalScroll(id="form-body"):
             yield Static(id="form-summary")
             if self.is_new:
-                yield FieldBox(
-                    "業務ID",
-                    FormInput(
-                        id="input-id",
-                        placeholder="例: kazei-kojin-juminzei",
-                        validators=[EntryIdValidator(self.overview)],
-                        compact=True,
-                    ),
-                    key="id",
-                    required=True,
-                    hint="ファイル名になります。半角英小文字・数字・ハイフン",
-                )
-            yield FieldBox(
-                "業務の名称",
-                FormInput(
-                    draft.name,
-                    id="input-name",
-                    validators=[_not_blank("業務の名称")],
-                    compact=True,
-                ),
-                key="name",
-                required=True,
-            )
-            yield FieldBox("担当課", self._department_select(), key="department", required=True)
-            yield FieldBox(
-                "担当係", FormInput(draft.section, id="input-section", compact=True), key="section"
-            )
-            yield FieldBox(
-                "業務の目的",
-                TextArea(
-                    draft.purpose,
-                    id="input-purpose",
-                    soft_wrap=True,
-                    compact=True,
-                    tab_behavior="focus",
-                ),
-                key="purpose",
-                required=True,
-            )
-            yield FieldBox(
-                "根拠法令",
-                LinesArea(draft.legal_basis, id="input-legal_basis"),
-                key="legal_basis",
-                hint="1行に1つ",
-            )
-            yield FieldBox(
-                "記録の対象者の範囲",
-                LinesArea(draft.subjects, id="input-subjects"),
-                key="subjects",
-                required=True,
-                hint="1行に1つ",
-            )
-            yield FieldBox(
-                "記録項目",
-                RecordItemsEditor(self.overview.catalog, draft.record_items),
-                key="record_items",
-                required=True,
-                hint="1行に1つ。項目一覧にない項目も書けます（警告になります）",
-            )
-            yield FieldBox(
-                "収集先",
-                LinesArea(draft.sources, id="input-sources"),
-                key="sources",
-                hint="1行に1つ",
-            )
-            yield FieldBox(
-                "収集方法",
-                LinesArea(draft.collection_methods, id="input-collection_methods"),
-                key="collection_methods",
-                hint="1行に1つ",
-            )
-            yield FieldBox(
-                "電子計算機処理",
-                Checkbox(
-                    "電子計算機で処理する",
-                    draft.computer_processing,
-                    id="input-computer_processing",
-                    compact=True,
-                ),
-                key="computer_processing",
-            )
-            yield FieldBox(
-                "保存期間",
-                FormInput(
-                    draft.retention, id="input-retention", placeholder="例: 5年", compact=True
-                ),
-                key="retention",
-            )
-            for kind in ROW_FIELDS:
-                yield FieldBox(
-                    FIELD_LABELS[kind],
-                    RowsEditor(kind, getattr(draft, kind)),
-                    key=kind,
-                    hint="開始日は和暦でも西暦でも（例: 平成22年4月1日、H22.4.1、2010-04-01）"
-                    if kind != "provisions"
-                    else "",
-                )
-            filings = self.item.entry if self.item is not None else None
-            yield FieldBox(
-                "届出",
-                Static(
-                    filings_view(filings)
-                    if filings is not None
-                    else Text("新しい業務です。保存の後に開始届を出します。", "dim"),
-                    id="form-filings",
-                ),
-                key="filings",
-                hint="届出の記録はこの画面では変わりません（届出で追加されます）",
-            )
+                yield self._id_box()
+            for spec in FORM_FIELDS:
+                widget, key, required = self._widget(spec), spec.key, spec.required
+                yield FieldBox(spec.form_label, widget, key=key, required=required, hint=spec.help)
         with Horizontal(id="form-buttons"):
             yield Button("保存 (ctrl+s)", id="form-save", variant="primary", compact=True)
             yield Button("戻る (esc)", id="form-cancel", compact=True)
         yield Footer()
 
-    def _department_select(self) -> Select[str]:
+    def _title(self) -> str:
+        if self.item is None:
+            return "業務の新規作成"
+        return f"業務の編集: {self.item.entry.name}（{self.item.id}）"
+
+    def _id_box(self) -> FieldBox:
+        """The new entry's id: its file's name, not a field of the entry."""
+        return FieldBox(
+            "業務ID",
+            FormInput(
+                id="input-id",
+                placeholder="例: kazei-kojin-juminzei",
+                validators=[EntryIdValidator(self.overview)],
+                compact=True,
+            ),
+            key="id",
+            required=True,
+            hint="ファイル名になります。半角英小文字・数字・ハイフン",
+        )
+
+    def _widget(self, spec: FieldSpec) -> Widget:
+        """The widget editing one field of the table (the filings: showing them)."""
+        if spec.set_by is SetBy.FILING:
+            return self._filings_view()
+        value: Any = getattr(self.initial, spec.key)
+        key = f"input-{spec.key}"
+        if spec.picks == "departments":
+            return self._department_select(spec.prompt)
+        if spec.picks == "catalog":
+            return RecordItemsEditor(self.overview.catalog, value)
+        if spec.kind is Kind.ROWS:
+            return RowsEditor(spec.key, value)
+        if spec.kind is Kind.TEXT_LIST:
+            return LinesArea(value, id=key)
+        if spec.kind is Kind.BOOL:
+            return Checkbox(spec.prompt, value, id=key, compact=True)
+        if spec.kind is Kind.TEXT and spec.multiline:
+            return TextArea(value, id=key, soft_wrap=True, compact=True, tab_behavior="focus")
+        if spec.kind is Kind.TEXT:
+            checks = [_not_blank(spec.label)] if spec.required else []
+            return FormInput(
+                value, id=key, placeholder=spec.prompt, validators=checks, compact=True
+            )
+        raise NotImplementedError(f"the form has no widget for {spec.key} ({spec.kind.value})")
+
+    def _filings_view(self) -> Static:
+        content = (
+            filings_view(self.item.entry)
+            if self.item is not None
+            else Text("新しい業務です。保存の後に開始届を出します。", "dim")
+        )
+        return Static(content, id="form-filings")
+
+    def _department_select(self, prompt: str) -> Select[str]:
         departments = list(self.overview.config.departments)
         current = self.initial.department
         if current and current not in departments:
@@ -318,7 +259,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             [(literal(name), name) for name in departments],
             value=current if current else Select.NULL,
             allow_blank=not current,
-            prompt="担当課を選んでください",
+            prompt=prompt,
             id="input-department",
             compact=True,
         )
@@ -331,30 +272,22 @@ class EntryFormScreen(Screen[EntrySaved | None]):
 
     def collect(self) -> EntryDraft:
         """Everything typed, as a draft (nothing is dropped or normalised)."""
-        department = self.query_one("#input-department", Select).value
-        return EntryDraft(
-            name=self.query_one("#input-name", Input).value,
-            department=department if isinstance(department, str) else "",
-            section=self.query_one("#input-section", Input).value,
-            purpose=self.query_one("#input-purpose", TextArea).text,
-            legal_basis=self._lines("legal_basis"),
-            subjects=self._lines("subjects"),
-            record_items=self._lines("record_items"),
-            sources=self._lines("sources"),
-            collection_methods=self._lines("collection_methods"),
-            computer_processing=self.query_one("#input-computer_processing", Checkbox).value,
-            retention=self.query_one("#input-retention", Input).value,
-            outsourcing=self._rows("outsourcing", OutsourcingRow),
-            connections=self._rows("connections", ConnectionRow),
-            provisions=self._rows("provisions", ProvisionRow),
-        )
+        return EntryDraft(**{s.key: self._typed(s) for s in FORM_FIELDS if s.set_by is SetBy.FORM})
 
-    def _lines(self, key: str) -> list[str]:
-        return self.query_one(f"#input-{key}", LinesArea).items
-
-    def _rows(self, kind: str, row_type: type[R]) -> list[R]:
-        rows = self.query_one(f"#rows-{kind}", RowsEditor).rows()
-        return [row for row in rows if isinstance(row, row_type)]
+    def _typed(self, spec: FieldSpec) -> Any:
+        """What one field's widget holds, as the draft keeps it."""
+        if spec.kind is Kind.ROWS:
+            return self.query_one(f"#rows-{spec.key}", RowsEditor).rows()
+        widget = self.query_one(f"#input-{spec.key}")
+        if isinstance(widget, Select):
+            return widget.value if isinstance(widget.value, str) else ""
+        if isinstance(widget, LinesArea):
+            return widget.items
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Checkbox | Input):
+            return widget.value
+        raise NotImplementedError(f"the form cannot read {spec.key} from {widget!r}")
 
     @property
     def typed_id(self) -> str:

@@ -23,11 +23,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.fields import FIELDS_BY_KEY
 from todokede.registry.schema.problems import Severity
 from todokede.registry.schema.wareki import WarekiError
 from todokede.registry.views.display import visible
 from todokede.registry.views.draft import (
     DATE_COLUMNS,
+    ROW_FIELDS,
     ROW_TYPES,
     Row,
     date_reading,
@@ -39,9 +41,8 @@ from todokede.tui.widgets.marks import MY_NUMBER, SENSITIVE
 
 #: Column labels of the row lists, in the order of :func:`todokede.registry.views.draft.row_columns`.
 COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
-    "outsourcing": {"contractor": "委託先", "scope": "委託の内容", "since": "開始日"},
-    "connections": {"partner": "結合先", "purpose": "目的", "since": "開始日"},
-    "provisions": {"recipient": "提供先", "basis": "根拠"},
+    kind: {column.key: column.label for column in FIELDS_BY_KEY[kind].columns}
+    for kind in ROW_FIELDS
 }
 DATE_PLACEHOLDER: Final = "例 H22.4.1"
 
@@ -430,10 +431,9 @@ class RowsEditor(Widget):
     }
     """
 
+    #: "＋ 委託先を追加": each list's button names what its first column names.
     BUTTON_LABELS: ClassVar[dict[str, str]] = {
-        "outsourcing": "＋ 委託先を追加",
-        "connections": "＋ 結合先を追加",
-        "provisions": "＋ 提供先を追加",
+        kind: f"＋ {FIELDS_BY_KEY[kind].columns[0].label}を追加" for kind in ROW_FIELDS
     }
 
     def __init__(self, kind: str, rows: Sequence[Row]) -> None:
