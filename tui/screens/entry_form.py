@@ -115,45 +115,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         Binding("ctrl+t", "pick_items", "項目一覧", id="pick-record-items"),
     ]
 
-    DEFAULT_CSS = """
-    EntryFormScreen #form-title {
-        dock: top;
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    EntryFormScreen #form-summary {
-        display: none;
-        height: auto;
-        margin: 0 0 1 0;
-        padding: 0 1;
-        border-left: thick $error;
-        background: $error 15%;
-    }
-    EntryFormScreen #form-summary.-visible {
-        display: block;
-    }
-    EntryFormScreen #form-body {
-        padding: 1 1 0 1;
-    }
-    EntryFormScreen #input-purpose {
-        height: auto;
-        min-height: 2;
-        max-height: 8;
-    }
-    EntryFormScreen #form-buttons {
-        dock: bottom;
-        height: 1;
-        margin-bottom: 1;
-        padding: 0 1;
-    }
-    EntryFormScreen #form-buttons Button {
-        margin-right: 2;
-    }
-    """
+    CSS_PATH = "../styles/entry_form.tcss"
 
     def __init__(
         self,
@@ -265,6 +227,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         )
 
     def on_mount(self) -> None:
+        self.query_one("#form-title").add_class("title-bar")  # the screens' one title bar
         first = "#input-id" if self.is_new else "#input-name"
         self.query_one(first, Input).focus()
 

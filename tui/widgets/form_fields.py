@@ -133,36 +133,6 @@ class FormInput(Input):
 class FieldBox(Widget):
     """A label on the left; the field and its messages on the right."""
 
-    DEFAULT_CSS = """
-    FieldBox {
-        layout: horizontal;
-        height: auto;
-        margin-bottom: 1;
-    }
-    FieldBox > .field-label {
-        width: 16;
-        padding-right: 1;
-        text-style: bold;
-    }
-    FieldBox > .field-body {
-        width: 1fr;
-        height: auto;
-    }
-    FieldBox .field-hint {
-        color: $text-muted;
-    }
-    FieldBox .field-message {
-        display: none;
-        height: auto;
-    }
-    FieldBox.-has-message .field-message {
-        display: block;
-    }
-    FieldBox.-error > .field-label {
-        color: $error;
-    }
-    """
-
     def __init__(
         self,
         label: str,
@@ -194,14 +164,6 @@ class FieldBox(Widget):
 
 class LinesArea(TextArea):
     """A list edited one item per line."""
-
-    DEFAULT_CSS = """
-    LinesArea {
-        height: auto;
-        min-height: 2;
-        max-height: 12;
-    }
-    """
 
     def __init__(self, items: Sequence[str] = (), *, id: str | None = None) -> None:
         super().__init__(
@@ -247,29 +209,6 @@ def item_annotation(catalog: Catalog, written: str) -> Text:
 
 class RecordItemsEditor(Widget):
     """Record items one per line, each annotated from the catalog as it is typed."""
-
-    DEFAULT_CSS = """
-    RecordItemsEditor {
-        height: auto;
-    }
-    RecordItemsEditor > Horizontal {
-        height: auto;
-    }
-    RecordItemsEditor LinesArea {
-        width: 1fr;
-        max-height: 100;
-    }
-    RecordItemsEditor #record-items-notes {
-        width: 1fr;
-        height: auto;
-        padding-left: 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    RecordItemsEditor #pick-items {
-        margin-top: 1;
-    }
-    """
 
     class PickRequested(Message):
         """The user asked for the catalog picker."""
@@ -319,30 +258,6 @@ class DateValidator(Validator):
 
 class RowEditor(Widget):
     """One row of a row list: an input per column and a delete button."""
-
-    DEFAULT_CSS = """
-    RowEditor {
-        height: auto;
-        margin-bottom: 1;
-    }
-    RowEditor > Horizontal {
-        height: auto;
-    }
-    RowEditor Input {
-        width: 1fr;
-        margin-right: 1;
-    }
-    RowEditor Input.date-input {
-        width: 14;
-    }
-    RowEditor .row-delete {
-        min-width: 6;
-        width: 6;
-    }
-    RowEditor .row-message {
-        height: auto;
-    }
-    """
 
     class DeleteRequested(Message):
         """The user asked to remove this row."""
@@ -418,18 +333,6 @@ class RowEditor(Widget):
 
 class RowsEditor(Widget):
     """An editable list of rows with an add button."""
-
-    DEFAULT_CSS = """
-    RowsEditor {
-        height: auto;
-    }
-    RowsEditor .rows {
-        height: auto;
-    }
-    RowsEditor .rows-empty {
-        color: $text-muted;
-    }
-    """
 
     #: "＋ 委託先を追加": each list's button names what its first column names.
     BUTTON_LABELS: ClassVar[dict[str, str]] = {
