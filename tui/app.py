@@ -34,7 +34,10 @@ class TodokedeApp(App[None]):
     """The register at ``root``; ``as_of`` is the day the review clock reads."""
 
     TITLE = "todokede"
-    CSS_PATH = "styles/app.tcss"
+    #: What every screen shares, the widgets' own styles, and the main screen's (the
+    #: default screen: Textual reads no CSS_PATH of it); the other screens and the
+    #: dialogs load theirs through their own CSS_PATH.
+    CSS_PATH: ClassVar = ["styles/app.tcss", "styles/widgets.tcss", "styles/main.tcss"]
     COMMANDS: ClassVar = {TodokedeCommands, EntryJumpProvider}
     # Textual declares this attribute without ClassVar, so it cannot be annotated here.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.reports.test_pdf import in_ci, tool
+from tests.support.printing import in_ci, tool
 from todokede.registry.files.store import Register
 from todokede.registry.schema.wareki import format_wareki
 from todokede.reports.council import build_council_report

@@ -12,17 +12,14 @@ test is skipped and says what to install.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
+from tests.support.printing import missing, tool
 from todokede.registry.files.store import Register, load_register
 from todokede.registry.schema.wareki import format_wareki
 from todokede.reports.council import build_council_report
@@ -30,36 +27,11 @@ from todokede.reports.filebook import build_filebook
 from todokede.reports.output import render
 from todokede.reports.reminders import build_reminders
 
-TOOLS = {
-    "chromium": ("chromium", "chromium-browser", "google-chrome"),
-    "pdfinfo": ("pdfinfo",),
-    "pdftotext": ("pdftotext",),
-    "fc-list": ("fc-list",),
-}
-INSTALL = "apt-get install chromium fonts-noto-cjk poppler-utils"
 A4_POINTS = (595.3, 841.9)
 #: 10 mm: the print CSS leaves 12 mm on each side; nothing may reach this close to the edge.
 EDGE = 28.35
 LEAD = "平成28年1月1日から平成28年9月13日までに市長に届出のあったもの"
 TITLE = "個人情報に係る業務届出報告書"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() not in ("", "0", "false")
-
-
-def missing(reason: str) -> None:
-    if in_ci():
-        pytest.fail(f"{reason}（CI では必須です: {INSTALL}）")
-    pytest.skip(f"{reason}: {INSTALL} で入れると実行されます")
-
-
-def tool(name: str) -> str:
-    for candidate in TOOLS[name]:
-        if found := shutil.which(candidate):
-            return found
-    missing(f"{name} が見つかりません")
-    raise AssertionError("unreachable")
 
 
 def require_japanese_font() -> None:

@@ -28,7 +28,7 @@ def test_the_format_comes_from_the_option_the_suffix_or_the_document(tmp_path: P
 
 
 def test_formats_a_document_does_not_have(tmp_path: Path) -> None:
-    assert refused(None, "html", "reminders") == ("no-such-format", {"fmt": "html"})
+    assert refused(None, "xlsx", "reminders") == ("needs-file", {"fmt": "xlsx"})
     assert refused(None, "text", "filebook") == ("no-such-format", {"fmt": "text"})
     assert refused(None, "xlsx") == ("needs-file", {"fmt": "xlsx"})
     target = tmp_path / "a.xlsx"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -10,10 +11,12 @@ import pytest
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
 from tests.support.gitrepos import git, lock_held
-from tests.support.tui import ENTRY, decline_filing, form_of, make_app, open_form, ready
+from tests.support.tui import ENTRY, decline_filing, form_of, make_app, open_form, ready, until
 from todokede.registry.git.filing import file_entry
+from todokede.registry.views import draft
 from todokede.tui.dialogs.catalog_picker import CatalogPicker
 from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.dialogs.help import HelpScreen
 from todokede.tui.screens.entry_form import EntryFormScreen
 from todokede.tui.screens.main import MainScreen
 from todokede.tui.widgets.form_fields import FieldBox, LinesArea, RowsEditor
@@ -40,7 +43,7 @@ async def test_edit_and_save_writes_the_toml_keeping_comments(git_register: Path
         items = form.query_one("#input-record_items", LinesArea)
         items.load_text(items.text + "\n電子メールアドレス")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await ready(pilot)  # the save runs in a worker
         await decline_filing(app, pilot, "change")
         after = path.read_text(encoding="utf-8")
         data = tomllib.loads(after)
@@ -102,7 +105,7 @@ async def test_a_failed_save_keeps_the_form_and_shows_errors_beside_fields(
         name.value = "個人住民税賦課事務（改）"
         editor.query_one(".col-since", Input).value = "H22.4.1"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await ready(pilot)  # the save runs in a worker
         await decline_filing(app, pilot, "change")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         assert data["name"] == "個人住民税賦課事務（改）"
@@ -121,7 +124,7 @@ async def test_warnings_are_shown_but_do_not_block(git_register: Path) -> None:
         notes = str(form.query_one("#record-items-notes", Static).content)
         assert "項目一覧にない項目" in notes
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await ready(pilot)  # the save runs in a worker
         await decline_filing(app, pilot, "change")
         data = tomllib.loads(
             (git_register / "entries" / f"{ENTRY}.toml").read_text(encoding="utf-8")
@@ -213,7 +216,7 @@ async def test_new_entry_creates_the_file_with_the_given_id(git_register: Path) 
         form.query_one("#input-subjects", LinesArea).load_text("納税義務者")
         form.query_one("#input-record_items", LinesArea).load_text("氏名\n住所\nマイナンバー")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await ready(pilot)  # the save runs in a worker
 
         await decline_filing(app, pilot, "start")
         path = git_register / "entries" / "kazei-hoteigai-fuka.toml"
@@ -314,11 +317,11 @@ async def test_a_file_changed_on_disk_meanwhile_is_not_overwritten_without_askin
         again = outside.replace("エディタで直した係", "もう一度直した係")
         path.write_text(again, encoding="utf-8")  # while the question is open
         await pilot.press("y")  # a yes overwrites what was asked about, not this
-        await pilot.pause()
+        await ready(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert path.read_text(encoding="utf-8") == again
         await pilot.press("y")
-        await pilot.pause()
+        await ready(pilot)
         await decline_filing(app, pilot, "change")
         assert tomllib.loads(path.read_text(encoding="utf-8"))["section"] == "画面で直した係"
 
@@ -335,7 +338,7 @@ async def test_a_filing_from_another_terminal_is_kept_by_a_later_save(
         form = await open_form(app, pilot)
         form.query_one("#input-section", Input).value = "画面で直した係"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await ready(pilot)  # the save runs in a worker
         await decline_filing(app, pilot, "change")  # saved without a question
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     assert data["section"] == "画面で直した係"
@@ -356,7 +359,7 @@ async def test_a_write_that_fails_keeps_the_form(
             form = await open_form(app, pilot)
             form.query_one("#input-section", Input).value = "書けない係"
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await ready(pilot)  # the save runs in a worker: waits 0.2 s, then fails
             assert app.screen_stack[-1] is form
             assert form.query_one("#input-section", Input).value == "書けない係"
             summary = str(form.query_one("#form-summary", Static).content)
@@ -367,6 +370,82 @@ async def test_a_write_that_fails_keeps_the_form(
             holder.kill()  # the filing ends: the same form saves
             holder.wait()
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await ready(pilot)  # the save runs in a worker
             await decline_filing(app, pilot, "change")
             assert tomllib.loads(path.read_text(encoding="utf-8"))["section"] == "書けない係"
+
+
+async def test_the_form_answers_while_its_save_waits_for_the_lock(
+    git_register: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filing or a sync in a real second process holds the repository: the save waits
+    for it in its worker, and meanwhile the form says it is saving, holds what was typed
+    and answers keys (the key list opens and closes, the body scrolls); once the lock is
+    free the same save goes through, and what came while the key list was open waits
+    for the form to be back on top."""
+    path = git_register / "entries" / f"{ENTRY}.toml"
+    before = path.read_bytes()
+    # Waits longer than SAVE_LOCK_WAIT (3 s), so that a slow machine cannot time it out.
+    monkeypatch.setattr(draft, "SAVE_LOCK_WAIT", 60.0)
+    monkeypatch.delenv("TODOKEDE_LOCK_TIMEOUT", raising=False)
+    with lock_held(git_register / ".git") as holder:
+        app = make_app(git_register)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            form = await open_form(app, pilot)
+            section = form.query_one("#input-section", Input)
+            section.value = "待っている係"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            started = time.monotonic()
+            assert form.saving and app.screen is form
+            summary = str(form.query_one("#form-summary", Static).content)
+            assert "保存しています" in summary
+            assert section.disabled and form.query_one("#form-save", Button).disabled
+
+            await pilot.press("f1")  # the UI answers while the save waits
+            await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is form)
+            body = form.query_one("#form-body")
+            await pilot.press("end")
+            await until(pilot, lambda: body.scroll_y > 0)
+            await pilot.press("ctrl+s")  # a second save is not started, and said so
+            await pilot.press("escape")  # nor is the form left
+            await pilot.pause()
+            assert app.screen is form and form.saving
+            assert path.read_bytes() == before  # still waiting for the lock
+            assert time.monotonic() - started < 60
+
+            await pilot.press("f1")  # the save ends while the key list is on top
+            await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+            holder.kill()
+            holder.wait()
+            await ready(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            assert tomllib.loads(path.read_text(encoding="utf-8"))["section"] == "待っている係"
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, (HelpScreen, EntryFormScreen)))
+            assert not form.saving
+            await decline_filing(app, pilot, "change")
+
+
+async def test_a_failed_save_gives_the_fields_back_as_typed(
+    git_register: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TODOKEDE_LOCK_TIMEOUT", "0.2")
+    with lock_held(git_register / ".git"):
+        app = make_app(git_register)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            form = await open_form(app, pilot)
+            section = form.query_one("#input-section", Input)
+            section.value = "書けない係"
+            section.focus()
+            await pilot.press("ctrl+s")
+            await ready(pilot)
+            assert not form.saving and app.screen is form
+            assert not section.disabled and app.focused is section
+            assert section.value == "書けない係"
+            assert str(form.query_one("#form-save", Button).label) == "保存 (ctrl+s)"
+            assert not form.query_one("#form-summary", Static).has_class("-working")

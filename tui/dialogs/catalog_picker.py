@@ -52,36 +52,7 @@ class CatalogPicker(ModalScreen[list[str] | None]):
         Binding("down", "to_list", "一覧へ", show=False, id="picker-to-list"),
     ]
 
-    DEFAULT_CSS = """
-    CatalogPicker {
-        align: center middle;
-    }
-    CatalogPicker > Vertical {
-        width: 70;
-        max-width: 96%;
-        height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    CatalogPicker #picker-title {
-        text-style: bold;
-    }
-    CatalogPicker OptionList {
-        height: 1fr;
-    }
-    CatalogPicker #picker-status {
-        color: $text-muted;
-        height: auto;
-    }
-    CatalogPicker #picker-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    CatalogPicker Button {
-        margin-left: 1;
-    }
-    """
+    CSS_PATH = "../styles/dialogs.tcss"
 
     def __init__(self, catalog: Catalog, present: Sequence[str]) -> None:
         super().__init__()

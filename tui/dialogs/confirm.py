@@ -27,31 +27,7 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("left,right", "switch", show=False, id="confirm-switch"),
     ]
 
-    DEFAULT_CSS = """
-    ConfirmDialog {
-        align: center middle;
-    }
-    ConfirmDialog > Vertical {
-        width: 60;
-        max-width: 90%;
-        height: auto;
-        border: thick $warning;
-        background: $surface;
-        padding: 1 2;
-    }
-    ConfirmDialog #confirm-title {
-        text-style: bold;
-        margin-bottom: 1;
-    }
-    ConfirmDialog #confirm-buttons {
-        height: auto;
-        margin-top: 1;
-        align-horizontal: right;
-    }
-    ConfirmDialog Button {
-        margin-left: 2;
-    }
-    """
+    CSS_PATH = "../styles/dialogs.tcss"
 
     def __init__(
         self,

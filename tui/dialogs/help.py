@@ -53,30 +53,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", "閉じる", id="help-close"),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > Vertical {
-        width: 72;
-        max-width: 95%;
-        height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    HelpScreen #help-title {
-        text-style: bold;
-        padding: 0 1;
-    }
-    HelpScreen VerticalScroll {
-        height: 1fr;
-    }
-    HelpScreen #help-hint {
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "../styles/dialogs.tcss"
 
     def __init__(self, title: str, keys: Sequence[KeyHelp], show_legend: bool = False) -> None:
         super().__init__()

@@ -98,34 +98,7 @@ class SyncDialog(ModalScreen[bool]):
         Binding("question_mark,f1", "app.help", "キー一覧", id="sync-help"),
     ]
 
-    DEFAULT_CSS = """
-    SyncDialog {
-        align: center middle;
-    }
-    SyncDialog > Vertical {
-        width: 72;
-        max-width: 95%;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 2;
-    }
-    SyncDialog #sync-title {
-        text-style: bold;
-        margin-bottom: 1;
-    }
-    SyncDialog LoadingIndicator {
-        height: 1;
-    }
-    SyncDialog #sync-result {
-        height: auto;
-    }
-    SyncDialog #sync-buttons {
-        height: 1;
-        margin-top: 1;
-        align-horizontal: right;
-    }
-    """
+    CSS_PATH = "../styles/dialogs.tcss"
 
     def __init__(self, root: Path, remote: str | None = None) -> None:
         super().__init__()

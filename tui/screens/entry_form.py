@@ -6,26 +6,33 @@ errors block and stay beside their fields with everything typed kept; warnings
 valid draft is written with comments and layout kept, atomically. Leaving with
 unsaved edits asks first. The fields, their order, labels and help lines are
 those of the field table (:mod:`todokede.registry.schema.fields`).
+
+The write runs in a worker: it takes the repository's lock, which a filing or a
+sync may hold for a while (the save waits up to ``SAVE_LOCK_WAIT``). Meanwhile
+the form answers (it scrolls, ? opens the keys), says it is saving and holds its
+fields as typed; a failure leaves them all there.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar, Final
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import ContentText
 from textual.screen import Screen
 from textual.validation import Function, ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TextArea
 
 from todokede.registry.files.store import EntryFile
-from todokede.registry.schema.errors import RegisterError
 from todokede.registry.schema.fields import ENTRY_FIELDS, FieldSpec, Kind, SetBy
 from todokede.registry.schema.problems import Violation
 from todokede.registry.views.display import visible
@@ -42,6 +49,7 @@ from todokede.registry.views.draft import (
 )
 from todokede.registry.views.overview import RegisterOverview
 from todokede.tui.dialogs.confirm import ConfirmDialog
+from todokede.tui.failures import describe_failure
 from todokede.tui.plain import literal, outside, shown
 from todokede.tui.widgets.entry_detail import filings_view
 from todokede.tui.widgets.form_fields import (
@@ -115,45 +123,12 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         Binding("ctrl+t", "pick_items", "項目一覧", id="pick-record-items"),
     ]
 
-    DEFAULT_CSS = """
-    EntryFormScreen #form-title {
-        dock: top;
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    EntryFormScreen #form-summary {
-        display: none;
-        height: auto;
-        margin: 0 0 1 0;
-        padding: 0 1;
-        border-left: thick $error;
-        background: $error 15%;
-    }
-    EntryFormScreen #form-summary.-visible {
-        display: block;
-    }
-    EntryFormScreen #form-body {
-        padding: 1 1 0 1;
-    }
-    EntryFormScreen #input-purpose {
-        height: auto;
-        min-height: 2;
-        max-height: 8;
-    }
-    EntryFormScreen #form-buttons {
-        dock: bottom;
-        height: 1;
-        margin-bottom: 1;
-        padding: 0 1;
-    }
-    EntryFormScreen #form-buttons Button {
-        margin-right: 2;
-    }
-    """
+    CSS_PATH = "../styles/entry_form.tcss"
+    HELD_WHILE_SAVING: ClassVar[str] = (
+        "#form-body Input, #form-body TextArea, #form-body Select, #form-body Checkbox, "
+        "#form-body Button, #form-buttons Button"
+    )
+    """What cannot be changed while the save is on its way (held as typed)."""
 
     def __init__(
         self,
@@ -176,6 +151,12 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             self.initial = EntryDraft(department=department or "")
         self.last_check: DraftCheck | None = None
         """The result of the last save attempt (for tests and phase-2 dialogs)."""
+        self.saving = False
+        """Whether a save is on its way (its worker waits for the lock, or writes)."""
+        self._focus_before_save: Widget | None = None
+        self._save_label: ContentText = ""
+        self._saved_later: Callable[[], None] | None = None
+        """A save's answer that came while another screen was on top."""
 
     @property
     def is_new(self) -> bool:
@@ -265,6 +246,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         )
 
     def on_mount(self) -> None:
+        self.query_one("#form-title").add_class("title-bar")  # the screens' one title bar
         first = "#input-id" if self.is_new else "#input-name"
         self.query_one(first, Input).focus()
 
@@ -384,6 +366,8 @@ class EntryFormScreen(Screen[EntrySaved | None]):
     # -- actions --------------------------------------------------------------
 
     def action_save(self) -> None:
+        if self._still_saving():
+            return
         draft = self.collect()
         id_problem = new_id_problem(self.overview.root, self.typed_id) if self.is_new else None
         base = self.item.entry if self.item is not None else None
@@ -413,36 +397,84 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         )
 
     def _write(self, check: DraftCheck, expected_text: str | None) -> None:
-        """Save; with ``expected_text`` only while the file still says it."""
+        """Save in a worker; with ``expected_text`` only while the file still says it."""
         assert check.entry is not None
         entry_id = self.typed_id if self.is_new else (self.item.id if self.item else "")
+        self._hold_while_saving(True)
+        self._save(check, entry_id, self.is_new, expected_text)
+
+    @work(thread=True, exclusive=True, group="save-entry", exit_on_error=False)
+    def _save(self, check: DraftCheck, entry_id: str, new: bool, expected_text: str | None) -> None:
+        assert check.entry is not None
+        result: bool | Exception
         try:
-            changed = save_draft(
-                self.overview.root,
-                entry_id,
-                check.entry,
-                new=self.is_new,
-                expected_text=expected_text,
+            result = save_draft(
+                self.overview.root, entry_id, check.entry, new=new, expected_text=expected_text
             )
-        except ChangedOnDisk:  # changed since the check above: ask, as there
+        except Exception as error:  # answered on the app's thread: the form and its text stay
+            result = error
+        self.app.call_from_thread(self._saved, check, entry_id, new, result)
+
+    def _saved(self, check: DraftCheck, entry_id: str, new: bool, result: bool | Exception) -> None:
+        if self.app.screen is not self:  # the key list (or a question) is on top: once back
+            self._saved_later = partial(self._saved, check, entry_id, new, result)
+            return
+        self._hold_while_saving(False)
+        if isinstance(result, ChangedOnDisk):  # changed since the check: ask, as there
             self._ask_overwrite(check)
             return
-        except Exception as error:  # whatever went wrong, the form and its text stay
-            if isinstance(error, OSError) and error.strerror:
-                detail = error.strerror
-            elif isinstance(error, RegisterError | OSError):
-                detail = str(error)
-            else:
-                detail = f"{type(error).__name__}: {error}"
+        if isinstance(result, Exception):
+            detail = describe_failure(result)
             self._show_summary(
                 [], heading=f"保存できませんでした: {detail}（入力した内容はそのままです）"
             )
             self.notify(f"保存できませんでした: {shown(detail)}", severity="error", markup=False)
             return
         warnings = tuple(f"{place_of(v)}: {v.message}" for v in check.warnings)
-        self.dismiss(EntrySaved(entry_id, self.is_new, changed, warnings))
+        self.dismiss(EntrySaved(entry_id, new, result, warnings))
+
+    def _hold_while_saving(self, saving: bool) -> None:
+        """While the save is on its way: the fields and buttons held as typed (not
+        editable), the body focused so that it still scrolls, the save said on top
+        and on its button; afterwards all as it was, the field that had the focus
+        focused again."""
+        self.saving = saving
+        if saving:
+            self._focus_before_save = self.focused
+        for widget in self.query(self.HELD_WHILE_SAVING):
+            widget.disabled = saving
+        save = self.query_one("#form-save", Button)
+        if saving:
+            self._save_label, save.label = save.label, "保存しています…"
+        else:
+            save.label = self._save_label
+        summary = self.query_one("#form-summary", Static)
+        summary.set_class(saving, "-working")
+        if saving:
+            summary.update(Text("保存しています…（書き込みが終わるまでお待ちください）"))
+            summary.set_class(True, "-visible")
+            self.query_one("#form-body", VerticalScroll).focus()
+            return
+        self._show_summary([])
+        before, self._focus_before_save = self._focus_before_save, None
+        if before is not None and before.is_attached and before.focusable:
+            before.focus()
+
+    def on_screen_resume(self) -> None:
+        """Back on top: finish a save that ended meanwhile."""
+        if self._saved_later is not None:
+            finish, self._saved_later = self._saved_later, None
+            self.call_later(finish)
+
+    def _still_saving(self) -> bool:
+        """Whether a save is on its way (then said, and the key does nothing)."""
+        if self.saving:
+            self.notify("保存しています。終わるまでお待ちください", timeout=3, markup=False)
+        return self.saving
 
     def action_cancel(self) -> None:
+        if self._still_saving():
+            return
         if not self.has_unsaved_edits():
             self.dismiss(None)
             return
@@ -461,6 +493,8 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             self.dismiss(None)
 
     def action_pick_items(self) -> None:
+        if self._still_saving():
+            return
         from todokede.tui.dialogs.catalog_picker import CatalogPicker
 
         area = self.query_one("#input-record_items", LinesArea)

@@ -135,37 +135,7 @@ class HistoryScreen(Screen[None]):
         Binding("t", "toggle_raw", "TOML の差分を表示・隠す", id="history-toggle-raw"),
     ]
 
-    DEFAULT_CSS = """
-    HistoryScreen #history-title {
-        dock: top;
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    HistoryScreen #history-commits {
-        height: auto;
-        max-height: 40%;
-        min-height: 3;
-        border-bottom: hkey $foreground 20%;
-    }
-    HistoryScreen #history-diff {
-        height: 1fr;
-        padding: 0 1;
-    }
-    HistoryScreen #history-diff:focus {
-        background: $boost;
-    }
-    HistoryScreen #history-raw-title {
-        margin-top: 1;
-        text-style: bold;
-    }
-    HistoryScreen .-hidden {
-        display: none;
-    }
-    """
+    CSS_PATH = "../styles/history.tcss"
 
     def __init__(self, root: Path, entry_id: str, *, name: str, department: str) -> None:
         super().__init__()
@@ -178,7 +148,7 @@ class HistoryScreen(Screen[None]):
         self._table_width = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(literal(self._heading), id="history-title")
+        yield Static(literal(self._heading), id="history-title", classes="title-bar")
         yield CommitsTable(id="history-commits", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="history-diff"):
             yield Static("", id="history-change")

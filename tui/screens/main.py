@@ -97,38 +97,8 @@ class MainScreen(Screen[None]):
         Binding("ctrl+r", "reload", "読み込み直す", show=False, id="reload"),
     ]
 
-    DEFAULT_CSS = """
-    MainScreen #main-body {
-        height: 1fr;
-    }
-    MainScreen #sidebar {
-        width: 40%;
-        min-width: 30;
-        max-width: 56;
-        border-right: vkey $foreground 20%;
-    }
-    MainScreen #filter {
-        margin: 0 1 0 0;
-    }
-    MainScreen #filter-status {
-        height: 1;
-        padding: 0 1;
-        color: $text-muted;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    MainScreen #register-tree {
-        height: 1fr;
-    }
-    MainScreen #legend {
-        height: auto;
-        padding: 0 1;
-        border-top: hkey $foreground 20%;
-    }
-    MainScreen EntryDetail {
-        width: 1fr;
-    }
-    """
+    # Its styles (tui/styles/main.tcss) are the app's: Textual reads no CSS_PATH of
+    # the default screen (App.get_default_screen).
 
     AUTO_FOCUS = "#register-tree"
     HELP_TITLE: ClassVar[str] = "登録簿"

@@ -69,48 +69,7 @@ class RemindersScreen(Screen[str | None]):
         Binding("escape", "back", "戻る", id="reminders-back"),
     ]
 
-    DEFAULT_CSS = """
-    RemindersScreen #reminders-title {
-        dock: top;
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    RemindersScreen #reminders-rule {
-        padding: 0 1;
-        color: $text-muted;
-    }
-    RemindersScreen #reminders-body {
-        height: 1fr;
-    }
-    RemindersScreen .reminders-heading {
-        padding: 0 1;
-        margin-top: 1;
-        text-style: bold;
-    }
-    RemindersScreen #reminders-overdue-heading {
-        color: $error;
-    }
-    RemindersScreen #reminders-due-soon-heading {
-        color: $warning;
-    }
-    RemindersScreen DataTable {
-        height: auto;
-    }
-    RemindersScreen #reminders-overdue {
-        max-height: 60%;
-    }
-    RemindersScreen #reminders-due-soon {
-        max-height: 40%;
-    }
-    RemindersScreen .reminders-none {
-        padding: 0 2;
-        color: $text-muted;
-    }
-    """
+    CSS_PATH = "../styles/reminders.tcss"
 
     def __init__(self, register: Register, as_of: date) -> None:
         super().__init__()
@@ -121,7 +80,11 @@ class RemindersScreen(Screen[str | None]):
         self._table_width = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(f"見直し期限 — 基準日 {format_wareki(self.as_of)}", id="reminders-title")
+        yield Static(
+            f"見直し期限 — 基準日 {format_wareki(self.as_of)}",
+            id="reminders-title",
+            classes="title-bar",
+        )
         with Vertical(id="reminders-body"):
             yield Static("", id="reminders-rule")
             yield Static("期限経過", id="reminders-overdue-heading", classes="reminders-heading")

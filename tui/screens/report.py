@@ -156,66 +156,7 @@ class ReportScreen(Screen[None]):
         Binding("escape", "back", "戻る", id="report-back"),
     ]
 
-    DEFAULT_CSS = """
-    ReportScreen #report-title {
-        dock: top;
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-    }
-    ReportScreen #report-form {
-        height: auto;
-        padding: 0 1;
-        border-bottom: hkey $foreground 20%;
-    }
-    ReportScreen .report-row {
-        height: auto;
-    }
-    ReportScreen .report-label {
-        width: 12;
-        text-style: bold;
-    }
-    ReportScreen .report-date {
-        width: 16;
-    }
-    ReportScreen .report-reading {
-        width: 1fr;
-        padding-left: 2;
-        color: $text-muted;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    ReportScreen .report-reading.-error {
-        color: $error;
-        text-style: bold;
-        text-wrap: wrap;
-    }
-    ReportScreen #report-format {
-        width: 26;
-    }
-    ReportScreen #report-path {
-        width: 1fr;
-    }
-    ReportScreen #report-export {
-        margin-left: 1;
-    }
-    ReportScreen #report-status {
-        height: auto;
-        color: $text-muted;
-    }
-    ReportScreen #report-status.-error {
-        color: $error;
-        text-style: bold;
-    }
-    ReportScreen #report-status.-done {
-        color: $success;
-    }
-    ReportScreen #report-preview {
-        height: 1fr;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "../styles/report.tcss"
 
     def __init__(self, register: Register, as_of: date) -> None:
         super().__init__()
@@ -232,7 +173,7 @@ class ReportScreen(Screen[None]):
         self.exporting = False
 
     def compose(self) -> ComposeResult:
-        yield Static(f"報告書 — {COUNCIL_TITLE}", id="report-title")
+        yield Static(f"報告書 — {COUNCIL_TITLE}", id="report-title", classes="title-bar")
         with Vertical(id="report-form"):
             with Horizontal(classes="report-row"):
                 yield Label("期間の初日", classes="report-label")

@@ -273,30 +273,6 @@ class TabScroll(VerticalScroll):
 class EntryDetail(Vertical):
     """The detail pane: an empty hint, the tabs of a process, or a file's problems."""
 
-    DEFAULT_CSS = """
-    EntryDetail {
-        height: 1fr;
-    }
-    EntryDetail ContentSwitcher, EntryDetail TabbedContent {
-        height: 1fr;
-    }
-    EntryDetail TabPane {
-        padding: 0 1;
-    }
-    EntryDetail .detail-body {
-        height: auto;
-    }
-    EntryDetail TabScroll:focus {
-        background: $boost;
-    }
-    EntryDetail TabScroll:focus .detail-body {
-        background: $boost;
-    }
-    EntryDetail #detail-empty, EntryDetail #detail-problems {
-        padding: 1 2;
-    }
-    """
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entry_id: str | None = None

@@ -34,27 +34,6 @@ def counts_text(counts: RegisterCounts) -> Text:
 class RegisterHeader(Horizontal):
     """One line: the register's name on the left, its counts on the right."""
 
-    DEFAULT_CSS = """
-    RegisterHeader {
-        dock: top;
-        height: 1;
-        background: $panel;
-        color: $foreground;
-    }
-    RegisterHeader #header-title {
-        width: 1fr;
-        padding: 0 1;
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    RegisterHeader #header-counts {
-        width: auto;
-        padding: 0 1;
-        text-wrap: nowrap;
-    }
-    """
-
     def compose(self) -> ComposeResult:
         yield Static("登録簿を読み込んでいます…", id="header-title")
         yield Static("", id="header-counts")

@@ -86,13 +86,6 @@ class RegisterTree(Tree[NodeData]):
         ),
     ]
 
-    DEFAULT_CSS = """
-    RegisterTree {
-        overflow-x: hidden;
-        scrollbar-size-vertical: 1;
-    }
-    """
-
     class EntryOpened(Message):
         """Enter on a process: the user wants to read it."""
 
