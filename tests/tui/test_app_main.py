@@ -69,7 +69,7 @@ async def test_header_shows_name_municipality_and_counts(sample_copy: Path) -> N
         assert "東村山市 個人情報取扱業務登録簿" in static_text(screen, "#header-title")
         counts = plain(header.query_one("#header-counts", Static).content)
         assert "届出中 29件・廃止 3件" in counts
-        assert "期限切れ" in counts
+        assert "期限経過" in counts
 
 
 async def test_marks_for_abolished_my_number_sensitive_and_overdue(sample_copy: Path) -> None:
@@ -248,7 +248,7 @@ async def test_help_lists_the_keys_with_their_ids(sample_copy: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         body = plain(app.screen.query_one("#help-body", Static).content)
-        for words in ("絞り込み", "編集", "新規", "終了", "期限切れ", "個人番号"):
+        for words in ("絞り込み", "編集", "新規", "終了", "期限経過", "個人番号"):
             assert words in body
         await pilot.press("escape")
         await pilot.pause()

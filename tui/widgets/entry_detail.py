@@ -116,7 +116,7 @@ def _filing_state(entry: Entry, marks: EntryMarks, config: RegistryConfig, as_of
         text.append("\n")
         due = f"見直し期限 {wareki(review.due)}"
         if review.state == "overdue":
-            text.append_text(_badge(OVERDUE, f"{due}（期限切れ）"))
+            text.append_text(_badge(OVERDUE, f"{due}（期限経過）"))
         elif review.state == "due_soon":
             text.append_text(_badge(DUE_SOON, f"{due}（期限間近）"))
         else:

@@ -9,7 +9,7 @@ from rich.text import Text
 from todokede.registry.views.overview import EntryMarks
 
 #: (mark, style, meaning): each mark is one double-width character.
-OVERDUE: Final = ("期", "bold #ffffff on #b3261e", "見直し期限切れ")
+OVERDUE: Final = ("期", "bold #ffffff on #b3261e", "見直し期限経過")
 DUE_SOON: Final = ("近", "bold #000000 on #e0a800", "見直し期限間近")
 ABOLISHED: Final = ("廃", "#9e9e9e", "廃止")
 UNFILED: Final = ("未", "bold #ffffff on #1d4ed8", "未届出（保存したが届け出ていない）")

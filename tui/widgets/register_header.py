@@ -12,11 +12,11 @@ from todokede.tui.plain import literal, outside
 
 
 def counts_text(counts: RegisterCounts) -> Text:
-    """``届出中 30件・廃止 2件 期限切れ 5件・間近 1件 エラー 1件``, coloured."""
+    """``届出中 30件・廃止 2件 期限経過 5件・間近 1件 エラー 1件``, coloured."""
     text = Text.assemble(f"届出中 {counts.active}件・廃止 {counts.abolished}件")
     if counts.overdue or counts.due_soon:
         text.append("  ")
-        text.append(f"期限切れ {counts.overdue}件", "bold red" if counts.overdue else "dim")
+        text.append(f"期限経過 {counts.overdue}件", "bold red" if counts.overdue else "dim")
         text.append("・")
         text.append(f"間近 {counts.due_soon}件", "bold yellow" if counts.due_soon else "dim")
     if counts.unfiled:
