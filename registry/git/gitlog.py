@@ -69,33 +69,32 @@ class RawCommit:
     files: list[tuple[str, str | None, str | None]]
 
 
+def changed_files(raw: bytes) -> list[tuple[str, str | None, str | None]]:
+    """The ``--raw -z`` part of a log record: ``(path, blob before, blob after)`` each."""
+    tokens = raw.lstrip(b"\0\n").split(b"\0")
+    files: list[tuple[str, str | None, str | None]] = []
+    index = 0
+    while index + 1 < len(tokens):
+        meta, path = tokens[index], tokens[index + 1].decode("utf-8", "surrogateescape")
+        index += 2
+        fields = meta.lstrip(b":").split()
+        if len(fields) < 5:
+            continue
+        if fields[4][:1] in (b"R", b"C"):  # a rename or copy names two paths
+            path = tokens[index].decode("utf-8", "surrogateescape") if index < len(tokens) else path
+            index += 1
+        old, new = fields[2].decode(), fields[3].decode()
+        files.append((path, None if set(old) == {"0"} else old, None if set(new) == {"0"} else new))
+    return files
+
+
 def parse_log(out: bytes, nonce: str) -> Iterator[RawCommit]:
     """Records of ``git log`` with :data:`LOG_OPTIONS` in :func:`log_format`."""
     for record in out.split(b"\x1e" + nonce.encode("ascii"))[1:]:
         parts = record.split(b"\x1f" + nonce.encode("ascii"))
         head = [p.decode("utf-8", "replace") for p in parts[: len(LOG_FIELDS)]]
         raw = parts[len(LOG_FIELDS)] if len(parts) > len(LOG_FIELDS) else b""
-        tokens = raw.lstrip(b"\0\n").split(b"\0")
-        files: list[tuple[str, str | None, str | None]] = []
-        index = 0
-        while index + 1 < len(tokens):
-            meta, path = tokens[index], tokens[index + 1].decode("utf-8", "surrogateescape")
-            index += 2
-            fields = meta.lstrip(b":").split()
-            if len(fields) < 5:
-                continue
-            status = fields[4][:1]
-            if status in (b"R", b"C"):  # a rename or copy names two paths
-                path = (
-                    tokens[index].decode("utf-8", "surrogateescape")
-                    if index < len(tokens)
-                    else path
-                )
-                index += 1
-            old, new = fields[2].decode(), fields[3].decode()
-            files.append(
-                (path, None if set(old) == {"0"} else old, None if set(new) == {"0"} else new)
-            )
+        files = changed_files(raw)
         yield RawCommit(
             commit=head[0],
             parents=tuple(head[1].split()),

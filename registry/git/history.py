@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from todokede.registry.files.tomlread import parse_data
+from todokede.registry.git.gitlog import changed_files
 from todokede.registry.git.message import KIND_WORDS as KIND_WORDS  # re-exported
 from todokede.registry.git.message import LOG_FIELDS, CommitMessage, read_logged
 from todokede.registry.git.revisions import RegisterRepo, UnknownEntry
@@ -127,27 +128,7 @@ def _parse_log(out: bytes, nonce: str) -> Iterator[_Raw]:
         parts = record.split(b"\x1f" + nonce.encode("ascii"))
         head = [p.decode("utf-8", "replace") for p in parts[: len(_FIELDS)]]
         raw = parts[len(_FIELDS)] if len(parts) > len(_FIELDS) else b""
-        tokens = raw.lstrip(b"\0\n").split(b"\0")
-        files: list[tuple[str, str | None, str | None]] = []
-        index = 0
-        while index + 1 < len(tokens):
-            meta, path = tokens[index], tokens[index + 1].decode("utf-8", "surrogateescape")
-            index += 2
-            fields = meta.lstrip(b":").split()
-            if len(fields) < 5:
-                continue
-            status = fields[4][:1]
-            if status in (b"R", b"C"):  # a rename or copy names two paths
-                path = (
-                    tokens[index].decode("utf-8", "surrogateescape")
-                    if index < len(tokens)
-                    else path
-                )
-                index += 1
-            old, new = fields[2].decode(), fields[3].decode()
-            files.append(
-                (path, None if set(old) == {"0"} else old, None if set(new) == {"0"} else new)
-            )
+        files = changed_files(raw)
         yield _Raw(
             commit=head[0],
             parents=tuple(head[1].split()),
