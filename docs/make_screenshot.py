@@ -8,17 +8,15 @@ fixed day, so the picture changes only when the app or the sample does.
 from __future__ import annotations
 
 import asyncio
-import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from todokede.registry.git.demo import build_demo
+from todokede.tui.app import TodokedeApp
+from todokede.tui.screens.main import MainScreen
 
-from todokede.registry.git.demo import build_demo  # noqa: E402
-from todokede.tui.app import TodokedeApp  # noqa: E402
-from todokede.tui.screens.main import MainScreen  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 #: The day the review clock reads (the demo's last filing is on 令和8年4月1日).
 AS_OF = date(2026, 4, 1)
