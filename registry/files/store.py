@@ -36,6 +36,7 @@ from todokede.registry.schema.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # 
 from todokede.registry.schema.limits import REGISTRY_FILE as REGISTRY_FILE  # re-exported
 from todokede.registry.schema.limits import TEMP_SUFFIX as TEMP_SUFFIX  # re-exported
 from todokede.registry.schema.model import Entry, RegistryConfig, entry_id_problem
+from todokede.registry.schema.personal_files import config_violations, duplicate_file_names
 from todokede.registry.schema.problems import Problem, Violation
 from todokede.registry.schema.rules import check_entry_data, validation_violations
 
@@ -146,9 +147,10 @@ def load_config(root: Path) -> tuple[RegistryConfig | None, list[Problem]]:
         return None, [Problem(REGISTRY_FILE, problem.line, "", problem.message)]
     warnings = _bom_warnings(REGISTRY_FILE, text)
     try:
-        return RegistryConfig.model_validate(data), warnings
+        config = RegistryConfig.model_validate(data)
     except ValidationError as error:
         return None, _located(REGISTRY_FILE, text, validation_violations(error)) + warnings
+    return config, _located(REGISTRY_FILE, text, config_violations(config)) + warnings
 
 
 def _bom_warnings(rel: str, text: str) -> list[Problem]:
@@ -340,8 +342,33 @@ def _load_register(root: Path) -> Register:
             else:
                 register.invalid.add(entry_id)
     register.problems.extend(_stray_problem(listed) for listed in strays)
+    register.problems.extend(_duplicate_name_problems(register))
     register.problems.extend(_pending_problems(root))
     return register
+
+
+def _duplicate_name_problems(register: Register) -> list[Problem]:
+    """A 個人情報ファイル named like one of another entry: an error at the later one."""
+    named = (
+        (item.id, index, file.name)
+        for item in register.entries.values()
+        for index, file in enumerate(item.entry.files)
+    )
+    found: list[Problem] = []
+    for place, first in duplicate_file_names(named).items():
+        item = register.entries[place.entry]
+        violation = Violation(
+            ("files", place.index, "name"),
+            f"ファイル名「{item.entry.files[place.index].name}」は"
+            f" {ENTRIES_DIR}/{first.entry}.toml の{first.index + 1}番目のファイルと同じです"
+            "（ファイル名は登録簿の中で1つにしてください）",
+        )
+        try:
+            text = read_text(item.path)
+        except (OSError, TomlProblem):
+            text = ""
+        found.extend(_located(f"{ENTRIES_DIR}/{item.path.name}", text, [violation]))
+    return found
 
 
 def load_entry(root: Path, entry_id: str, config: RegistryConfig | None = None) -> EntryFile:

@@ -20,12 +20,20 @@ from tomlkit.items import AoT, Array, Item, Table
 
 from todokede.registry.files.store import atomic_write
 from todokede.registry.files.tomlread import BOM, without_bom
-from todokede.registry.schema.model import Connection, Entry, Filing, Outsourcing, Provision
+from todokede.registry.schema.model import (
+    Connection,
+    Entry,
+    Filing,
+    Outsourcing,
+    PersonalFile,
+    Provision,
+)
 
 TABLE_LISTS: Final[dict[str, type[BaseModel]]] = {
     "outsourcing": Outsourcing,
     "connections": Connection,
     "provisions": Provision,
+    "files": PersonalFile,
     "filings": Filing,
 }
 #: Written even when they hold their default, so a reader sees them.

@@ -39,6 +39,8 @@ class CatalogItem:
     sensitive: bool = False
     my_number: bool = False
     aliases: tuple[str, ...] = ()
+    #: 条例要配慮個人情報: none built in (each city's ordinance names its own).
+    ordinance_sensitive: bool = False
 
 
 def _item(
@@ -199,6 +201,10 @@ class Catalog:
     def is_sensitive(self, name: str) -> bool:
         item = self.lookup(name)
         return bool(item and item.sensitive)
+
+    def is_ordinance_sensitive(self, name: str) -> bool:
+        item = self.lookup(name)
+        return bool(item and item.ordinance_sensitive)
 
     def is_my_number(self, name: str) -> bool:
         item = self.lookup(name)

@@ -20,6 +20,7 @@ class Kind(Enum):
     TEXT = "text"  # a string: one line, or several when ``multiline``
     TEXT_LIST = "text list"  # strings, one per line in the form
     BOOL = "bool"
+    INT = "int"  # a whole number (本人の数)
     DATE = "date"  # a TOML date (typed in the form as ISO or 和暦)
     CHOICE = "choice"  # one of ``choices``
     ROWS = "rows"  # a list of tables ([[key]]), each holding ``columns``
@@ -81,6 +82,8 @@ class FieldSpec:
 ONE_PER_LINE: Final = "1行に1つ"
 DATE_HELP: Final = "開始日は和暦でも西暦でも（例: 平成22年4月1日、H22.4.1、2010-04-01）"
 STATUS_CHOICES: Final = (("active", "届出中"), ("abolished", "廃止"))
+FILE_KIND_CHOICES: Final = (("computer", "電算処理"), ("manual", "マニュアル処理"))
+PROVISION_KIND_CHOICES: Final = (("provision", "外部提供"), ("internal", "目的外利用"))
 FILING_KINDS: Final = (("start", "開始"), ("change", "変更"), ("abolish", "廃止"))
 
 #: Every field of an entry, in the design's order (the form's, the diff's, a file's).
@@ -157,6 +160,64 @@ ENTRY_FIELDS: Final = (
         columns=(
             FieldSpec("recipient", "提供先", Kind.TEXT, required=True),
             FieldSpec("basis", "根拠", Kind.TEXT, default=""),
+            FieldSpec(
+                "kind",
+                "区分",
+                Kind.CHOICE,
+                default="provision",
+                choices=PROVISION_KIND_CHOICES,
+                help="外部提供: 機関の外へ提供（ファイル簿の経常的提供先）、目的外利用: 機関の中での利用",
+            ),
+        ),
+    ),
+    FieldSpec(
+        "files",
+        "個人情報ファイル",
+        Kind.ROWS,
+        word="個人情報ファイル",
+        help="この業務で保有する個人情報ファイル（ファイル簿の単票になります）",
+        columns=(
+            FieldSpec("name", "個人情報ファイルの名称", Kind.TEXT, required=True),
+            FieldSpec("kind", "種別", Kind.CHOICE, required=True, choices=FILE_KIND_CHOICES),
+            FieldSpec(
+                "record_items",
+                "記録項目",
+                Kind.TEXT_LIST,
+                required=True,
+                help="業務の記録項目から選んでください",
+            ),
+            FieldSpec(
+                "scope", "記録範囲", Kind.TEXT, default="", help="空欄なら業務の記録の対象者"
+            ),
+            FieldSpec("persons", "本人の数", Kind.INT, required=True, prompt="例: 85000"),
+            FieldSpec(
+                "collection",
+                "記録情報の収集方法",
+                Kind.TEXT,
+                default="",
+                help="空欄なら業務の収集方法と収集先",
+            ),
+            FieldSpec(
+                "recipients", "経常的提供先", Kind.TEXT_LIST, help="機関の外への提供先。1行に1つ"
+            ),
+            FieldSpec("special_procedure", "訂正及び利用停止の特別の手続", Kind.TEXT, default=""),
+            FieldSpec(
+                "exemption",
+                "ファイル簿に載せない理由",
+                Kind.TEXT,
+                default="",
+                help="法75条2項の号（例: 74-2-3）。空欄なら載せます",
+            ),
+            FieldSpec(
+                "withheld",
+                "記載を省略する項目",
+                Kind.TEXT_LIST,
+                help="法75条3項: collection、recipients、item:記録項目の名称",
+            ),
+            FieldSpec("unlisted", "ファイル全体を記載しない", Kind.BOOL, default=False),
+            FieldSpec("proposals", "匿名加工情報の提案の募集", Kind.BOOL, default=False),
+            FieldSpec("since", "ファイル簿への記載日", Kind.DATE),
+            FieldSpec("notes", "備考", Kind.TEXT, default=""),
         ),
     ),
     FieldSpec(

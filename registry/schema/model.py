@@ -137,11 +137,44 @@ class Connection(_Model):
     since: TomlDate | None = None
 
 
+ProvisionKind = Literal["provision", "internal"]
+
+
 class Provision(_Model):
-    """目的外利用・外部提供 / 経常的提供先."""
+    """目的外利用・外部提供: ``provision`` gives data outside the organ (外部提供),
+    ``internal`` uses it inside the organ for another purpose (目的外利用)."""
 
     recipient: RequiredText
     basis: Text = ""
+    kind: ProvisionKind = "provision"
+
+
+FileKind = Literal["computer", "manual"]
+#: Persons are counted, never negative; a bool is not a number (strict mode).
+Persons = Annotated[int, Field(ge=0, le=10**9)]
+
+
+class PersonalFile(_Model):
+    """個人情報ファイル (法60条2項) held by a process: one sheet of the ファイル簿.
+
+    Empty ``scope`` and ``collection`` fall back to the entry's subjects and its
+    sources and methods (:mod:`todokede.registry.schema.personal_files`).
+    """
+
+    name: RequiredText
+    kind: FileKind
+    record_items: Annotated[TextList, Field(min_length=1)]
+    scope: Text = ""
+    persons: Persons
+    collection: Text = ""
+    recipients: TextList = Field(default_factory=list)
+    special_procedure: Text = ""
+    exemption: Text = ""
+    withheld: TextList = Field(default_factory=list)
+    unlisted: bool = False
+    proposals: bool = False
+    since: TomlDate | None = None
+    notes: Text = ""
 
 
 class Filing(_Model):
@@ -181,6 +214,7 @@ class Entry(_Model):
     outsourcing: list[Outsourcing] = Field(default_factory=list)
     connections: list[Connection] = Field(default_factory=list)
     provisions: list[Provision] = Field(default_factory=list)
+    files: list[PersonalFile] = Field(default_factory=list)
     filings: list[Filing] = Field(default_factory=list)
 
     @property
@@ -221,6 +255,8 @@ class CatalogAddition(_Model):
     category: RequiredText
     sensitive: bool = False
     my_number: bool = False
+    ordinance_sensitive: bool = False
+    """条例要配慮個人情報 (法60条5項): designated by this city's ordinance."""
     aliases: TextList = Field(default_factory=list)
 
     def to_item(self) -> CatalogItem:
@@ -230,6 +266,7 @@ class CatalogAddition(_Model):
             self.sensitive,
             self.my_number,
             tuple(self.aliases),
+            self.ordinance_sensitive,
         )
 
 
@@ -255,6 +292,23 @@ def _unique(values: list[str]) -> list[str]:
             raise PydanticCustomError("duplicate", "「{value}」が重複しています", {"value": value})
         seen.add(value)
     return values
+
+
+class Agency(_Model):
+    """行政機関等 (地方公共団体の機関: 市長, 教育委員会 …) with its 課 and the
+    office that receives requests for disclosure (開示請求等を受理する組織)."""
+
+    name: RequiredText
+    departments: TextList = Field(default_factory=list)
+    disclosure_office: Text = ""
+    disclosure_address: Text = ""
+
+
+class FilebookSettings(_Model):
+    """``[filebook]``: how the statutory book is kept."""
+
+    min_persons: Annotated[int, Field(ge=0, le=10**9)] = 1000
+    """法74条2項9号: a file with fewer 本人 is left out (0 lists every file)."""
 
 
 #: The key of ``[access]`` naming the editors of every department (総務課 as secretariat).
@@ -294,6 +348,10 @@ class RegistryConfig(_Model):
     """作成課: the office that prepares the council's papers (総務部総務課), printed on them."""
     catalog: CatalogSection = Field(default_factory=CatalogSection)
     access: dict[str, list[Editor]] | None = None
+    agencies: list[Agency] = Field(default_factory=list)
+    divisions: dict[str, TextList] = Field(default_factory=dict)
+    """部 → its 課, for the 組織 a file's sheet names (総務部 総務課)."""
+    filebook: FilebookSettings = Field(default_factory=FilebookSettings)
 
     @field_validator("access")
     @classmethod
@@ -357,4 +415,5 @@ def dump_entry(entry: Entry) -> dict[str, Any]:
 
 
 def _drop_defaults(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if v not in ("", None, False, [])}
+    # ``is False``: a count of 0 (persons) is a value, not an unset flag.
+    return {k: v for k, v in item.items() if v is not False and v not in ("", None, [])}

@@ -17,6 +17,7 @@ from pydantic import ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from todokede.registry.schema.model import Entry, RegistryConfig, date_problem, text_problem
+from todokede.registry.schema.personal_files import file_violations
 from todokede.registry.schema.problems import Violation
 
 if TYPE_CHECKING:
@@ -38,7 +39,9 @@ def entry_rule_violations(
             )
         )
     if config is not None:
-        found.extend(_catalog_violations(entry, catalog or config.build_catalog()))
+        catalog = catalog or config.build_catalog()
+        found.extend(_catalog_violations(entry, catalog))
+    found.extend(file_violations(entry, config, catalog))
     found.extend(_filing_violations(entry))
     found.extend(_clock_violations(entry, config))
     # A filing after an abolition is reported there; status cannot then be judged.

@@ -68,7 +68,7 @@ class FilingNote:
 
 @dataclass(frozen=True)
 class TableChanges:
-    """Tables of one list (contractors, connections, provisions) by their key."""
+    """Tables of one list (contractors, connections, provisions, files) by their key."""
 
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
@@ -96,6 +96,7 @@ class EntryDiff:
     outsourcing: TableChanges = field(default_factory=TableChanges)
     connections: TableChanges = field(default_factory=TableChanges)
     provisions: TableChanges = field(default_factory=TableChanges)
+    files: TableChanges = field(default_factory=TableChanges)
     filings_added: tuple[FilingNote, ...] = ()
     field_changes: tuple[FieldChange, ...] = ()
     unreadable: bool = False
@@ -135,6 +136,9 @@ class EntryDiff:
             "connections_removed": list(self.connections.removed),
             "provisions_added": list(self.provisions.added),
             "provisions_removed": list(self.provisions.removed),
+            "files_added": list(self.files.added),
+            "files_removed": list(self.files.removed),
+            "files_changed": list(self.files.changed),
             "filings_added": [f.as_json() for f in self.filings_added],
         }
 
@@ -277,6 +281,7 @@ def diff_entry(
         outsourcing=_table_changes("outsourcing", old, new),
         connections=_table_changes("connections", old, new),
         provisions=_table_changes("provisions", old, new),
+        files=_table_changes("files", old, new),
         filings_added=_filings_added(old, new),
         field_changes=tuple(
             FieldChange(k, FIELD_LABELS.get(k, k), old.get(k) if k in old else None, new.get(k))

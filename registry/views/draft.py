@@ -11,6 +11,7 @@ from the entry as it is on disk.
 
 from __future__ import annotations
 
+import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -61,14 +62,36 @@ class ProvisionRow:
 
     recipient: str = ""
     basis: str = ""
+    kind: str = "provision"
 
 
-Row = OutsourcingRow | ConnectionRow | ProvisionRow
+@dataclass
+class FileRow:
+    """個人情報ファイル: one file as typed (lists one item per line, 本人の数 as digits)."""
+
+    name: str = ""
+    kind: str = "computer"
+    record_items: str = ""
+    scope: str = ""
+    persons: str = ""
+    collection: str = ""
+    recipients: str = ""
+    special_procedure: str = ""
+    exemption: str = ""
+    withheld: str = ""
+    unlisted: bool = False
+    proposals: bool = False
+    since: str = ""
+    notes: str = ""
+
+
+Row = OutsourcingRow | ConnectionRow | ProvisionRow | FileRow
 #: The row type of each row list (their fields are the table's columns: the tests).
 ROW_TYPES: Final[dict[str, type[Row]]] = {
     "outsourcing": OutsourcingRow,
     "connections": ConnectionRow,
     "provisions": ProvisionRow,
+    "files": FileRow,
 }
 #: Row columns that hold a date (written as ISO or 和暦).
 DATE_COLUMNS: Final = frozenset(
@@ -79,28 +102,55 @@ DATE_COLUMNS: Final = frozenset(
 )
 
 
+#: Row columns by what they hold: lists typed one per line, numbers, flags.
+_COLUMN_KINDS: Final = {
+    (kind, column.key): column.kind for kind in ROW_FIELDS for column in FIELDS_BY_KEY[kind].columns
+}
+_ROW_KINDS: Final[dict[type[Row], str]] = {row: kind for kind, row in ROW_TYPES.items()}
+
+
 def row_columns(kind: str) -> tuple[str, ...]:
     """The column names of a row list, in the form's order."""
     return tuple(column.key for column in FIELDS_BY_KEY[kind].columns)
 
 
 def _row_is_blank(row: Row) -> bool:
-    return all(not str(getattr(row, name)).strip() for name in row_columns_of(row))
+    """Nothing typed: every text column blank (a choice or a flag left as it came
+    is not typing)."""
+    return all(
+        not getattr(row, name).strip()
+        for name in row_columns_of(row)
+        if isinstance(getattr(row, name), str) and not _is_choice(row, name)
+    )
+
+
+def _is_choice(row: Row, column: str) -> bool:
+    return _COLUMN_KINDS.get((_ROW_KINDS[type(row)], column)) is Kind.CHOICE
 
 
 def row_columns_of(row: Row) -> tuple[str, ...]:
     return tuple(f.name for f in fields(row))
 
 
-def _typed(value: object) -> str:
-    """A column's value as the form shows it: a date in ISO, nothing as blank."""
+def _typed(value: object) -> str | bool:
+    """A column's value as the form shows it: a date in ISO, a list one per line,
+    a flag as itself, nothing as blank."""
+    if isinstance(value, bool):
+        return value
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list):
+        return join_lines([str(v) for v in value])
     return "" if value is None else str(value)
 
 
 def _row_of(kind: str, table: object) -> Row:
-    return ROW_TYPES[kind](**{c: _typed(getattr(table, c)) for c in row_columns(kind)})
+    values: dict[str, Any] = {c: _typed(getattr(table, c)) for c in row_columns(kind)}
+    return ROW_TYPES[kind](**values)
+
+
+def _stripped(value: str | bool) -> str | bool:
+    return value.strip() if isinstance(value, str) else value
 
 
 @dataclass
@@ -121,6 +171,7 @@ class EntryDraft:
     outsourcing: list[OutsourcingRow] = field(default_factory=list)
     connections: list[ConnectionRow] = field(default_factory=list)
     provisions: list[ProvisionRow] = field(default_factory=list)
+    files: list[FileRow] = field(default_factory=list)
 
     @classmethod
     def from_entry(cls, entry: Entry) -> EntryDraft:
@@ -143,7 +194,7 @@ class EntryDraft:
             changes[name] = [v.strip() for v in getattr(self, name) if v.strip()]
         for name in ROW_FIELDS:
             changes[name] = [
-                replace(row, **{c: str(getattr(row, c)).strip() for c in row_columns_of(row)})
+                replace(row, **{c: _stripped(getattr(row, c)) for c in row_columns_of(row)})
                 for row in getattr(self, name)
                 if not _row_is_blank(row)
             ]
@@ -223,26 +274,54 @@ def _build(draft: EntryDraft, base: Entry | None) -> _Built:
             if _row_is_blank(row):
                 continue
             positions[name].append(index)
-            values: dict[str, Any] = {}
-            for column in row_columns_of(row):
-                text = str(getattr(row, column)).strip()
-                if column in DATE_COLUMNS:
-                    try:
-                        day = read_date(text)
-                    except WarekiError as error:
-                        violations.append(Violation((name, index, column), str(error)))
-                        continue
-                    if day is not None:
-                        values[column] = day
-                else:
-                    values[column] = text
-            rows.append(values)
+            rows.append(_row_data(name, index, row, violations))
         data[name] = rows
     data["status"] = base.status if base is not None else "active"
     data["filings"] = (
         [f.model_dump(mode="python") for f in base.filings] if base is not None else []
     )
     return _Built(data, violations, positions)
+
+
+def _row_data(name: str, index: int, row: Row, violations: list[Violation]) -> dict[str, Any]:
+    """One typed row as entry data; a date or number that cannot be read is a
+    violation at its column (and the column is left out)."""
+    values: dict[str, Any] = {}
+    for column in row_columns_of(row):
+        raw = getattr(row, column)
+        if isinstance(raw, bool):
+            values[column] = raw
+            continue
+        text = raw.strip()
+        kind = _COLUMN_KINDS.get((name, column))
+        if column in DATE_COLUMNS:
+            try:
+                day = read_date(text)
+            except WarekiError as error:
+                violations.append(Violation((name, index, column), str(error)))
+                continue
+            if day is not None:
+                values[column] = day
+        elif kind is Kind.TEXT_LIST:
+            values[column] = [line.strip() for line in split_lines(raw) if line.strip()]
+        elif kind is Kind.INT:
+            number = read_count(text)
+            if number is None:
+                violations.append(
+                    Violation((name, index, column), "0以上の整数で書いてください（例: 85000）")
+                )
+                continue
+            values[column] = number
+        else:
+            values[column] = text
+    return values
+
+
+def read_count(text: str) -> int | None:
+    """A typed whole number (full-width digits and 1,000 separators allowed), None
+    when it is not one."""
+    folded = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+    return int(folded) if folded.isascii() and folded.isdigit() else None
 
 
 def _in_draft(loc: Loc, positions: dict[str, list[int]]) -> Loc:

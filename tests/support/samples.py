@@ -17,6 +17,12 @@ municipality = "東村山市"
 review_interval_years = 10
 review_warning_months = 6
 departments = ["総務課", "課税課", "健康増進課"]
+
+[[agencies]]
+name = "東村山市長"
+departments = ["総務課", "課税課", "健康増進課"]
+disclosure_office = "総務部総務課情報公開係"
+disclosure_address = "東京都東村山市本町一丁目2番地の3"
 """
 
 VALID_ENTRY = """\
@@ -32,6 +38,12 @@ status = "active"
 date = 2005-04-01
 kind = "start"
 summary = "業務開始"
+
+[[files]]
+name = "個人住民税賦課事務ファイル"
+kind = "computer"
+record_items = ["氏名"]
+persons = 5000
 """
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]

@@ -292,7 +292,7 @@ class RowEditor(Widget):
 
     def value(self) -> Row:
         """The row as typed."""
-        values = {
+        values: dict[str, Any] = {
             column: self.query_one(f".col-{column}", Input).value
             for column in row_columns(self.kind)
         }
