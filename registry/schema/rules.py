@@ -188,6 +188,8 @@ def validation_violations(error: ValidationError) -> list[Violation]:
             kind == "greater_than_equal" and isinstance(item["input"], date)
         ):
             message = date_problem(item["input"])
+        elif loc[-1:] == ("persons",) and kind != "missing":
+            message = "本人の数は0以上の整数で書いてください（例: persons = 85000、引用符なし）"
         elif kind == "string_pattern_mismatch":
             message = text_problem(str(item["input"]))
         elif kind in _MESSAGES:

@@ -26,14 +26,17 @@ def entry(**changes: str) -> str:
     return text
 
 
-ENTRY_WITH_FILINGS = (
-    VALID_ENTRY
-    + """
+# The second filing stands where a second filing of VALID_ENTRY would: before its files.
+ENTRY_WITH_FILINGS = VALID_ENTRY.replace(
+    "\n[[files]]\n",
+    """
 [[filings]]
 date = 2016-03-22
 kind = "change"
 summary = "番号法の施行に伴い記録項目に個人番号を追加"
-"""
+
+[[files]]
+""",
 )
 
 CASES: dict[str, tuple[str, str | None, int | None, str]] = {
@@ -152,7 +155,11 @@ CASES: dict[str, tuple[str, str | None, int | None, str]] = {
         "配列で書いてください",
     ),
     "misspelt_field": (
-        entry(**{"record_items": 'recod_items = ["氏名"]\nrecord_items'}),
+        entry(
+            **{
+                'record_items = ["氏名", "住所", "生年月日"]': 'recod_items = ["氏名"]\nrecord_items = ["氏名", "住所", "生年月日"]'
+            }
+        ),
         "recod_items",
         6,
         "この項目名は使えません",
@@ -167,6 +174,9 @@ CASES: dict[str, tuple[str, str | None, int | None, str]] = {
 
 
 def write_broken(root: Path, text: str, name: str = "broken.toml") -> None:
+    """Write a copy of VALID_ENTRY beside it, its file renamed (file names are unique
+    in a register: the same name would be one more error)."""
+    text = text.replace('name = "個人住民税賦課事務ファイル"', 'name = "検査用ファイル"')
     (root / "entries" / name).write_text(text, encoding="utf-8")
 
 

@@ -25,22 +25,30 @@ from todokede.tui.cli.clihelp import (
     is_flag=True,
     help="過去のコミットが [access] の権限に反していないかも調べる（作成者は自己申告のため目安）",
 )
+@click.option(
+    "--book",
+    is_flag=True,
+    help="個人情報ファイル簿の問題だけを1つの一覧にする（ファイルの不足、機関のない課、"
+    "同じファイル名、当たらない除外の理由など）",
+)
 @click.pass_context
-def check(ctx: click.Context, strict: bool, fmt: str, audit: bool) -> int:
+def check(ctx: click.Context, strict: bool, fmt: str, audit: bool, book: bool) -> int:
     """登録簿のすべてのファイルを検査する（エラーがあれば終了コード 1）。
 
     --audit では、権限のない課の業務や registry.toml を変えたコミットを、field が audit の
-    警告として示す（--strict ではエラー）。
+    警告として示す（--strict ではエラー）。--book では個人情報ファイル簿の問題だけを示す。
     """
-    from todokede.registry.views.check import check_path
+    from todokede.registry.views.check import check_book, check_path
 
     root = registry_root(ctx)
+    if audit and book:
+        fail("--audit と --book は同時に指定できません（別々に実行してください）", EXIT_USAGE)
     extra = []
     if audit:
         from todokede.registry.access.audit import audit_register
 
         extra = audit_register(root)
-    result = check_path(root, strict, extra)
+    result = check_book(root, strict) if book else check_path(root, strict, extra)
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
