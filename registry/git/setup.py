@@ -54,6 +54,21 @@ def registry_template(municipality: str, departments: list[str]) -> str:
         '# category = "その他"   # 基本的事項, 思想・信条等, 家庭生活, 心身の状況, 社会生活, '
         "資産・収入等, その他\n"
         "# sensitive = false     # 要配慮個人情報なら true\n"
+        "# ordinance_sensitive = false   # 条例で定める条例要配慮個人情報なら true\n"
+        "\n"
+        "# 個人情報ファイル簿（法75条）の機関（行政機関等）と、開示請求等を受理する組織:\n"
+        "# 課はどれか1つの機関に書く。[[agencies]] がなければ機関は「（市区町村名）長」の1つになる。\n"
+        "# [[agencies]]\n"
+        '# name = "○○市長"\n'
+        '# departments = ["総務課"]\n'
+        '# disclosure_office = "総務部総務課"\n'
+        '# disclosure_address = "○○県○○市○○町1番1号"\n'
+        "# 部と課（ファイル簿の「事務をつかさどる組織の名称」に部を付けるとき）:\n"
+        "# [divisions]\n"
+        '# "総務部" = ["総務課"]\n'
+        "# ファイル簿に載せる本人の数の下限（法74条2項9号。0ならすべて載せる）:\n"
+        "# [filebook]\n"
+        "# min_persons = 1000\n"
         "\n"
         "# 共有先（todokede hook install で入れるフック）で、課ごとに編集できる利用者を限るとき:\n"
         "# 利用者はサーバーが認証した名前（REMOTE_USER など。メールなら大文字小文字を区別しない）。\n"
@@ -116,6 +131,16 @@ def skeleton_text(name: str, department: str) -> str:
         '# contractor = "株式会社○○"\n'
         '# scope = "委託する業務の内容"\n'
         "# since = 2026-04-01\n"
+        "\n"
+        "# 個人情報ファイル（ファイル簿の単票。業務ごとに1つ以上）:\n"
+        "# [[files]]\n"
+        '# name = "○○台帳ファイル"    # 個人情報ファイルの名称（登録簿の中で1つ）\n'
+        '# kind = "computer"    # computer 電算処理 | manual マニュアル処理\n'
+        '# record_items = ["氏名", "住所"]    # 業務の記録項目から\n'
+        "# persons = 1000    # 本人の数（おおよその数）\n"
+        "# recipients = []    # 経常的提供先（機関の外への提供先）\n"
+        '# exemption = ""    # ファイル簿に載せない理由（例: "74-2-3"）\n'
+        "# since = 2026-04-01    # ファイル簿に記載した日\n"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from typing import Any
 
@@ -24,6 +25,7 @@ from todokede.registry.schema.personal_files import (
 )
 from todokede.registry.schema.rules import check_entry_data
 
+TOML_LINE = re.compile(r'^(\[|"?\w+"? = )')
 CONFIG = RegistryConfig.model_validate(tomllib.loads(MINIMAL_CONFIG))
 BARE = RegistryConfig.model_validate(tomllib.loads(MINIMAL_CONFIG.split("\n[[agencies]]")[0]))
 ENTRY: dict[str, Any] = {
@@ -167,3 +169,33 @@ def test_duplicate_names_point_at_the_first_of_another_entry() -> None:
     assert {(k.entry, k.index): (v.entry, v.index) for k, v in found.items()} == {
         ("c", 2): ("a", 0)
     }
+
+
+def _uncommented(text: str, start: str) -> str:
+    """The commented TOML from line ``start`` to the next blank line, uncommented
+    (the explanations between its lines left out)."""
+    block = text[text.index(start) :].split("\n\n", 1)[0]
+    lines = (line.removeprefix("# ") for line in block.splitlines())
+    return "".join(line + "\n" for line in lines if TOML_LINE.match(line))
+
+
+def test_the_init_template_documents_valid_agencies_divisions_and_settings() -> None:
+    from todokede.registry.git.setup import registry_template
+
+    text = registry_template("東村山市", ["総務課", "課税課"])
+    assert RegistryConfig.model_validate(tomllib.loads(text)).agencies == []
+    block = _uncommented(text, "# [[agencies]]")
+    config = RegistryConfig.model_validate(tomllib.loads(text.split("# 項目一覧")[0] + block))
+    assert [a.name for a in config.agencies] == ["○○市長"]
+    assert config.divisions == {"総務部": ["総務課"]}
+    assert config.filebook.min_persons == 1000
+    assert [v.field for v in config_violations(config) if v.severity == "error"] == []
+
+
+def test_the_skeletons_files_block_is_a_valid_file_once_its_items_are_the_processs() -> None:
+    from todokede.registry.git.setup import skeleton_text
+
+    block = _uncommented(skeleton_text("名称", "課税課"), "# [[files]]")
+    [one] = tomllib.loads(block)["files"]
+    assert PersonalFile.model_validate(one).kind == "computer"
+    assert problems(one, record_items=["氏名", "住所"]) == []
