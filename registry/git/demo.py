@@ -6,8 +6,15 @@ department order of ``registry.toml``, then the id), by a fictional clerk of
 the filing department. Each commit writes the entry as it stood at that
 filing: record items rebuilt backwards from the final list through
 ``items_added``/``items_removed``, contractors and connections whose ``since``
-had come, the filings up to that one and the status they imply. The last
-commit of each entry is its sample file byte for byte, comments included.
+had come, the 個人情報ファイル held by then (:func:`file_filings`), the filings
+up to that one and the status they imply. The last commit of each entry is its
+sample file byte for byte, comments included.
+
+A file (``[[files]]``) is held from the first filing whose summary names it in
+brackets (「個人情報ファイル「…」を追加」, as ``todokede file`` drafts it), else
+from the first filing dated on or after its ``since`` (from the first filing
+when it has none). Its record items at a filing are those of its final list the
+entry held then; a file left with none is not yet held.
 
 The objects go straight into a fresh repository's object store: no process
 per commit. The demo is always its own repository, even inside another one.
@@ -45,7 +52,8 @@ from todokede.registry.git.repository import (
 )
 from todokede.registry.git.setup import sample_root
 from todokede.registry.schema.catalog import Catalog
-from todokede.registry.schema.model import Entry, RegistryConfig
+from todokede.registry.schema.model import Entry, PersonalFile, RegistryConfig
+from todokede.registry.schema.personal_files import WITHHOLD_ITEM
 from todokede.registry.schema.rules import entry_rule_violations
 
 DEFAULT_DIR: Final = "todokede-demo"
@@ -119,13 +127,68 @@ def items_at_filings(entry: Entry, catalog: Catalog) -> list[list[str]]:
     return list(reversed(found))
 
 
-def state_at(entry: Entry, index: int, items: list[str]) -> Entry:
+def file_filings(entry: Entry) -> list[int | None]:
+    """For each file, the index of the filing from which the entry holds it
+    (None: held after every filing, so only in the final text)."""
+    found: list[int | None] = []
+    for file in entry.files:
+        named = f"「{file.name}」"
+        first = next((i for i, f in enumerate(entry.filings) if named in f.summary), None)
+        if first is None:
+            first = next(
+                (
+                    i
+                    for i, f in enumerate(entry.filings)
+                    if file.since is None or f.date >= file.since
+                ),
+                None,
+            )
+        found.append(first)
+    return found
+
+
+def files_at(
+    entry: Entry, index: int, items: list[str], catalog: Catalog, starts: list[int | None]
+) -> list[PersonalFile]:
+    """The files held after filing ``index`` (``starts``: :func:`file_filings`),
+    cut to the record items the entry held then."""
+    held = _canonical(catalog, items)
+    files = []
+    for file, first in zip(entry.files, starts, strict=True):
+        if first is None or first > index:
+            continue
+        kept = [i for i in file.record_items if catalog.canonical(i) in held]
+        if not kept:
+            continue
+        if len(kept) < len(file.record_items):
+            names = _canonical(catalog, kept)
+            withheld = [
+                w
+                for w in file.withheld
+                if not w.startswith(WITHHOLD_ITEM)
+                or catalog.canonical(w.removeprefix(WITHHOLD_ITEM)) in names
+            ]
+            file = file.model_copy(update={"record_items": kept, "withheld": withheld})
+        files.append(file)
+    return files
+
+
+def state_at(
+    entry: Entry,
+    index: int,
+    items: list[str],
+    catalog: Catalog,
+    starts: list[int | None] | None = None,
+) -> Entry:
     """The entry as it stood after its filing ``index``."""
     filing = entry.filings[index]
     day = filing.date
+    if starts is None:
+        starts = file_filings(entry)
     return entry.model_copy(
         update={
             "record_items": items,
+            "files": files_at(entry, index, items, catalog, starts),
             "outsourcing": [o for o in entry.outsourcing if o.since is None or o.since <= day],
             "connections": [c for c in entry.connections if c.since is None or c.since <= day],
             "filings": entry.filings[: index + 1],
@@ -137,12 +200,13 @@ def state_at(entry: Entry, index: int, items: list[str]) -> Entry:
 def entry_texts(sample: _Sample, config: RegistryConfig, catalog: Catalog) -> list[str]:
     """The file text after each filing; the last is the sample file itself."""
     entry = sample.entry
+    starts = file_filings(entry)
     texts: list[str] = []
     for index, items in enumerate(items_at_filings(entry, catalog)):
         if index == len(entry.filings) - 1:
             texts.append(sample.text)
             continue
-        state = state_at(entry, index, items)
+        state = state_at(entry, index, items, catalog, starts)
         errors = [v for v in entry_rule_violations(state, config, catalog) if v.severity == "error"]
         if errors:
             raise RegisterError(

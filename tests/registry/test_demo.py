@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,13 @@ import pytest
 from tests.support.gitrepos import commit_count, copy_demo, git, head
 from tests.support.samples import PROJECT_ROOT
 from todokede.registry.files.store import load_config_or_raise
-from todokede.registry.git.demo import build_demo, clerk_slugs, items_at_filings
+from todokede.registry.git.demo import (
+    build_demo,
+    clerk_slugs,
+    file_filings,
+    files_at,
+    items_at_filings,
+)
 from todokede.registry.git.revisions import RegisterRepo
 from todokede.registry.schema.errors import RegisterError
 from todokede.registry.schema.model import Entry
@@ -126,10 +132,76 @@ def test_items_are_rebuilt_backwards_through_added_and_removed() -> None:
     path = PROJECT_ROOT / "entries" / "kazei-kojin-juminzei.toml"
     entry = Entry.model_validate(tomllib.loads(path.read_text("utf-8")))
     steps = items_at_filings(entry, load_config_or_raise(PROJECT_ROOT).build_catalog())
+    review = next(i for i, f in enumerate(entry.filings) if f.date == date(2016, 3, 22))
     assert steps[-1] == entry.record_items
-    assert set(steps[-1]) - set(steps[-2]) == {"個人番号", "年金の受給状況"}
-    assert set(steps[-2]) - set(steps[-1]) == {"本籍"}
-    assert steps[0] == steps[-2]
+    assert all(step == entry.record_items for step in steps[review:])
+    assert set(steps[review]) - set(steps[review - 1]) == {"個人番号", "年金の受給状況"}
+    assert set(steps[review - 1]) - set(steps[review]) == {"本籍"}
+    assert steps[0] == steps[review - 1]
+
+
+LAW_IN_FORCE = date(2023, 4, 1)  # 令和5年4月1日: the amended APPI binds the city
+
+
+def named_files(summary: str) -> list[str]:
+    """The file names a filing's summary adds: 「個人情報ファイル「A」「B」を追加」."""
+    _, _, rest = summary.partition("個人情報ファイル「")
+    names, _, _ = ("「" + rest).partition("を追加")
+    return [n.removeprefix("「") for n in names.split("」") if n]
+
+
+def test_the_files_arrive_with_the_filings_that_added_them(demo: Path) -> None:
+    entries = {
+        p.stem: Entry.model_validate(tomllib.loads(p.read_text("utf-8"))) for p in SAMPLE_FILES
+    }
+    seen = 0
+    with RegisterRepo(demo) as history:
+
+        def files_on(entry_id: str, day: date) -> list[str]:
+            snapshot = history.snapshot(history.resolve(day.isoformat()))
+            data = history.contents(snapshot, [entry_id])[entry_id]
+            return [f["name"] for f in tomllib.loads(data.decode()).get("files", [])]
+
+        for entry_id, entry in entries.items():
+            if entry.is_abolished:
+                assert entry.files == [] and entry.filings[-1].date < LAW_IN_FORCE, entry_id
+                continue
+            adding = [f for f in entry.filings if "個人情報ファイル「" in f.summary]
+            assert adding and adding[0].date > LAW_IN_FORCE, entry_id
+            first = adding[0]
+            assert files_on(entry_id, first.date - timedelta(days=1)) == [], entry_id
+            held = files_on(entry_id, first.date)
+            assert held == named_files(first.summary) and held, entry_id
+            for later in adding[1:]:  # a file added afterwards arrives with its own filing
+                before = files_on(entry_id, later.date - timedelta(days=1))
+                after = files_on(entry_id, later.date)
+                assert [n for n in after if n not in before] == named_files(later.summary)
+            assert files_on(entry_id, date.today()) == [f.name for f in entry.files]
+            seen += 1
+    assert seen == sum(not e.is_abolished for e in entries.values()) >= 25
+
+
+def test_a_file_is_held_from_the_filing_naming_it_else_from_its_since() -> None:
+    config = load_config_or_raise(PROJECT_ROOT)
+    catalog = config.build_catalog()
+    path = PROJECT_ROOT / "entries" / "kodomo-katei-shussan-kosodate-oen.toml"
+    entry = Entry.model_validate(tomllib.loads(path.read_text("utf-8")))
+    assert file_filings(entry) == [1, 1, 2]  # named by the 2023 filing, then by the 2025 one
+    # Without a summary naming them, files wait for the first filing on or after their since.
+    quiet = entry.model_copy(
+        update={"filings": [f.model_copy(update={"summary": "見直し"}) for f in entry.filings]}
+    )
+    assert file_filings(quiet) == [1, 1, 2]
+    undated = entry.files[0].model_copy(update={"since": None})
+    future = entry.files[1].model_copy(update={"since": date(2099, 4, 1)})
+    assert file_filings(quiet.model_copy(update={"files": [undated, future]})) == [0, None]
+    # A file's items are cut to those the entry held then: 金融機関口座 came in 2025.
+    steps = items_at_filings(entry, catalog)
+    third = entry.files[2]
+    early = files_at(entry, 1, steps[1], catalog, [1, 1, 1])
+    assert "金融機関口座" in third.record_items and "金融機関口座" not in steps[1]
+    assert early[2].record_items == [i for i in third.record_items if i != "金融機関口座"]
+    assert early[:2] == entry.files[:2]
 
 
 def test_an_existing_register_is_reused_and_other_folders_refused(

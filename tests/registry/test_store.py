@@ -50,6 +50,10 @@ def test_sample_register_loads_in_department_order(sample_copy: Path) -> None:
     assert not register.problems
     order = [register.config.department_index(e.entry.department) for e in register.ordered()]
     assert order == sorted(order)
+    # The statutory book's settings and every active process's files load with it.
+    assert [a.name for a in register.config.agencies] == ["東村山市長", "東村山市教育委員会"]
+    assert register.config.filebook.min_persons == 1000
+    assert all(e.entry.files for e in register.ordered() if not e.entry.is_abolished)
 
 
 def test_entry_ids_that_escape_are_refused(minimal_register: Path) -> None:
