@@ -6,9 +6,17 @@ with a git history of one commit per filing dated over 30 years. The whole
 history goes through one ``git fast-import`` process (git's plumbing), not a
 process per commit or per file, so 20,000 commits take seconds.
 
-Every entry is valid for ``todokede check``: record items come from the
-catalog, filings start with a start filing and are in date order, and the
-items each filing adds or removes replay back to the entry's first state.
+Every entry is valid for ``todokede check``, with no warning: record items
+come from the catalog, filings start with a start filing and are in date order,
+and the items each filing adds or removes replay back to the entry's first
+state. Each entry holds 1–4 個人情報ファイル (``[[files]]``): the first a
+電算処理 file, the others mostly マニュアル処理, each with record items drawn
+from those the entry holds at every version (so that history stays valid), a
+round number of persons (some under 1,000, so left out of the book as 74-2-9) and a few
+exempt by a code that holds (74-2-3 in 人事課, 74-2-6 elsewhere).
+``registry.toml`` names the city's organs (``[[agencies]]``: every 課 in one,
+with the office and address that receive disclosure requests) and the 部 of
+its 課 (``[divisions]``).
 """
 
 from __future__ import annotations
@@ -48,6 +56,38 @@ EXTRA_ITEMS = (
     "申請内容", "意見・要望", "利用状況",
 )  # fmt: skip
 CONTRACTORS = ("株式会社武蔵野情報サービス", "株式会社多摩データ", "東京計算センター株式会社")
+#: The organs of the city (行政機関等) and their 課; the 市長 has every other 課.
+BOARDS = {
+    "合成市教育委員会": (
+        "教育総務課", "学務課", "指導室", "社会教育課", "市民スポーツ課", "図書館", "公民館",
+    ),
+    "合成市選挙管理委員会": ("選挙管理委員会事務局",),
+    "合成市監査委員": ("監査委員事務局",),
+    "合成市農業委員会": ("農業委員会事務局",),
+    "合成市議会": ("議会事務局",),
+}  # fmt: skip
+MAYOR = "合成市長"
+DISCLOSURE_OFFICE = "総務部総務課情報公開係"
+DISCLOSURE_ADDRESS = "東京都合成市本町一丁目1番地の1"
+#: 部 → 課 (the 課 of the committees' secretariats and the council stand under no 部).
+DIVISIONS = {
+    "総務部": ("総務課", "秘書広報課", "人事課", "情報政策課"),
+    "財務部": ("財政課", "契約課", "管財課", "課税課", "収納課", "会計課"),
+    "市民部": ("市民課", "市民相談・交流課", "防災安全課"),
+    "環境部": ("環境保全課", "ごみ減量推進課", "産業振興課"),
+    "まちづくり部": ("都市計画課", "道路管理課", "下水道課", "住宅課"),
+    "健康福祉部": ("地域福祉推進課", "生活福祉課", "高齢介護課", "障害支援課", "保険年金課", "健康増進課"),
+    "子ども家庭部": ("子ども家庭支援課", "子ども育成課", "子ども保育課"),
+    "教育部": ("教育総務課", "学務課", "指導室", "社会教育課", "市民スポーツ課", "図書館", "公民館"),
+}  # fmt: skip
+#: A file's name after its process's, and its kind: the first is the system's.
+FILE_KINDS = (
+    ("ファイル", "computer"), ("申請書綴", "manual"), ("台帳", "manual"), ("通知書控", "computer"),
+)  # fmt: skip
+#: Round numbers of persons for a city of about 150,000 (below 1,000: left out, 74-2-9).
+PERSONS = (
+    150, 300, 500, 800, 1200, 2000, 3000, 5000, 8000, 12000, 20000, 35000, 50000, 85000, 120000,
+)  # fmt: skip
 FIRST_DAY = date(1996, 4, 1)
 LAST_DAY = date(2026, 3, 31)
 KIND_WORDS = {"start": "開始届", "change": "変更届", "abolish": "廃止届"}
@@ -64,6 +104,18 @@ class Filing:
 
 
 @dataclass
+class PersonalFile:
+    """One ``[[files]]`` of an entry."""
+
+    name: str
+    kind: str
+    items: list[str]
+    persons: int
+    exemption: str = ""
+    recipients: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Process:
     """One synthetic entry and the states its filings went through."""
 
@@ -75,6 +127,7 @@ class Process:
     items_at: list[list[str]]
     contractor: str | None
     filings: list[Filing]
+    files: list[PersonalFile] = field(default_factory=list)
 
 
 def _quote(text: str) -> str:
@@ -113,20 +166,44 @@ def render(process: Process, upto: int) -> str:
             f"since = {process.filings[0].day.isoformat()}",
         ]
     for filing in filings:
-        lines += [
-            "",
-            "[[filings]]",
-            f"date = {filing.day.isoformat()}",
-            f'kind = "{filing.kind}"',
-            f"summary = {_quote(filing.summary)}",
-        ]
-        if filing.review:
-            lines.append("review = true")
-        if filing.added:
-            lines.append(f"items_added = {_array(filing.added)}")
-        if filing.removed:
-            lines.append(f"items_removed = {_array(filing.removed)}")
+        lines += _filing_lines(filing)
+    for file in process.files:
+        lines += _file_lines(file, process.filings[0].day)
     return "\n".join(lines) + "\n"
+
+
+def _file_lines(file: PersonalFile, since: date) -> list[str]:
+    lines = [
+        "",
+        "[[files]]",
+        f"name = {_quote(file.name)}",
+        f'kind = "{file.kind}"',
+        f"record_items = {_array(file.items)}",
+        f"persons = {file.persons}",
+    ]
+    if file.recipients:
+        lines.append(f"recipients = {_array(file.recipients)}")
+    if file.exemption:
+        lines.append(f'exemption = "{file.exemption}"')
+    lines.append(f"since = {since.isoformat()}")
+    return lines
+
+
+def _filing_lines(filing: Filing) -> list[str]:
+    lines = [
+        "",
+        "[[filings]]",
+        f"date = {filing.day.isoformat()}",
+        f'kind = "{filing.kind}"',
+        f"summary = {_quote(filing.summary)}",
+    ]
+    if filing.review:
+        lines.append("review = true")
+    if filing.added:
+        lines.append(f"items_added = {_array(filing.added)}")
+    if filing.removed:
+        lines.append(f"items_removed = {_array(filing.removed)}")
+    return lines
 
 
 def _days(rng: random.Random, start: date, count: int) -> list[date]:
@@ -139,6 +216,7 @@ def make_processes(entries: int, filings: int, seed: int) -> list[Process]:
     if filings < entries:
         raise ValueError("filings must be at least the number of entries")
     rng = random.Random(seed)
+    files_rng = random.Random(f"files-{seed}")
     extra = [0] * entries
     for _ in range(filings - entries):
         extra[rng.randrange(entries)] += 1
@@ -165,10 +243,11 @@ def make_processes(entries: int, filings: int, seed: int) -> list[Process]:
             summary = "記録項目を見直し" if not added else f"記録項目に「{added[0]}」を追加"
             history.append(Filing(day, "change", summary, rng.random() < 0.2, added, removed))
             items_at.append(list(items))
+        name = f"{department.removesuffix('課')}{topic}事務（第{index}号）"
         processes.append(
             Process(
                 id=f"d{index % len(DEPARTMENTS):02d}-p{index:05d}",
-                name=f"{department.removesuffix('課')}{topic}事務（第{index}号）",
+                name=name,
                 department=department,
                 purpose=f"{department}が所管する{topic}の事務を適正かつ円滑に行うため、"
                 "対象者の状況を把握し必要な手続を行う",
@@ -176,19 +255,58 @@ def make_processes(entries: int, filings: int, seed: int) -> list[Process]:
                 items_at=items_at,
                 contractor=CONTRACTORS[index % 3] if index % 4 == 0 else None,
                 filings=history,
+                files=make_files(files_rng, name, department, items_at),
             )
         )
     return processes
 
 
+def make_files(
+    rng: random.Random, name: str, department: str, items_at: list[list[str]]
+) -> list[PersonalFile]:
+    """1–4 files of a process, named after it (unique in the register), each holding
+    items the process held at every version (so every version of history is valid)."""
+    kept = [i for i in items_at[-1] if all(i in items for items in items_at)]
+    stem, _, serial = name.partition("（")  # 総務申請受付事務, 第12号）
+    stem = stem.removesuffix("事務")
+    files = []
+    for place in range(rng.choice((1, 1, 2, 2, 2, 3, 3, 4))):
+        suffix, kind = FILE_KINDS[place]
+        persons = rng.choice(PERSONS)
+        exemption = ""
+        if persons >= 1000 and rng.random() < 0.04:
+            exemption = "74-2-3" if department == "人事課" else "74-2-6"
+        count = rng.randrange(2, min(len(kept), 6) + 1)
+        items = ["氏名", *rng.sample([i for i in kept if i != "氏名"], count - 1)]
+        recipients = (
+            ["東京都（法令に基づく報告）"] if kind == "computer" and rng.random() < 0.15 else []
+        )
+        files.append(
+            PersonalFile(f"{stem}{suffix}（{serial}", kind, items, persons, exemption, recipients)
+        )
+    return files
+
+
 def registry_toml() -> str:
     departments = ",\n".join(f"    {_quote(d)}" for d in DEPARTMENTS)
+    boards = {d for names in BOARDS.values() for d in names}
+    organs = {MAYOR: tuple(d for d in DEPARTMENTS if d not in boards), **BOARDS}
+    agencies = "".join(
+        "\n[[agencies]]\n"
+        f"name = {_quote(organ)}\n"
+        f"departments = {_array(list(names))}\n"
+        f"disclosure_office = {_quote(DISCLOSURE_OFFICE)}\n"
+        f"disclosure_address = {_quote(DISCLOSURE_ADDRESS)}\n"
+        for organ, names in organs.items()
+    )
+    divisions = "".join(f"{_quote(d)} = {_array(list(n))}\n" for d, n in DIVISIONS.items())
     return (
         'name = "個人情報取扱業務登録簿（合成データ）"\n'
         'municipality = "合成市"\n'
         "review_interval_years = 10\n"
         "review_warning_months = 6\n"
         f"departments = [\n{departments},\n]\n"
+        f"{agencies}\n[divisions]\n{divisions}\n[filebook]\nmin_persons = 1000\n"
     )
 
 

@@ -42,11 +42,23 @@ from todokede.registry.schema.rules import (
     entry_rule_violations,
     validation_violations,
 )
-from todokede.registry.views.diff import FIELD_LABELS, TABLE_WORDS, EntryDiff, diff_entry
-
-_NOT_NAMED_AS_FIELDS: Final = frozenset(
-    {"record_items", "outsourcing", "connections", "provisions", "filings", "status"}
+from todokede.registry.views.diff import (
+    FIELD_LABELS,
+    TABLE_KEYS,
+    TABLE_WORDS,
+    EntryDiff,
+    TableChanges,
+    column_labels,
+    diff_entry,
 )
+
+#: Fields a summary names otherwise than by their label (items and tables by what
+#: was added or removed), or not at all (the filings, the status an abolition sets).
+_NOT_NAMED_AS_FIELDS: Final = frozenset({"record_items", "filings", "status", *TABLE_KEYS})
+#: The list whose tables a summary names one by one in 「」 (the issue's wording).
+_FILES: Final = "files"
+#: More changed fields of one file than this are 記載事項 as a whole.
+_FIELDS_NAMED: Final = 3
 
 
 @dataclass(frozen=True)
@@ -155,21 +167,19 @@ def summarize(diff: EntryDiff | None, kind: str, review: bool = False) -> str:
             parts.append(f"記録項目に{_quoted(diff.items_added)}を追加")
         if diff.items_removed:
             parts.append(f"記録項目から{_quoted(diff.items_removed)}を削除")
+        others: list[str] = []
+        if words := _items_rewritten(diff):
+            others.append(f"記録項目の{words}")
         for key, word in TABLE_WORDS:
-            changes = getattr(diff, key)
-            if changes.added:
-                parts.append(f"{word}を追加: {'、'.join(changes.added)}")
-            if changes.removed:
-                parts.append(f"{word}を削除: {'、'.join(changes.removed)}")
-            if changes.changed:
-                parts.append(f"{word}の内容を変更: {'、'.join(changes.changed)}")
-        others = [
+            changes: TableChanges = getattr(diff, key)
+            parts += _file_parts(word, changes) if key == _FILES else _table_parts(word, changes)
+            if key in diff.changed_fields and not changes:  # moved, or unnamed tables
+                others.append(f"{word}の並び" if changes.reordered else FIELD_LABELS[key])
+        others += [
             FIELD_LABELS.get(name, name)
             for name in diff.changed_fields
             if name not in _NOT_NAMED_AS_FIELDS
         ]
-        if words := _items_rewritten(diff):
-            others.insert(0, f"記録項目の{words}")
         if others:
             parts.append(f"{'・'.join(others)}を変更")
     if review:
@@ -177,8 +187,40 @@ def summarize(diff: EntryDiff | None, kind: str, review: bool = False) -> str:
     return "。".join(parts) or "変更"
 
 
+def _table_parts(word: str, changes: TableChanges) -> list[str]:
+    """「委託先を追加: 株式会社○○」…: contractors, connections and provisions."""
+    parts: list[str] = []
+    if changes.added:
+        parts.append(f"{word}を追加: {'、'.join(changes.added)}")
+    if changes.removed:
+        parts.append(f"{word}を削除: {'、'.join(changes.removed)}")
+    if changes.changed:
+        parts.append(f"{word}の内容を変更: {'、'.join(changes.changed)}")
+    return parts
+
+
 def _quoted(items: tuple[str, ...]) -> str:
     return "".join(f"「{item}」" for item in items)
+
+
+def _file_parts(word: str, changes: TableChanges) -> list[str]:
+    """「個人情報ファイル「A」「B」を追加」, 「…「C」を削除」, 「…「D」の本人の数を変更」.
+
+    Changed files are named with the fields that changed, files with the same
+    fields together; more than three fields (or none known) are its 記載事項.
+    """
+    parts: list[str] = []
+    if changes.added:
+        parts.append(f"{word}{_quoted(changes.added)}を追加")
+    if changes.removed:
+        parts.append(f"{word}{_quoted(changes.removed)}を削除")
+    by_fields: dict[str, list[str]] = {}
+    for name in changes.changed:
+        labels = column_labels(_FILES, changes.columns_of(name))
+        what = "・".join(labels) if 0 < len(labels) <= _FIELDS_NAMED else "記載事項"
+        by_fields.setdefault(what, []).append(name)
+    parts += [f"{word}{_quoted(tuple(names))}の{what}を変更" for what, names in by_fields.items()]
+    return parts
 
 
 def _items_rewritten(diff: EntryDiff) -> str:

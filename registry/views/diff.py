@@ -4,9 +4,14 @@ Works on the raw TOML data of each version (``tomllib``), so that any version
 of history can be compared, even one today's rules would refuse. Between two
 versions of an entry: which fields changed, which record items were added or
 removed (compared by the catalog's canonical names, so マイナンバー and 個人番号
-are one item), which contractors, connections and provisions were added,
-removed or changed, and which filings were added. Comment and layout changes
-are no change at all. Pure: the versions are read from git by
+are one item), which contractors, connections, provisions and 個人情報ファイル
+were added, removed or changed (and, for a changed one, which of its fields),
+and which filings were added. Comment and layout changes are no change at all.
+
+A table of a list is known by its first key (a contractor by ``contractor``, a
+file by ``name``): a file whose name stays and whose ``persons`` or
+``record_items`` change is *changed*; a renamed file is the old name removed and
+the new one added, since the name is what the book and its readers know it by. Pure: the versions are read from git by
 :mod:`todokede.registry.git.revision_diff` (``todokede diff``) and
 :mod:`todokede.registry.git.history`.
 """
@@ -38,6 +43,10 @@ _TABLES: Final = [s for s in ENTRY_FIELDS if s.kind is Kind.ROWS and s.set_by is
 TABLE_WORDS: Final = tuple((spec.key, spec.word) for spec in _TABLES)
 #: The key that names one table of each list of tables.
 TABLE_KEYS: Final[dict[str, str]] = {spec.key: spec.columns[0].key for spec in _TABLES}
+#: The fields of one table of each list, in the field table's order, with their labels.
+COLUMN_LABELS: Final[dict[str, dict[str, str]]] = {
+    spec.key: {column.key: column.label for column in spec.columns} for spec in _TABLES
+}
 _ROWS: Final = frozenset(spec.key for spec in ENTRY_FIELDS if spec.kind is Kind.ROWS)
 
 
@@ -68,14 +77,26 @@ class FilingNote:
 
 @dataclass(frozen=True)
 class TableChanges:
-    """Tables of one list (contractors, connections, provisions, files) by their key."""
+    """Tables of one list (contractors, connections, provisions, files) by their key.
+
+    ``columns`` has, for each changed table that a diff compared, its name and the
+    keys of its fields that changed (in the field table's order); a hand-built
+    value may leave it out.
+    """
 
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The tables both versions hold stand in another order.
+    reordered: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
+
+    def columns_of(self, name: str) -> tuple[str, ...]:
+        """The keys of the fields that changed in the table ``name`` (empty: not known)."""
+        return next((keys for known, keys in self.columns if known == name), ())
 
 
 @dataclass(frozen=True)
@@ -208,13 +229,35 @@ def _keyed(key: str, tables: Any) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _changed_columns(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+    """The fields of one table that differ: the field table's order, then unknown keys."""
+    known = COLUMN_LABELS[key]
+    extra = sorted((set(old) | set(new)) - set(known))
+    return tuple(c for c in (*known, *extra) if old.get(c) != new.get(c))
+
+
 def _table_changes(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> TableChanges:
     old, new = _keyed(key, before.get(key)), _keyed(key, after.get(key))
+    changed = tuple(k for k in new if k in old and new[k] != old[k])
     return TableChanges(
         added=tuple(k for k in new if k not in old),
         removed=tuple(k for k in old if k not in new),
-        changed=tuple(k for k in new if k in old and new[k] != old[k]),
+        changed=changed,
+        columns=tuple((k, _changed_columns(key, old[k], new[k])) for k in changed),
+        reordered=[k for k in old if k in new] != [k for k in new if k in old],
     )
+
+
+#: How a change names a field whose label is a checkbox's statement, not a noun.
+_CHANGED_AS: Final[dict[tuple[str, str], str]] = {
+    ("files", "unlisted"): "ファイル全体の記載の有無",
+}
+
+
+def column_labels(key: str, columns: Sequence[str]) -> list[str]:
+    """The fields of a table of the list ``key`` as a change names them (本人の数, 記録項目)."""
+    labels = COLUMN_LABELS.get(key, {})
+    return [_CHANGED_AS.get((key, column), labels.get(column, column)) for column in columns]
 
 
 def _filing_note(table: Mapping[str, Any]) -> FilingNote:

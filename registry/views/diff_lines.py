@@ -2,10 +2,12 @@
 TUI's history screen shows.
 
 Each line is a sign (``+`` added, ``-`` removed, ``~`` changed), the label of
-what changed (記録項目, 委託先, 外部結合, 提供先, 届出 or a field's label) and
-the value. Record items come first, then contractors, connections and
-provisions, then filings, then the other fields (their list values one by one,
-their single values as ``before → after``).
+what changed (記録項目, 委託先, 外部結合, 提供先, 個人情報ファイル, 届出 or a
+field's label) and the value. Record items come first, then contractors,
+connections, provisions and files (a changed one with the fields that changed:
+``~ 個人情報ファイル: 課税台帳ファイル（本人の数・記録項目を変更）``; a renamed one
+is the old name removed and the new one added), then filings, then the other
+fields (their list values one by one, their single values as ``before → after``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from todokede.registry.views.diff import (
     TABLE_WORDS,
     EntryDiff,
     FilingNote,
+    TableChanges,
+    column_labels,
 )
 from todokede.registry.views.display import visible
 
@@ -92,6 +96,11 @@ def _filing_value(note: FilingNote, wareki: bool) -> str:
     return f"{day} {kind}{review} {note.summary}".rstrip()
 
 
+def _what_changed(key: str, changes: TableChanges, name: str) -> str:
+    """``本人の数・記録項目``: the fields of a changed table (内容 when not known)."""
+    return "・".join(column_labels(key, changes.columns_of(name))) or "内容"
+
+
 def diff_lines(diff: EntryDiff, *, wareki: bool = False) -> list[DiffLine]:
     """Every change of an entry as a line; filing dates in 和暦 when ``wareki``."""
     lines: list[DiffLine] = []
@@ -101,7 +110,12 @@ def diff_lines(diff: EntryDiff, *, wareki: bool = False) -> list[DiffLine]:
         changes = getattr(diff, key)
         lines += [DiffLine("+", word, name) for name in changes.added]
         lines += [DiffLine("-", word, name) for name in changes.removed]
-        lines += [DiffLine("~", word, f"{name}（内容を変更）") for name in changes.changed]
+        lines += [
+            DiffLine("~", word, f"{name}（{_what_changed(key, changes, name)}を変更）")
+            for name in changes.changed
+        ]
+        if changes.reordered:
+            lines.append(DiffLine("~", word, "並びを変更"))
     lines += [DiffLine("+", "届出", _filing_value(note, wareki)) for note in diff.filings_added]
     if diff.status != "modified":
         return lines

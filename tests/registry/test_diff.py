@@ -105,6 +105,64 @@ def test_contractors_connections_and_provisions() -> None:
     assert data["connections_removed"] == ["地方税ポータルシステム（eLTAX）"]
 
 
+VALID = tomllib.loads(VALID_ENTRY)
+TAX_FILE = VALID["files"][0]  # 個人住民税賦課事務ファイル, 5,000 persons, 氏名
+RETURNS = {
+    "name": "個人住民税申告書綴",
+    "kind": "manual",
+    "record_items": ["氏名"],
+    "persons": 3000,
+}
+
+
+def with_files(*files: dict[str, Any]) -> dict[str, Any]:
+    return {**VALID, "files": list(files)}
+
+
+def test_files_added_removed_and_changed_by_name() -> None:
+    grown = {**TAX_FILE, "record_items": ["氏名", "住所"], "persons": 6000}
+    diff = diff_entry(ENTRY_ID, VALID, with_files(grown, RETURNS))
+    assert diff is not None
+    assert diff.changed_fields == ("files",)
+    assert diff.files.added == ("個人住民税申告書綴",) and diff.files.removed == ()
+    assert diff.files.changed == ("個人住民税賦課事務ファイル",)
+    assert diff.files.columns_of("個人住民税賦課事務ファイル") == ("record_items", "persons")
+    # a file's record items are not the process's record items
+    assert diff.items_added == () and diff.items_removed == ()
+    data = diff.as_json()
+    assert list(data)[:5] == CONTRACT_KEYS
+    keys = list(data)
+    assert keys.index("files_added") > keys.index("items_removed")
+    assert keys[keys.index("files_added") :][:3] == [
+        "files_added",
+        "files_removed",
+        "files_changed",
+    ]
+    assert (data["files_added"], data["files_removed"], data["files_changed"]) == (
+        ["個人住民税申告書綴"],
+        [],
+        ["個人住民税賦課事務ファイル"],
+    )
+    assert data["changed_fields"] == ["files"] and data["items_added"] == []
+
+
+def test_a_renamed_file_is_removed_and_added_and_defaults_are_no_change() -> None:
+    renamed = {**TAX_FILE, "name": "個人住民税課税台帳ファイル"}
+    diff = diff_entry(ENTRY_ID, VALID, with_files(renamed))
+    assert diff is not None
+    assert diff.files.added == ("個人住民税課税台帳ファイル",)
+    assert diff.files.removed == ("個人住民税賦課事務ファイル",)
+    assert diff.files.changed == ()
+    spelled_out = {**TAX_FILE, "scope": "", "withheld": [], "unlisted": False, "proposals": False}
+    assert diff_entry(ENTRY_ID, VALID, with_files(spelled_out)) is None
+    moved = diff_entry(ENTRY_ID, with_files(TAX_FILE, RETURNS), with_files(RETURNS, TAX_FILE))
+    assert moved is not None and not moved.files  # the same files in another order
+    removed = diff_entry(ENTRY_ID, VALID, with_files())
+    assert removed is not None and removed.as_json()["files_removed"] == [
+        "個人住民税賦課事務ファイル"
+    ]
+
+
 def test_scalar_fields_and_filings() -> None:
     filing = {"date": date(2024, 4, 1), "kind": "change", "summary": "目的を変更"}
     after = changed(purpose="新しい目的", retention="10年", filings=[*SAMPLE["filings"], filing])

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from tests.support.gitrepos import ENTRY_ID
-from tests.support.samples import PROJECT_ROOT
+from tests.support.samples import PROJECT_ROOT, VALID_ENTRY
 from todokede.registry.views.diff import diff_entry
 from todokede.registry.views.diff_lines import (
     DiffLine,
@@ -104,7 +104,14 @@ def test_a_new_file_lists_its_items_and_first_filing_but_no_field_changes() -> N
     diff = diff_entry(ENTRY_ID, None, SAMPLE)
     assert diff is not None and diff.status == "added"
     lines = diff_lines(diff)
-    assert {line.label for line in lines} <= {"記録項目", "委託先", "外部結合", "提供先", "届出"}
+    assert {line.label for line in lines} <= {
+        "記録項目",
+        "委託先",
+        "外部結合",
+        "提供先",
+        "個人情報ファイル",
+        "届出",
+    }
     assert sum(line.label == "記録項目" for line in lines) == len(SAMPLE["record_items"])
     assert sum(line.label == "届出" for line in lines) == len(SAMPLE["filings"])
 
@@ -126,3 +133,50 @@ def test_an_alias_written_instead_is_a_change_of_spelling() -> None:
         "~ 記録項目: マイナンバー → 個人番号（表記を変更）",
         "~ 記録項目: 並びを変更",
     ]
+
+
+VALID = tomllib.loads(VALID_ENTRY)
+TAX_FILE = VALID["files"][0]  # 個人住民税賦課事務ファイル: computer, 氏名, 5,000 persons
+RETURNS = {
+    "name": "個人住民税申告書綴",
+    "kind": "manual",
+    "record_items": ["氏名"],
+    "persons": 3000,
+}
+
+
+def test_files_added_removed_and_changed_with_the_fields_that_changed() -> None:
+    old_book = {"name": "旧課税台帳", "kind": "manual", "record_items": ["氏名"], "persons": 2000}
+    grown = {**TAX_FILE, "record_items": ["氏名", "住所"], "persons": 6000, "unlisted": True}
+    before = {**VALID, "files": [TAX_FILE, old_book]}
+    after = {**VALID, "files": [grown, RETURNS], "retention": "5年"}
+    diff = diff_entry(ENTRY_ID, before, after)
+    assert diff is not None
+    texts = [line.text for line in diff_lines(diff)]
+    assert texts == [
+        "+ 個人情報ファイル: 個人住民税申告書綴",
+        "- 個人情報ファイル: 旧課税台帳",
+        "~ 個人情報ファイル: 個人住民税賦課事務ファイル"
+        "（記録項目・本人の数・ファイル全体の記載の有無を変更）",
+        "~ 保存期間: （なし） → 5年",  # the files are no field line of their own
+    ]
+    assert [(g.heading, g.values) for g in grouped(diff_lines(diff))][:2] == [
+        ("個人情報ファイルの追加", ("個人住民税申告書綴",)),
+        ("個人情報ファイルの削除", ("旧課税台帳",)),
+    ]
+    assert changed_labels(diff) == ["保存期間", "個人情報ファイル"]
+
+
+def test_a_renamed_file_is_a_removal_and_an_addition_and_a_move_is_a_move() -> None:
+    renamed = {**TAX_FILE, "name": "個人住民税課税台帳ファイル"}
+    diff = diff_entry(ENTRY_ID, VALID, {**VALID, "files": [renamed]})
+    assert diff is not None
+    assert [line.text for line in diff_lines(diff)] == [
+        "+ 個人情報ファイル: 個人住民税課税台帳ファイル",
+        "- 個人情報ファイル: 個人住民税賦課事務ファイル",
+    ]
+    moved = diff_entry(
+        ENTRY_ID, {**VALID, "files": [TAX_FILE, RETURNS]}, {**VALID, "files": [RETURNS, TAX_FILE]}
+    )
+    assert moved is not None
+    assert [line.text for line in diff_lines(moved)] == ["~ 個人情報ファイル: 並びを変更"]

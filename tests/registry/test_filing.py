@@ -23,6 +23,14 @@ from todokede.registry.views.diff import EntryDiff, TableChanges
 
 WITH_MY_NUMBER = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "個人番号"]')
 MY_NUMBER_ALIAS = VALID_ENTRY.replace('"生年月日"]', '"生年月日", "マイナンバー"]')
+FILE_NAME = "個人住民税賦課事務ファイル"  # VALID_ENTRY's one file
+RETURNS_FILE = """
+[[files]]
+name = "個人住民税申告書綴"
+kind = "manual"
+record_items = ["氏名", "住所"]
+persons = 3000
+"""
 
 
 def finish_pending(root: Path) -> list[str]:
@@ -64,6 +72,50 @@ def test_summaries_written_from_the_diff() -> None:
     assert summarize(modified(changed_fields=("status",)), "abolish") == "業務を廃止"
 
 
+def test_summaries_name_the_personal_information_files() -> None:
+    added = modified(
+        changed_fields=("files",), files=TableChanges(added=("個人住民税課税台帳ファイル",))
+    )
+    assert summarize(added, "change") == "個人情報ファイル「個人住民税課税台帳ファイル」を追加"
+    several = modified(
+        changed_fields=("files",),
+        files=TableChanges(added=("課税台帳ファイル", "申告書綴"), removed=("旧台帳",)),
+    )
+    assert summarize(several, "change") == (
+        "個人情報ファイル「課税台帳ファイル」「申告書綴」を追加。個人情報ファイル「旧台帳」を削除"
+    )
+    changed = modified(
+        changed_fields=("files",),
+        files=TableChanges(
+            changed=("A", "B", "C", "D"),
+            columns=(
+                ("A", ("record_items", "persons")),
+                ("B", ("unlisted",)),
+                ("C", ("record_items", "persons")),
+                ("D", ("kind", "scope", "persons", "notes")),
+            ),
+        ),
+    )
+    assert summarize(changed, "change") == (
+        "個人情報ファイル「A」「C」の記録項目・本人の数を変更。"
+        "個人情報ファイル「B」のファイル全体の記載の有無を変更。"
+        "個人情報ファイル「D」の記載事項を変更"
+    )
+    # A hand-built diff without the fields: the file's 記載事項 as a whole.
+    unknown = modified(changed_fields=("files",), files=TableChanges(changed=("A",)))
+    assert summarize(unknown, "change") == "個人情報ファイル「A」の記載事項を変更"
+    # Files beside other changes: the files are no field named again at the end.
+    mixed = modified(
+        changed_fields=("retention", "files"),
+        items_added=("個人番号",),
+        files=TableChanges(added=("A",)),
+    )
+    assert summarize(mixed, "change") == (
+        "記録項目に「個人番号」を追加。個人情報ファイル「A」を追加。保存期間を変更"
+    )
+    assert summarize(added, "change", review=True).endswith("を追加。見直し")
+
+
 def test_message_has_a_subject_and_the_trailers() -> None:
     message = filing_message(
         "change",
@@ -89,11 +141,51 @@ def test_a_draft_says_what_would_be_filed_and_writes_nothing(tmp_path: Path) -> 
     assert draft.summary == "記録項目に「個人番号」を追加"
     assert draft.filing.items_added == ["個人番号"]
     assert draft.diff is not None and draft.diff.items_added == ("個人番号",)
-    assert draft.text.startswith(WITH_MY_NUMBER)
+    # the filing follows the last one, before [[files]]; the rest is kept as written
+    filed_part, files_part = WITH_MY_NUMBER.split("\n[[files]]")
+    assert draft.text.startswith(filed_part) and draft.text.endswith(f"\n[[files]]{files_part}")
     assert path.read_text("utf-8") == WITH_MY_NUMBER
     with pytest.raises(FilingRefused) as refused:
         draft_filing(root, ENTRY_ID, "start", date(2016, 3, 22))
     assert (refused.value.reason, refused.value.fields) == ("already-filed", {"entry_id": ENTRY_ID})
+
+
+@pytest.mark.parametrize(
+    ("committed", "edited", "summary"),
+    [
+        (VALID_ENTRY, VALID_ENTRY + RETURNS_FILE, "個人情報ファイル「個人住民税申告書綴」を追加"),
+        (VALID_ENTRY + RETURNS_FILE, VALID_ENTRY, "個人情報ファイル「個人住民税申告書綴」を削除"),
+        (
+            VALID_ENTRY,
+            VALID_ENTRY.replace(
+                'record_items = ["氏名"]', 'record_items = ["氏名", "住所"]'
+            ).replace("persons = 5000", "persons = 6000"),
+            f"個人情報ファイル「{FILE_NAME}」の記録項目・本人の数を変更",
+        ),
+        (
+            VALID_ENTRY,
+            VALID_ENTRY.replace(FILE_NAME, "個人住民税課税台帳ファイル"),
+            f"個人情報ファイル「個人住民税課税台帳ファイル」を追加。個人情報ファイル「{FILE_NAME}」を削除",
+        ),
+        (
+            VALID_ENTRY + RETURNS_FILE,
+            VALID_ENTRY.replace("\n[[files]]", RETURNS_FILE + "\n[[files]]"),
+            "個人情報ファイルの並びを変更",
+        ),
+    ],
+    ids=["added", "removed", "changed", "renamed", "moved"],
+)
+def test_a_change_of_files_alone_is_a_change_filing_of_no_record_item(
+    tmp_path: Path, committed: str, edited: str, summary: str
+) -> None:
+    root = committed_register(tmp_path / "reg", (ENTRY_ID, committed))
+    (root / "entries" / f"{ENTRY_ID}.toml").write_text(edited, encoding="utf-8")
+    draft = draft_filing(root, ENTRY_ID, "change", date(2024, 4, 1))
+    assert draft.summary == summary
+    assert draft.diff is not None and draft.diff.changed_fields == ("files",)
+    # a file's record items are not the process's: 住所 is the entry's already
+    assert draft.filing.items_added == [] and draft.filing.items_removed == []
+    assert draft.message.splitlines()[0] == f"変更届: 課税課 個人住民税賦課事務 — {summary}"
 
 
 def test_filing_a_register_in_a_subfolder_of_a_bigger_repository(
