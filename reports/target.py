@@ -18,13 +18,14 @@ import stat
 from pathlib import Path
 from typing import Final, Literal
 
-DocumentKind = Literal["council", "filebook", "reminders"]
+DocumentKind = Literal["council", "filebook", "reminders", "book-changes"]
 
 #: The formats each document can be written in, the first its default.
 DOCUMENT_FORMATS: Final[dict[DocumentKind, tuple[str, ...]]] = {
     "council": ("md", "html", "csv", "xlsx", "json"),
     "filebook": ("md", "html", "csv", "xlsx", "json"),
     "reminders": ("text", "md", "csv", "json", "html", "xlsx"),
+    "book-changes": ("md", "html", "csv", "json"),
 }
 #: Formats that are bytes, never shown on a terminal.
 FILE_ONLY_FORMATS: Final = frozenset({"xlsx"})

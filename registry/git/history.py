@@ -21,7 +21,7 @@ from todokede.registry.files.tomlread import parse_data
 from todokede.registry.git.gitlog import changed_files
 from todokede.registry.git.message import KIND_WORDS as KIND_WORDS  # re-exported
 from todokede.registry.git.message import LOG_FIELDS, CommitMessage, read_logged
-from todokede.registry.git.revisions import RegisterRepo, UnknownEntry
+from todokede.registry.git.revisions import RegisterRepo, Revision, UnknownEntry
 from todokede.registry.views.diff import EntryDiff, catalog_from_config, diff_entry_bytes
 
 LOG_KIND_LABELS: Final[dict[str | None, str]] = {
@@ -140,7 +140,9 @@ def _parse_log(out: bytes, nonce: str) -> Iterator[_Raw]:
         )
 
 
-def _log(history: RegisterRepo, paths: list[str]) -> list[_Raw]:
+def _log(
+    history: RegisterRepo, paths: list[str], revisions: tuple[str, ...] = ("HEAD",)
+) -> list[_Raw]:
     if history.head() is None:
         return []
     nonce = secrets.token_hex(8)
@@ -150,7 +152,7 @@ def _log(history: RegisterRepo, paths: list[str]) -> list[_Raw]:
         "--no-abbrev",
         "--no-renames",
         f"--format={_log_format(nonce)}",
-        "HEAD",
+        *revisions,
         "--",
         *paths,
         stdout_as_string=False,
@@ -257,6 +259,20 @@ def register_log(
         names = _names(history.reader.read(sorted(wanted - {""})))
         items = [_item(history, raw, names) for raw in raws]
     return [i for i in items if _in_period(i, since, until)]
+
+
+def commits_between(
+    history: RegisterRepo, source: Revision, target: Revision, paths: list[str]
+) -> list[LogItem]:
+    """The commits after ``source`` up to ``target`` that touched ``paths``, oldest
+    first, each with the entry files it changed (names left empty: not read)."""
+    if target.commit is None or not paths:
+        return []
+    revisions = (
+        (target.commit,) if source.commit is None else (f"{source.commit}..{target.commit}",)
+    )
+    raws = _log(history, paths, revisions)
+    return [_item(history, raw, {}) for raw in reversed(raws)]
 
 
 def unified_diff(entry_path: str, before: bytes | None, after: bytes | None) -> str:
