@@ -263,6 +263,16 @@ class BookChanges:
             ("removed", STATUS_HEADINGS["removed"], self.removed),
         )
 
+    @staticmethod
+    def by_agency(
+        rows: tuple[FileChange, ...],
+    ) -> list[tuple[str, list[tuple[int, FileChange]]]]:
+        """A section's rows under their organs (in the rows' order), numbered from 1."""
+        groups: dict[str, list[tuple[int, FileChange]]] = {}
+        for number, change in enumerate(rows, 1):
+            groups.setdefault(change.agency, []).append((number, change))
+        return list(groups.items())
+
     @property
     def all(self) -> tuple[FileChange, ...]:
         return self.added + self.corrected + self.removed
