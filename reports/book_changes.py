@@ -393,29 +393,34 @@ def _state(
     return sheet.items() if sheet is not None else None
 
 
-def _causes(
-    key: FileKey,
-    period: PeriodVersions,
-) -> tuple[Cause, ...]:
-    """The commits in between that changed this file's sheet (with the end's config),
+class _Causes:
+    """Which commits in between changed a file's sheet (judged with the end's config),
     else the ``registry.toml`` commits (a change only the config explains)."""
-    entry_id, name = key
-    config, catalog = period.after.config, period.after.catalog
-    found = []
-    for commit in period.commits:
-        for change in commit.changes:
-            if change.entry != entry_id:
-                continue
-            old = period.versions.get(change.before) if change.before else None
-            new = period.versions.get(change.after) if change.after else None
-            if _state(entry_id, old, name, config, catalog) != _state(
-                entry_id, new, name, config, catalog
-            ):
-                found.append(_cause(commit))
-                break
-    if not found:
-        found = [_cause(commit) for commit in period.config_commits]
-    return tuple(found)
+
+    def __init__(self, period: PeriodVersions) -> None:
+        self.period = period
+        self.by_entry: dict[str, list[tuple[LogItem, str | None, str | None]]] = {}
+        for commit in period.commits:
+            for change in commit.changes:
+                self.by_entry.setdefault(change.entry, []).append(
+                    (commit, change.before, change.after)
+                )
+
+    def version(self, sha: str | None) -> Entry | None:
+        return self.period.versions.get(sha) if sha else None
+
+    def of(self, key: FileKey) -> tuple[Cause, ...]:
+        entry_id, name = key
+        config, catalog = self.period.after.config, self.period.after.catalog
+        found = [
+            _cause(commit)
+            for commit, before, after in self.by_entry.get(entry_id, [])
+            if _state(entry_id, self.version(before), name, config, catalog)
+            != _state(entry_id, self.version(after), name, config, catalog)
+        ]
+        if not found:
+            found = [_cause(commit) for commit in self.period.config_commits]
+        return tuple(found)
 
 
 def _cause(commit: LogItem) -> Cause:
@@ -435,6 +440,7 @@ def build_book_changes(period: PeriodVersions, start: date, end: date) -> BookCh
     listed_old = {k for k, f in old.items() if f.listed}
     listed_new = {k for k, f in new.items() if f.listed}
     rank_new, rank_old = _order(after.config), _order(before.config)
+    causes = _Causes(period)
 
     def place(sheets: dict[FileKey, BookFile], ranks: dict[str, int], key: FileKey) -> int:
         return ranks.get(sheets[key].agency, len(ranks))
@@ -449,7 +455,7 @@ def build_book_changes(period: PeriodVersions, start: date, end: date) -> BookCh
             k[1],
             new[k].agency,
             _addition_reason(old.get(k), before.entries.get(k[0])),
-            causes=_causes(k, period),
+            causes=causes.of(k),
         )
         for k in sorted(
             (k for k in new_keys if k in listed_new and k not in listed_old),
@@ -465,7 +471,7 @@ def build_book_changes(period: PeriodVersions, start: date, end: date) -> BookCh
             new[k].agency,
             "",
             items,
-            _causes(k, period),
+            causes.of(k),
         )
         for k in sorted(
             (k for k in new_keys if k in listed_new and k in listed_old),
@@ -481,7 +487,7 @@ def build_book_changes(period: PeriodVersions, start: date, end: date) -> BookCh
             k[1],
             old[k].agency,
             _removal_reason(new.get(k), after.entries.get(k[0]), k[1]),
-            causes=_causes(k, period),
+            causes=causes.of(k),
         )
         for k in sorted(
             (k for k in old_keys if k in listed_old and k not in listed_new),
