@@ -320,3 +320,35 @@ def test_outside_a_git_repository_is_one_line(todokede: CliRunner, minimal_regis
     assert err.strip().splitlines() == [
         f"エラー: git リポジトリではありません: {minimal_register}（todokede init で作成できます）"
     ]
+
+
+def test_the_html_prints_on_a4_with_its_sections(book: BookHistory, tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.support.printing import tool
+
+    page = tmp_path / "changes.html"
+    page.write_text(render_changes(changes(book), "html"), encoding="utf-8")
+    pdf = tmp_path / "changes.pdf"
+    printed = subprocess.run(
+        [tool("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", f"--user-data-dir={tmp_path / 'profile'}",
+         f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert printed.returncode == 0 and pdf.is_file(), printed.stderr[-2000:]
+    info = subprocess.run([tool("pdfinfo"), str(pdf)], capture_output=True, text=True).stdout
+    assert "pts (A4)" in info, info
+    text = subprocess.run(
+        [tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace(" ", "")
+    for words in (
+        "個人情報ファイル簿の変更",
+        "（令和5年4月1日～令和6年3月31日）",
+        "追加した個人情報ファイル",
+        "記載を訂正した個人情報ファイル",
+        "削除した個人情報ファイル",
+        "東村山市教育委員会",
+        "業務を廃止したため",
+    ):
+        assert words in text, words
