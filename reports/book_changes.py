@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, Final, Literal
 
 from todokede.registry.git.gitlog import KIND_WORDS
 from todokede.registry.git.history import LogItem
-from todokede.registry.git.register_at import PeriodVersions, RegisterVersion
+from todokede.registry.git.register_at import PeriodVersions, RegisterVersion, read_period
 from todokede.registry.schema.catalog import Catalog
 from todokede.registry.schema.model import Entry, RegistryConfig
 from todokede.registry.schema.personal_files import FEWER_PERSONS, FileStanding, agencies_of
@@ -430,6 +431,25 @@ def _cause(commit: LogItem) -> Cause:
 
 def _order(config: RegistryConfig) -> dict[str, int]:
     return {agency.name: index for index, agency in enumerate(agencies_of(config))}
+
+
+def changed_entries(before: RegisterVersion, after: RegisterVersion) -> set[str]:
+    """The entries with a file added to, corrected in or removed from the book: those
+    whose commits in between are read (:func:`read_book_changes`)."""
+    skip = before.unreadable | after.unreadable
+    old, new = _sheets(before, skip), _sheets(after, skip)
+    listed_old = {k for k, f in old.items() if f.listed}
+    listed_new = {k for k, f in new.items() if f.listed}
+    keys = (listed_old ^ listed_new) | {
+        k for k in listed_old & listed_new if old[k].items() != new[k].items()
+    }
+    return {entry for entry, _ in keys}
+
+
+def read_book_changes(root: Path, start: date, end: date) -> BookChanges:
+    """``export --changes``: the register as of each date, read from git, compared."""
+    period = read_period(root, start, end, changed_entries)
+    return build_book_changes(period, start, end)
 
 
 def build_book_changes(period: PeriodVersions, start: date, end: date) -> BookChanges:

@@ -11,7 +11,7 @@ every sheet depends on it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -153,9 +153,20 @@ def _first_commit_day(history: RegisterRepo) -> date | None:
     return parents[-1][1] if parents else None
 
 
-def read_period(root: Path, start: date, end: date) -> PeriodVersions:
+def read_period(
+    root: Path,
+    start: date,
+    end: date,
+    wanted: Callable[[RegisterVersion, RegisterVersion], Collection[str]] | None = None,
+) -> PeriodVersions:
     """The register as of ``start`` and as of ``end`` (each the last commit on or
-    before that day), read from git; RevisionError for a day before the first commit."""
+    before that day), read from git; RevisionError for a day before the first commit.
+
+    ``wanted`` picks, from the two versions, the entries whose commits in between
+    are read (by default every entry whose file differs): a caller that needs the
+    commits of a few entries only spares reading and parsing every version of
+    the others.
+    """
     with RegisterRepo(root) as history:
         first = _first_commit_day(history)
         for day, option in ((start, "--from"), (end, "--to")):
@@ -175,6 +186,8 @@ def read_period(root: Path, start: date, end: date) -> PeriodVersions:
         before = read_version(history, source, f"{format_wareki(start)}時点", ids)
         after = read_version(history, target, f"{format_wareki(end)}時点", ids)
         changed = sorted(i for i in ids if before.blobs.get(i) != after.blobs.get(i))
+        if wanted is not None:
+            changed = sorted(set(changed) & set(wanted(before, after)))
         # Many entries: the entries folder as one path (a long list costs git more).
         paths = (
             [history.entry_path(i) for i in changed]
@@ -187,12 +200,12 @@ def read_period(root: Path, start: date, end: date) -> PeriodVersions:
             if config_changed
             else []
         )
-        wanted = set(changed)
+        read = set(changed)
         shas = {
             sha
             for commit in commits
             for change in commit.changes
-            if change.entry in wanted
+            if change.entry in read
             for sha in (change.before, change.after)
             if sha
         }

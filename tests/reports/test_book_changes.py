@@ -19,7 +19,12 @@ import pytest
 from tests.support.bookhistory import BookHistory, a_file, an_entry
 from tests.support.samples import CliRunner
 from todokede.registry.git.register_at import read_period
-from todokede.reports.book_changes import RENAME_NOTE, BookChanges, build_book_changes
+from todokede.reports.book_changes import (
+    RENAME_NOTE,
+    BookChanges,
+    build_book_changes,
+    read_book_changes,
+)
 from todokede.reports.render_book_changes import render_changes
 
 START, END = date(2023, 3, 31), date(2024, 3, 31)
@@ -60,7 +65,10 @@ def book(tmp_path: Path) -> BookHistory:
 
 
 def changes(book: BookHistory, start: date = START, end: date = END) -> BookChanges:
-    return build_book_changes(read_period(book.root, start, end), start, end)
+    found = read_book_changes(book.root, start, end)
+    # the same as with every changed entry's commits read
+    assert found == build_book_changes(read_period(book.root, start, end), start, end)
+    return found
 
 
 def test_files_added_corrected_and_removed(book: BookHistory) -> None:

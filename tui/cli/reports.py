@@ -410,17 +410,15 @@ def export_changes(
             EXIT_USAGE,
         )
     chosen = resolve_format("book-changes", fmt, output, force)
-    from todokede.registry.git.register_at import read_period
     from todokede.registry.git.revisions import RevisionError
-    from todokede.reports.book_changes import build_book_changes
+    from todokede.reports.book_changes import read_book_changes
     from todokede.reports.render_book_changes import render_changes
 
     root = registry_root(ctx)
     try:
-        period = read_period(root, changes_from, changes_to)
+        document = read_book_changes(root, changes_from, changes_to)
     except RevisionError as error:
         fail(str(error), EXIT_USAGE)
-    document = build_book_changes(period, changes_from, changes_to)
     emit(render_changes(document, chosen), chosen, output)
     return True
 
