@@ -311,6 +311,8 @@ def _list_items(before: BookFile, after: BookFile, key: str) -> tuple[tuple[str,
     new = after.record_items if key == "record_items" else after.recipients
     if key == "recipients" and (before.recipients_withheld or after.recipients_withheld):
         return (), ()
+    if key == "record_items" and before.items_withheld != after.items_withheld:
+        return (), ()  # an item newly withheld is not an item removed: told as the texts
     return tuple(i for i in new if i not in old), tuple(i for i in old if i not in new)
 
 

@@ -194,6 +194,16 @@ def test_an_unreadable_version_is_named_and_left_out(book: BookHistory) -> None:
     assert any("kazei" in note for note in found.notes)
 
 
+def test_an_item_newly_withheld_is_not_told_as_removed(book: BookHistory) -> None:
+    book.entries["kazei"]["files"][0]["withheld"] = ["item:住所", "recipients"]
+    book.file("kazei", "change", "2023-09-01", "記載の一部を省略")
+    [corrected] = changes(book, date(2023, 8, 31), END).corrected
+    assert [(i.label, i.described) for i in corrected.items] == [
+        ("記録項目", "氏名、住所、生年月日 → 氏名、生年月日（一部記載を省略）"),
+        ("記録情報の経常的提供先", "東京都（地方税法第294条） → 記載を省略"),
+    ]
+
+
 # -- formats --------------------------------------------------------------------------
 
 
