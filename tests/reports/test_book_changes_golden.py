@@ -11,12 +11,15 @@ changes. Text formats byte for byte; regenerate with ``UPDATE_GOLDEN=1
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.support.reports import Golden
-from tests.support.samples import CliRunner
+from tests.support.samples import PROJECT_ROOT, CliRunner
+from todokede.registry.files.store import load_register
+from todokede.reports.statutory_book import build_statutory_book
 
 #: The whole time of the amended law in the sample, and one fiscal year (令和6年度).
 WHOLE = ("2023-03-31", "2026-11-27")
@@ -73,13 +76,59 @@ def test_one_fiscal_year(todokede: CliRunner, demo: Path, golden: Golden) -> Non
 def test_the_whole_period_adds_every_listed_file_of_the_book(
     todokede: CliRunner, demo: Path
 ) -> None:
-    """Before 令和5年4月1日 the sample held no file: every file of today's book is added."""
+    """Before 令和5年4月1日 the sample held no file: every file of today's book is
+    added, each by the filing that added it."""
     added = json.loads(changes(todokede, demo, WHOLE, "--format", "json"))["added"]
-    done = todokede("--registry", str(demo), "export", "--format", "json")
-    assert done.returncode == 0, done.stderr
-    book = json.loads(done.stdout)
-    if "agencies" not in book:  # the statutory book's export is not on this branch yet
-        pytest.skip("export --book files has no JSON of the book here")
-    listed = [f["file"] for agency in book["agencies"] for f in agency["files"]]
-    assert sorted(f["file"] for f in added) == sorted(listed)
-    assert all(f["filings"] for f in added)
+    register = load_register(PROJECT_ROOT)
+    book = build_statutory_book(
+        register.config,
+        register.catalog,
+        [(item.id, item.entry) for item in register.ordered()],
+        date(2026, 11, 27),
+    )
+    assert [f["file"] for f in added] == [f.file for f in book.files]
+    assert all(f["filings"] and f"「{f['name']}」" in f["filings"][0]["summary"] for f in added), [
+        f for f in added if not f["filings"]
+    ]
+
+
+def _later_filings(todokede: CliRunner, demo: Path, copy: Path) -> Path:
+    """The demo with two filings of today: 課税課 drops a record item of its 課税台帳
+    ファイル, gives it a new recipient and no longer keeps its 申告書綴; 学務課
+    abolishes 就学援助事務 (its two files leave the book)."""
+    import shutil
+
+    shutil.copytree(demo, copy, symlinks=True)
+    entry = copy / "entries" / "kazei-kojin-juminzei.toml"
+    text = entry.read_text(encoding="utf-8")
+    ledger = '"年金の受給状況", "勤務先", "税額"]\npersons = 85000'
+    assert ledger in text
+    text = text.replace(ledger, '"年金の受給状況", "税額"]\npersons = 85000')
+    recipients = '"情報提供ネットワークシステムによる情報照会者（番号法第19条第8号）"]'
+    assert recipients in text
+    text = text.replace(recipients, recipients[:-1] + ', "東京都（地方税法第294条）"]', 1)
+    start = text.index('[[files]]\nname = "個人住民税申告書綴"')
+    text = text[:start] + text[text.index("\n[[", start) + 1 :]
+    entry.write_text(text, encoding="utf-8")
+    for entry_id, kind in (("kazei-kojin-juminzei", "change"), ("gakumu-shugaku-enjo", "abolish")):
+        done = todokede("--registry", str(copy), "file", entry_id, "--kind", kind,
+                        "--date", "2026-11-30")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    return copy
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "html", "json"])
+def test_a_correction_and_removals_after_the_demo(
+    todokede: CliRunner, demo: Path, golden: Golden, tmp_path: Path, fmt: str
+) -> None:
+    """From the demo's last filing (令和8年4月1日) to today's two: one file corrected
+    (記録項目, 経常的提供先, and its 種別's マニュアル処理 part), three removed."""
+    later = _later_filings(todokede, demo, tmp_path / "later")
+    out = changes(todokede, later, ("2026-04-30", "2099-12-31"), "--format", fmt)
+    if fmt == "json":  # today's commits: their ids change with every run
+        data = json.loads(out)
+        for change in data["corrected"] + data["removed"]:
+            assert all(len(f.pop("commit")) == 40 for f in change["filings"])
+        assert [len(data[key]) for key in ("added", "corrected", "removed")] == [0, 1, 3]
+        out = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    golden(f"book-changes-later.{fmt}", out)
