@@ -20,17 +20,27 @@ def demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_entry_history_gives_each_commit_with_its_semantic_and_raw_diff(demo: Path) -> None:
     items = entry_history(demo, "kazei-kojin-juminzei")
     assert [(i.log.date.isoformat(), i.log.kind) for i in items] == [
+        ("2023-05-12", "change"),
         ("2016-03-22", "change"),
         ("2006-01-04", "change"),
         ("1999-04-01", "change"),
         ("1986-04-01", "start"),
     ]
+    files = items[0]  # the filing that added the 個人情報ファイル
+    assert files.diff is not None and files.diff.files.added == (
+        "個人住民税課税台帳ファイル",
+        "個人住民税申告書綴",
+    )
+    assert files.diff.items_added == () and files.diff.items_removed == ()
+    items = items[1:]
     latest = items[0]
     assert latest.log.review and latest.log.author == "課税課 担当者"
     assert latest.log.author_email == "kazei@example.lg.jp"
     assert (latest.log.department, latest.log.name) == ("課税課", "個人住民税賦課事務")
     path = "entries/kazei-kojin-juminzei.toml"
-    assert latest.commit == git(demo, "log", "-1", "--format=%H", "--", path).strip()
+    assert [files.commit, latest.commit] == git(
+        demo, "log", "-2", "--format=%H", "--", path
+    ).split()
     assert latest.diff is not None
     assert latest.diff.items_added == ("個人番号", "年金の受給状況")
     assert latest.diff.items_removed == ("本籍",)

@@ -51,10 +51,10 @@ def row_of(root: Path, start: date, end: date, entry: str = ENTRY) -> tuple[str,
 def test_a_rename_filed_later_leaves_the_past_report_as_it_was(demo: Path) -> None:
     before = render(build_council_report(load_register(demo), *H28, created=H28[1]), "md")
     assert row_of(demo, *H28) == ("課税課", OLD_NAME)
-    # renamed and moved to 収納課, filed as a change in 平成29年
+    # renamed and moved to 収納課, filed as a change in 令和6年 (after the sample's last filing)
     edit(demo, f'name = "{OLD_NAME}"', f'name = "{NEW_NAME}"')
     edit(demo, 'department = "課税課"', 'department = "収納課"')
-    file_entry(demo, ENTRY, "change", date(2017, 4, 1), "業務の名称と担当課を変更", author=AUTHOR)
+    file_entry(demo, ENTRY, "change", date(2024, 4, 1), "業務の名称と担当課を変更", author=AUTHOR)
     register = load_register(demo)
     assert register.entries[ENTRY].entry.name == NEW_NAME  # today's name …
     # … but the 平成28年 report prints what was filed then, in the same place
@@ -64,7 +64,7 @@ def test_a_rename_filed_later_leaves_the_past_report_as_it_was(demo: Path) -> No
     assert (row.department, row.name) == ("課税課", OLD_NAME)
     assert [r.department for r in after.rows[1:]] == ["課税課"] * 4  # still among 課税課
     # the filing that renamed it is reported under its new name
-    assert row_of(demo, date(2017, 1, 1), date(2017, 12, 31)) == ("収納課", NEW_NAME)
+    assert row_of(demo, date(2024, 1, 1), date(2024, 12, 31)) == ("収納課", NEW_NAME)
     # every format, JSON too, prints the name as filed
     for fmt in ("html", "csv", "json"):
         text = str(render(after, fmt))

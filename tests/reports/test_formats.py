@@ -131,7 +131,7 @@ def test_filebook_json_keys(sample: Register) -> None:
     }  # fmt: skip
     assert entry["sensitive_items"] == ["病歴", "健康診断等の結果"]
     assert entry["outsourcing"][0]["since"] == "2016-09-01"
-    assert (entry["last_filing"], entry["abolished_on"]) == ("2016-09-01", None)
+    assert (entry["last_filing"], entry["abolished_on"]) == ("2023-06-16", None)  # its files
 
 
 def test_reminders_json_is_the_contract_shape(sample: Register) -> None:
