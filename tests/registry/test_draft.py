@@ -20,6 +20,7 @@ from todokede.registry.views.draft import (
     ChangedOnDisk,
     ConnectionRow,
     EntryDraft,
+    FileRow,
     OutsourcingRow,
     ProvisionRow,
     check_draft,
@@ -124,11 +125,25 @@ def test_filings_and_status_are_kept_from_disk(minimal_register: Path) -> None:
     assert result.entry.status == loaded.entry.status
 
 
-def test_a_new_entry_without_filings_is_a_warning(minimal_register: Path) -> None:
+def test_a_new_entry_without_filings_or_files_is_a_warning(minimal_register: Path) -> None:
     config = load_config_or_raise(minimal_register)
     result = check_draft(draft(), None, config)
     assert result.ok
-    assert [v.loc for v in result.warnings] == [("filings",)]
+    assert [v.loc for v in result.warnings] == [("files",), ("filings",)]
+    with_file = draft(
+        files=[FileRow(name="課税台帳ファイル", record_items="氏名", persons="5,000")]
+    )
+    checked = check_draft(with_file, None, config)
+    assert [v.loc for v in checked.warnings] == [("filings",)]
+    assert checked.entry is not None and checked.entry.files[0].persons == 5000
+
+
+def test_a_files_persons_that_are_not_a_number_are_an_error_at_the_row() -> None:
+    result = check_draft(
+        draft(files=[FileRow(name="台帳", record_items="氏名", persons="約5千")]), None, None
+    )
+    assert not result.ok
+    assert ("files", 0, "persons") in [v.loc for v in result.errors]
 
 
 def test_normalized_ignores_blank_lines_rows_and_spaces() -> None:

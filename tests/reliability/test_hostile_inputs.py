@@ -532,14 +532,15 @@ def test_invisible_characters_are_refused_in_names_and_shown_as_marks(
     assert code == 1 and f"entries/{ENTRY_ID}.toml:2: エラー: name: {reason}" in out
     entry.write_text(VALID_ENTRY, "utf-8")
     config.write_text(
-        MINIMAL_CONFIG.replace('"健康増進課"]', f'"健康増進課", "課税{escaped}課"]')
+        MINIMAL_CONFIG.replace('"健康増進課"]', f'"健康増進課", "課税{escaped}課"]', 1)
         + f'\n[[catalog.items]]\nname = "納税{escaped}番号"\ncategory = "その他"\n',
         "utf-8",
     )
     code, out, _ = cli_run(capsys, register, "check")
     assert code == 1
     assert f"registry.toml:5: エラー: departments[3]: {reason}" in out
-    assert f"registry.toml:8: エラー: catalog.items[0].name: {reason}" in out
+    catalog_line = len(MINIMAL_CONFIG.splitlines()) + 3  # after a blank line and the header
+    assert f"registry.toml:{catalog_line}: エラー: catalog.items[0].name: {reason}" in out
     config.write_text(MINIMAL_CONFIG, "utf-8")
     # File stems and ids: refused, named with the mark.
     (register / "entries" / f"kazei{char}.toml").write_text(VALID_ENTRY, "utf-8")

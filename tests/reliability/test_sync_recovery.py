@@ -51,7 +51,8 @@ OTHER = (
 )
 NEW_ID = "kenko-boshi-techo"
 NEW_ENTRY = (
-    OTHER.split("\n[[filings]]")[0]
+    # Not yet filed: OTHER without its filing, its file kept.
+    (OTHER.split("\n[[filings]]")[0] + "\n[[files]]" + OTHER.split("\n[[files]]")[1])
     .replace("がん検診事務", "母子健康手帳交付事務")
     .replace("がん検診を実施するため", "母子健康手帳を交付するため")
 )
