@@ -16,9 +16,10 @@ from todokede.registry.files.store import atomic_write
 from todokede.reports.council import CouncilReport
 from todokede.reports.filebook import FileBook
 from todokede.reports.reminders import RemindersReport
+from todokede.reports.statutory_book import StatutoryBook
 from todokede.reports.target import output_problem, streamed, target_mode
 
-Document = CouncilReport | RemindersReport | FileBook
+Document = CouncilReport | RemindersReport | FileBook | StatutoryBook
 
 
 class FormatError(ValueError):
@@ -28,6 +29,8 @@ class FormatError(ValueError):
 
 def render(document: Document, fmt: str) -> str | bytes:
     """The document in a format: ``str`` for text formats, ``bytes`` for XLSX."""
+    if isinstance(document, StatutoryBook):
+        return render_book(document, fmt)
     if fmt == "json":
         from todokede.reports import render_json
 
@@ -64,6 +67,32 @@ def render(document: Document, fmt: str) -> str | bytes:
         if isinstance(document, RemindersReport):
             return render_xlsx.render_reminders(document)
         return render_xlsx.render_table(document.table())
+    raise FormatError(f"この文書は {fmt} 形式では出力できません")
+
+
+def render_book(book: StatutoryBook, fmt: str) -> str | bytes:
+    """The statutory book in a format: each renderer has its own layout of it
+    (an index and a 単票 per file; one row per file in CSV)."""
+    if fmt == "json":
+        from todokede.reports.render_json import book_dumps
+
+        return book_dumps(book)
+    if fmt == "md":
+        from todokede.reports.render_markdown import render_book as markdown
+
+        return markdown(book)
+    if fmt == "csv":
+        from todokede.reports.render_csv import render_table as render_csv
+
+        return render_csv(book.table())
+    if fmt == "html":
+        from todokede.reports.render_html import render_book as html
+
+        return html(book)
+    if fmt == "xlsx":
+        from todokede.reports.render_xlsx import render_book as xlsx
+
+        return xlsx(book)
     raise FormatError(f"この文書は {fmt} 形式では出力できません")
 
 

@@ -16,6 +16,7 @@ from typing import Final
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from todokede.registry.schema.personal_files import WITHHELD_TEXT
 from todokede.registry.schema.wareki import format_wareki
 from todokede.reports.council import CouncilReport
 from todokede.reports.filebook import FileBook, FileBookRow
@@ -26,6 +27,7 @@ from todokede.reports.reminders import (
     basis_label,
     distance_words,
 )
+from todokede.reports.statutory_book import INDEX_COLUMNS, SHEET_TITLE, StatutoryBook
 from todokede.reports.table import Table, column_units, display_units
 
 TEMPLATES: Final = Path(__file__).with_name("templates")
@@ -48,6 +50,8 @@ def environment() -> Environment:
     # autoescape leaves its quotes alone inside <style>.
     css = (TEMPLATES / "style.css").read_text(encoding="utf-8").strip()
     env.globals["css"] = Markup(css)
+    book_css = (TEMPLATES / "book.css").read_text(encoding="utf-8").strip()
+    env.globals["book_css"] = Markup(book_css)
     env.globals["basis_label"] = basis_label
     env.globals["distance_words"] = distance_words
     return env
@@ -83,6 +87,20 @@ def render_council(report: CouncilReport) -> str:
 
 def render_filebook(book: FileBook) -> str:
     return environment().get_template("filebook.html.j2").render(book=book, sheet=sheet)
+
+
+def render_book(book: StatutoryBook) -> str:
+    """The statutory book: per organ an index page, then one 単票 per page."""
+    return (
+        environment()
+        .get_template("book.html.j2")
+        .render(
+            book=book,
+            index_columns=INDEX_COLUMNS,
+            sheet_title=SHEET_TITLE,
+            withheld=WITHHELD_TEXT,
+        )
+    )
 
 
 def nowrap_width(label: str, texts: list[str]) -> str:

@@ -1,6 +1,7 @@
 """JSON: the contract's shapes (DESIGN.md), every date an ISO string.
 
-``report`` and ``reminders`` follow the contract key for key. The ファイル簿
+``report``, ``reminders`` and the statutory book (``export --book files``)
+follow the contract key for key. The ファイル簿
 export has no contract shape; its keys mirror the entry fields plus derived
 flags (see :func:`filebook_json`).
 """
@@ -15,6 +16,7 @@ from todokede.registry.views.review import Reminder
 from todokede.reports.council import CouncilReport
 from todokede.reports.filebook import FileBook, FileBookRow
 from todokede.reports.reminders import RemindersReport
+from todokede.reports.statutory_book import StatutoryBook
 
 
 def _iso(day: date | None) -> str | None:
@@ -141,3 +143,17 @@ def dumps(data: dict[str, Any]) -> str:
         else:
             lines.append(f"  {_compact(key)}: {_compact(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def book_dumps(book: StatutoryBook) -> str:
+    """The statutory book as DESIGN.md has it, ``{"agencies": [{"name", "files"}]}``,
+    one file per line (each organ's files nested under it)."""
+    agencies = []
+    for agency in book.as_json()["agencies"]:
+        files = ",\n".join(f"        {_compact(f)}" for f in agency["files"])
+        body = f"[\n{files}\n      ]" if files else "[]"
+        agencies.append(
+            f'    {{\n      "name": {_compact(agency["name"])},\n      "files": {body}\n    }}'
+        )
+    inner = ",\n".join(agencies)
+    return '{\n  "agencies": [\n' + inner + "\n  ]\n}\n" if agencies else '{\n  "agencies": []\n}\n'

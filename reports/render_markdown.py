@@ -1,7 +1,8 @@
 """Markdown: for git and for the terminal (rich renders it).
 
 Every document becomes a title, its 資料番号, 作成日 and 作成課 when it has them,
-its heading lines and one table of its printed columns. Text is escaped so that
+its heading lines and one table of its printed columns; the statutory book
+(:func:`render_book`) an index per organ and a label | text table per file. Text is escaped so that
 a name can never become markup or break the table.
 """
 
@@ -11,6 +12,7 @@ import re
 from typing import Final
 
 from todokede.registry.views.display import one_line
+from todokede.reports.statutory_book import INDEX_COLUMNS, StatutoryBook
 from todokede.reports.table import Table, cell_text
 
 #: Markdown's punctuation that could start markup, each escaped with a backslash.
@@ -48,3 +50,29 @@ def render_table(table: Table) -> str:
     else:
         out.append(EMPTY)
     return "\n".join(out) + "\n"
+
+
+def render_book(book: StatutoryBook) -> str:
+    """The statutory book: per organ its index, then one section (単票) per file with
+    a two-column table of label and text."""
+    out = [f"# {escape(book.title)}", ""]
+    out += [f"{escape(book.municipality)}　{escape(book.created)}", ""]
+    out += [f"- {escape(line)}" for line in book.lines]
+    out.append("")
+    for agency in book.agencies:
+        out += [f"## {escape(agency.name)}", ""]
+        if not agency.files:
+            out += [EMPTY, ""]
+            continue
+        labels = [label for label, _ in INDEX_COLUMNS]
+        out.append("| " + " | ".join(labels) + " |")
+        out.append("|" + "|".join(" --- " for _ in labels) + "|")
+        for number, file in enumerate(agency.files, start=1):
+            out.append("| " + " | ".join(escape(c) for c in file.index_cells(number)) + " |")
+        out.append("")
+        for number, file in enumerate(agency.files, start=1):
+            out += [f"### {escape(file.heading(number))}", ""]
+            out += ["| 項目 | 内容 |", "| --- | --- |"]
+            out += [f"| {escape(label)} | {escape(text)} |" for label, text in file.rows()]
+            out.append("")
+    return "\n".join(out)

@@ -12,7 +12,8 @@
   shows one line of a long 内容.
 - **Print**: A4, fitted to the page width, the header repeated on every page,
   page numbers in the footer (``&P / &N``), working-data columns (the entry id)
-  left out of the print area. The ファイル簿 prints one 単票 per page.
+  left out of the print area. The ファイル簿 prints one 単票 per page; the
+  statutory book one sheet per organ (its index, then one 単票 per page).
 - **Text** is always stored as text (never as a formula, whatever it starts
   with; with Excel's quote prefix when it looks like one).
 """
@@ -41,6 +42,7 @@ from todokede.reports.reminders import (
     RemindersReport,
     sheet_name,
 )
+from todokede.reports.statutory_book import INDEX_COLUMNS, SHEET_TITLE, BookAgency, StatutoryBook
 from todokede.reports.table import Cell, Column, Table, cell_text, column_units, display_units
 
 FONT_NAME: Final = "MS Gothic"
@@ -416,4 +418,105 @@ def render_reminders(report: RemindersReport) -> bytes:
     for group in report.groups:
         sheet = workbook.create_sheet(_unique_title(sheet_name(group.department), taken))
         write_request(sheet, report, group)
+    return save(workbook)
+
+
+# -- the statutory book ------------------------------------------------------------------
+
+#: An organ's sheet: the index's columns (番号, ファイルの名称, 組織, 種別); a 単票's label
+#: spans the first two, its text the last two. Together the width of A4 portrait.
+BOOK_WIDTHS: Final = (5.0, 30.0, 40.0, 21.0)
+BOOK_LABEL_UNITS: Final = BOOK_WIDTHS[0] + BOOK_WIDTHS[1]
+BOOK_TEXT_UNITS: Final = BOOK_WIDTHS[2] + BOOK_WIDTHS[3]
+
+
+def _boxed(sheet: Any, row: int, first: int, last: int, text: str, *, label: bool) -> None:
+    """A bordered cell over columns ``first``..``last`` of ``row`` (a label on grey)."""
+    cell = sheet.cell(row=row, column=first)
+    text_cell(cell, text)
+    cell.font = BOLD_FONT if label else TEXT_FONT
+    cell.alignment = WRAP
+    for column in range(first, last + 1):
+        part = sheet.cell(row=row, column=column)
+        part.border = BORDER
+        if label:
+            part.fill = LABEL_FILL
+    if last > first:
+        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def write_book_agency(sheet: Any, book: StatutoryBook, agency: BookAgency) -> None:
+    """One organ: title, 作成日 and its index on the first page, then one 単票 per page."""
+    for index, width in enumerate(BOOK_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    last, width = len(BOOK_WIDTHS), sum(BOOK_WIDTHS)
+    _merged_text(sheet, 1, last, book.title, width, cell_font=TITLE_FONT, align=CENTER)
+    sheet.row_dimensions[1].height = 26
+    _right_text(sheet, 2, last, f"{book.municipality}　{book.created}")
+    row = 3
+    for line in book.lines:
+        _merged_text(sheet, row, last, line, width, align=CENTER)
+        row += 1
+    row += 1
+    _merged_text(sheet, row, last, agency.name, width, cell_font=HEADING_FONT)
+    row += 1
+    if not agency.files:
+        _merged_text(sheet, row, last, "記載するファイルはありません。", width)
+    else:
+        for column, (label, _) in enumerate(INDEX_COLUMNS, start=1):
+            cell = sheet.cell(row=row, column=column)
+            text_cell(cell, label)
+            cell.font = BOLD_FONT
+            cell.fill = HEADER_FILL
+            cell.border = BORDER
+            cell.alignment = HEADER_ALIGN
+        sheet.row_dimensions[row].height = row_points(1)
+        for number, file in enumerate(agency.files, start=1):
+            row += 1
+            cells = file.index_cells(number)
+            lines = 1
+            for column, text in enumerate(cells, start=1):
+                cell = sheet.cell(row=row, column=column)
+                text_cell(cell, text)
+                cell.font = TEXT_FONT
+                cell.border = BORDER
+                cell.alignment = NUMBER if column == 1 else WRAP
+                lines = max(lines, wrapped_lines(text, BOOK_WIDTHS[column - 1]))
+            sheet.row_dimensions[row].height = row_points(lines)
+    row += 1
+    for number, file in enumerate(agency.files, start=1):
+        sheet.row_breaks.append(Break(id=row))
+        row += 1
+        _merged_text(sheet, row, last, SHEET_TITLE, width, cell_font=HEADING_FONT, align=CENTER)
+        row += 1
+        _right_text(sheet, row, last, agency.name)
+        row += 1
+        _merged_text(sheet, row, last, file.heading(number), width, cell_font=HEADING_FONT)
+        row += 1
+        for label, text in file.rows():
+            _boxed(sheet, row, 1, 2, label, label=True)
+            _boxed(sheet, row, 3, last, text, label=False)
+            lines = max(
+                wrapped_lines(label, BOOK_LABEL_UNITS), wrapped_lines(text, BOOK_TEXT_UNITS)
+            )
+            sheet.row_dimensions[row].height = row_points(lines)
+            row += 1
+    sheet.print_area = f"A1:{get_column_letter(last)}{max(row - 1, 1)}"
+    setup_print(sheet)
+
+
+def render_book(book: StatutoryBook) -> bytes:
+    """The statutory book: one sheet per organ (its index, then one 単票 per page) and
+    一覧, one row per file with every statutory item (working data, printed A4 landscape)."""
+    workbook = new_workbook()
+    taken: set[str] = set()
+    first = True
+    for agency in book.agencies:
+        sheet = workbook.active if first else workbook.create_sheet()
+        first = False
+        sheet.title = _unique_title(sheet_name(agency.name), taken)
+        write_book_agency(sheet, book, agency)
+    listing = workbook.active if first else workbook.create_sheet()
+    table = book.table()
+    write_table(listing, replace(table, sheet=_unique_title(table.sheet, taken)))
     return save(workbook)

@@ -6,7 +6,10 @@ statutory order (:data:`STATUTORY_ITEMS`), with withheld items (法75条3項) le
 out and marked 「記載を省略」. Files exempt under 法75条2項, those with fewer
 本人 than ``[filebook] min_persons`` (74-2-9) and unlisted ones are left out,
 unless ``include_exempt`` asks for them (the secretariat's own check), marked
-with their code and reason. Renderers only print what this module decides.
+with their code and reason. Renderers only print what this module decides:
+each sheet's rows (:meth:`BookFile.rows`), each organ's index
+(:data:`INDEX_COLUMNS`), the one-row-per-file table of CSV and XLSX
+(:meth:`StatutoryBook.table`) and the JSON of DESIGN.md.
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+from todokede.registry.files.store import Register
 from todokede.registry.schema.catalog import Catalog
 from todokede.registry.schema.model import Entry, PersonalFile, RegistryConfig
 from todokede.registry.schema.personal_files import (
+    EXEMPTIONS,
     FILE_KIND_LABELS,
+    UNLISTED_REASON,
     WITHHELD_TEXT,
     WITHHOLD_COLLECTION,
     WITHHOLD_RECIPIENTS,
@@ -32,8 +38,11 @@ from todokede.registry.schema.personal_files import (
     standing,
     withheld_items,
 )
+from todokede.registry.schema.wareki import format_wareki
+from todokede.reports.table import Column, Table
 
 BOOK_TITLE: Final = "個人情報ファイル簿"
+SHEET_TITLE: Final = "個人情報ファイル簿（単票）"
 
 #: The statutory items of a sheet, in the statutory order: (key, label).
 STATUTORY_ITEMS: Final = (
@@ -60,6 +69,15 @@ KIND_ARTICLES: Final = {
 }
 SENSITIVE_TEXT: Final = "含む"
 NONE_TEXT: Final = "なし"
+#: Printed on each sheet after the statutory items: the day the file entered the book.
+SINCE_LABEL: Final = "記載年月日"
+#: With ``include_exempt``: why a file is not in the published book.
+STANDING_LABEL: Final = "ファイル簿への記載"
+#: The ``exemption`` of a file kept out whole under 法75条3項 (``unlisted``): not a
+#: code of 法75条2項, but the JSON must tell it from a listed file.
+UNLISTED_CODE: Final = "75-3"
+#: An organ's index: (label, width in full-width characters).
+INDEX_COLUMNS: Final = (("番号", 3), ("ファイルの名称", 20), ("組織", 12), ("種別", 7))
 
 
 @dataclass(frozen=True)
@@ -99,7 +117,8 @@ class BookFile:
     recipients_withheld: bool
     standing: FileStanding
     exemption: str
-    """The code that keeps the file out of the book (74-2-9 when implied), else empty."""
+    """The code that keeps the file out of the book (74-2-9 when implied, 75-3 for an
+    ``unlisted`` file), else empty."""
 
     @property
     def file(self) -> str:
@@ -113,6 +132,31 @@ class BookFile:
     def kind(self) -> str:
         """種別: 電算処理 or マニュアル処理 (the Japanese label beside ``kind_code``)."""
         return FILE_KIND_LABELS[self.kind_code].removesuffix("ファイル")
+
+    @property
+    def standing_text(self) -> str:
+        """Why the file is not in the book, in Japanese: 「除外（法75条2項・74-2-3: 職員…）」,
+        「記載しない（法75条3項: …）」; empty for a listed file."""
+        if self.listed:
+            return ""
+        if self.standing.listing == "unlisted":
+            reason = UNLISTED_REASON.removesuffix("（法75条3項）")
+            return f"記載しない（法75条3項: {reason}）"
+        reason = EXEMPTIONS.get(self.exemption, self.standing.reason)
+        return f"除外（法75条2項・{self.exemption}: {reason}）"
+
+    @property
+    def standing_mark(self) -> str:
+        """The short form beside the name in an index: 除外・74-2-3, 記載しない・法75条3項."""
+        if self.listed:
+            return ""
+        if self.standing.listing == "unlisted":
+            return "記載しない・法75条3項"
+        return f"除外・{self.exemption}"
+
+    @property
+    def since_text(self) -> str:
+        return format_wareki(self.since) if self.since else ""
 
     def item_text(self, key: str) -> str:
         """One statutory item as printed on the sheet."""
@@ -156,6 +200,23 @@ class BookFile:
         """The sheet's (label, text) rows in the statutory order."""
         items = self.items()
         return [(label, items[key]) for key, label in STATUTORY_ITEMS]
+
+    def rows(self) -> list[tuple[str, str]]:
+        """What the printed sheet shows: the statutory items, the 記載年月日, and for a
+        file the book leaves out (``include_exempt``) why, last."""
+        rows = [*self.sheet(), (SINCE_LABEL, self.since_text)]
+        if not self.listed:
+            rows.append((STANDING_LABEL, self.standing_text))
+        return rows
+
+    def index_cells(self, number: int) -> tuple[str, str, str, str]:
+        """The file's line in its organ's index (:data:`INDEX_COLUMNS`)."""
+        name = f"{self.name}（{self.standing_mark}）" if not self.listed else self.name
+        return (str(number), name, self.organization, self.kind)
+
+    def heading(self, number: int) -> str:
+        """``3　個人住民税課税台帳ファイル``: the heading of the file's sheet."""
+        return f"{number}　{self.name}"
 
     def as_json(self) -> dict[str, Any]:
         """The contract's keys of a listed file (DESIGN.md), then ``kind_code``."""
@@ -209,15 +270,84 @@ class StatutoryBook:
     def files(self) -> tuple[BookFile, ...]:
         return tuple(f for agency in self.agencies for f in agency.files)
 
+    @property
+    def created(self) -> str:
+        """作成日 令和8年11月27日."""
+        return f"作成日　{format_wareki(self.as_of)}"
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """What is said under the title: how many files, and with ``include_exempt``
+        that the book is the secretariat's check, not the published one."""
+        listed = sum(f.listed for f in self.files)
+        lines = [f"{len(self.agencies)}機関　記載ファイル {listed}件"]
+        if self.include_exempt:
+            left_out = len(self.files) - listed
+            lines.append(
+                f"確認用: 記載しないファイル {left_out}件を含む（公表する簿冊には載せない）"
+            )
+        return tuple(lines)
+
     def as_json(self) -> dict[str, Any]:
+        """DESIGN.md's shape, no more: ``{"agencies": [{"name", "files": [...]}]}``."""
         return {
             "agencies": [
                 {"name": agency.name, "files": [f.as_json() for f in agency.files]}
                 for agency in self.agencies
             ],
-            "as_of": self.as_of.isoformat(),
-            "include_exempt": self.include_exempt,
         }
+
+    def table(self) -> Table:
+        """One row per file (CSV, the XLSX 一覧): the statutory items, the 記載年月日,
+        with ``include_exempt`` why a file is left out, then the file's and entry's ids."""
+        columns = [
+            *(Column(label, TABLE_WIDTHS[key]) for key, label in STATUTORY_ITEMS),
+            Column(SINCE_LABEL, 8.5, nowrap=True),
+        ]
+        if self.include_exempt:
+            columns.append(Column(STANDING_LABEL, 20))
+        # Working data, after the printed columns (outside the XLSX print area).
+        columns += [Column("ファイルID", 14, printed=False), Column("業務ID", 14, printed=False)]
+        rows = []
+        for file in self.files:
+            items = file.items()
+            cells: list[str | date | None] = [
+                *(items[key] for key, _ in STATUTORY_ITEMS),
+                file.since,
+            ]
+            if self.include_exempt:
+                cells.append(file.standing_text or "記載")
+            cells += [file.file, file.entry]
+            rows.append(tuple(cells))
+        return Table(
+            self.title,
+            (self.municipality, *self.lines),
+            tuple(columns),
+            tuple(rows),
+            sheet="一覧",
+            landscape=True,
+            byline=(self.created,),
+        )
+
+
+#: Widths (full-width characters) of the statutory columns of :meth:`StatutoryBook.table`.
+TABLE_WIDTHS: Final[dict[str, float]] = {
+    "name": 16,
+    "agency": 10,
+    "organization": 12,
+    "purpose": 22,
+    "record_items": 24,
+    "scope": 14,
+    "collection": 16,
+    "sensitive": 6,
+    "recipients": 16,
+    "disclosure": 16,
+    "special_procedure": 12,
+    "kind": 16,
+    "proposals": 10,
+    "ordinance_sensitive": 6,
+    "notes": 14,
+}
 
 
 def book_file(
@@ -261,7 +391,7 @@ def book_file(
         collection_withheld=WITHHOLD_COLLECTION in file.withheld,
         recipients_withheld=WITHHOLD_RECIPIENTS in file.withheld,
         standing=place,
-        exemption=place.code,
+        exemption=UNLISTED_CODE if place.listing == "unlisted" else place.code,
     )
 
 
@@ -287,3 +417,11 @@ def build_statutory_book(
         for a in agencies_of(config)
     )
     return StatutoryBook(config.municipality, as_of, include_exempt, agencies)
+
+
+def book_of_register(
+    register: Register, as_of: date, include_exempt: bool = False
+) -> StatutoryBook:
+    """The register's book on ``as_of`` (作成日), its entries in the register's order."""
+    entries = ((item.id, item.entry) for item in register.ordered())
+    return build_statutory_book(register.config, register.catalog, entries, as_of, include_exempt)

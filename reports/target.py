@@ -18,12 +18,13 @@ import stat
 from pathlib import Path
 from typing import Final, Literal
 
-DocumentKind = Literal["council", "filebook", "reminders", "book-changes"]
+DocumentKind = Literal["council", "filebook", "book", "reminders", "book-changes"]
 
 #: The formats each document can be written in, the first its default.
 DOCUMENT_FORMATS: Final[dict[DocumentKind, tuple[str, ...]]] = {
     "council": ("md", "html", "csv", "xlsx", "json"),
     "filebook": ("md", "html", "csv", "xlsx", "json"),
+    "book": ("md", "html", "csv", "xlsx", "json"),
     "reminders": ("text", "md", "csv", "json", "html", "xlsx"),
     "book-changes": ("md", "html", "csv", "json"),
 }

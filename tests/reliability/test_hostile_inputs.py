@@ -197,7 +197,7 @@ def test_dev_stdout_is_written_through(register: Path, tmp_path: Path, todokede:
         assert target.is_symlink(), target
         result = todokede("export", "--format", "csv", "-o", str(target), cwd=register)
         assert result.returncode == 0 and result.stderr == "", result.stderr
-        assert result.stdout.startswith("\ufeff名称,担当組織,")
+        assert result.stdout.startswith("\ufeff個人情報ファイルの名称,行政機関等の名称,")
         assert result.stdout.endswith(f"書き出しました: {target}\n")
         assert target.is_symlink(), target
 

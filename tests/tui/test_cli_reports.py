@@ -201,7 +201,7 @@ def test_an_existing_file_is_replaced_only_with_force(
     forced = todokede("--registry", str(sample_copy), "export", "-o", str(target), "--force")
     assert forced.returncode == 0, forced.stderr
     assert forced.stdout == f"書き出しました: {target}\n"
-    assert json.loads(target.read_text("utf-8"))["entries"]
+    assert "agencies" in json.loads(target.read_text("utf-8"))  # the statutory book
 
 
 def test_the_formats_offered_are_the_documents_own() -> None:
@@ -289,12 +289,16 @@ def test_reminders_default_to_today(todokede: CliRunner, sample_copy: Path) -> N
 
 def test_export_csv_and_all(todokede: CliRunner, sample_copy: Path, tmp_path: Path) -> None:
     target = tmp_path / "ファイル簿.csv"
-    result = todokede("--registry", str(sample_copy), "export", "-o", str(target))
+    result = todokede(
+        "--registry", str(sample_copy), "export", "--book", "processes", "-o", str(target)
+    )
     assert result.returncode == 0, result.stderr
     assert target.read_bytes() == (GOLDEN / "filebook.csv").read_bytes()
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"), newline="")))
     assert len(rows) == 1 + 29
-    everything = todokede("--registry", str(sample_copy), "export", "--all", "--format", "json")
+    everything = todokede(
+        "--registry", str(sample_copy), "export", "--book", "processes", "--all", "--format", "json"
+    )
     assert everything.stdout == golden_text("filebook-all.json")
     statuses = [e["status"] for e in json.loads(everything.stdout)["entries"]]
     assert statuses.count("abolished") == 3 and len(statuses) == 32
@@ -304,7 +308,9 @@ def test_export_html_and_xlsx(todokede: CliRunner, sample_copy: Path, tmp_path: 
     html = tmp_path / "ファイル簿.html"
     xlsx = tmp_path / "ファイル簿.xlsx"
     for target in (html, xlsx):
-        result = todokede("--registry", str(sample_copy), "export", "-o", str(target))
+        result = todokede(
+            "--registry", str(sample_copy), "export", "--book", "processes", "-o", str(target)
+        )
         assert result.returncode == 0, result.stderr
     assert html.read_bytes() == (GOLDEN / "filebook.html").read_bytes()
     book = load_workbook(xlsx)
@@ -343,6 +349,8 @@ def loaded_modules(*args: str) -> set[str]:
         ["reminders", "--as-of", "2026-11-27", "--format", "json"],
         ["export", "--format", "json"],
         ["export", "--format", "csv"],
+        ["export", "--book", "processes", "--format", "json"],
+        ["export", "--book", "processes", "--format", "csv"],
     ],
 )
 def test_help_and_json_paths_need_no_textual(args: list[str]) -> None:

@@ -12,7 +12,7 @@ import stat
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import click
 
@@ -21,6 +21,7 @@ from todokede.tui.cli.clihelp import DATE, EXIT_OK, EXIT_USAGE, Choice, fail, re
 
 if TYPE_CHECKING:
     from todokede.registry.files.store import Register
+    from todokede.reports.output import Document
     from todokede.reports.target import DocumentKind
 
 # Kept literal (not imported from todokede.reports.target) so that --help loads nothing
@@ -318,18 +319,89 @@ def reminders(
     return EXIT_OK
 
 
+# -- export: the two books ---------------------------------------------------------------
+
+BOOKS = ("files", "processes")
+#: The options of one book only, refused (exit 2) with the other: option → its book.
+BOOK_ONLY_OPTIONS: Final = {
+    "--all": "processes",
+    "--include-exempt": "files",
+    "--as-of": "files",
+}
+
+
+def book_options(func: click.decorators.FC) -> click.decorators.FC:
+    """``--include-exempt`` and ``--as-of``: the statutory book's own."""
+    func = click.option(
+        "--as-of",
+        "as_of",
+        type=DATE,
+        default=None,
+        help="（--book files）作成日（省略時は今日。例: 2026-11-27、令和8年11月27日）",
+    )(func)
+    return click.option(
+        "--include-exempt",
+        is_flag=True,
+        help="（--book files）記載しないファイル（法75条2項の除外、3項）も"
+        "号と理由を付けて含める（確認用）",
+    )(func)
+
+
+def refuse_other_books_options(book: str, changes: bool, given: dict[str, bool]) -> None:
+    """One line and exit 2 for an option of the other book, or of the book itself
+    beside ``--changes`` (nothing is loaded or written)."""
+    for option, used in given.items():
+        owner = BOOK_ONLY_OPTIONS[option]
+        if used and owner != book:
+            fail(
+                f"{option} は --book {owner} でだけ使えます（--book {book} には付けられません）",
+                EXIT_USAGE,
+            )
+        if used and changes and option != "--all":  # --all: export_changes says it
+            fail(f"{option} は --changes と一緒に使えません", EXIT_USAGE)
+
+
+def export_book(
+    ctx: click.Context,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+    book: str,
+    include_abolished: bool,
+    include_exempt: bool,
+    as_of: date | None,
+) -> None:
+    """The book asked for: the statutory one (``files``) or the process-level one."""
+    chosen = resolve_format("book" if book == "files" else "filebook", fmt, output, force)
+    from todokede.reports.output import render
+
+    register = load_clean_register(ctx)
+    document: Document
+    if book == "files":
+        from todokede.reports.statutory_book import book_of_register
+
+        document = book_of_register(register, as_of or date.today(), include_exempt)
+    else:
+        from todokede.reports.filebook import build_filebook
+
+        document = build_filebook(register, include_abolished)
+    emit(render(document, chosen), chosen, output)
+
+
 # -- export --changes ------------------------------------------------------------------
 # Kept apart from export's own options (the statutory book's --book, --include-exempt and
 # --as-of come from another branch): one decorator and one call at the top of export.
 
 
 def book_option(func: click.decorators.FC) -> click.decorators.FC:
-    """``--book files|processes`` (the statutory book's branch has its own: keep one)."""
+    """``--book files|processes``: the statutory book (the default) or the process-level one."""
     return click.option(
         "--book",
-        type=Choice(("files", "processes")),
+        type=Choice(BOOKS),
         default="files",
-        help="files: 個人情報ファイル簿（法75条）、processes: 業務ごとの登録簿",
+        show_default=True,
+        help="files: 個人情報ファイル簿（法75条。ファイルごとの単票）、"
+        "processes: 業務ごとの登録簿（法75条5項。従来の export）",
     )(func)
 
 
@@ -427,8 +499,14 @@ def export_changes(
 @document_format_option
 @output_option
 @force_option
-@click.option("--all", "include_abolished", is_flag=True, help="廃止した業務も含める（廃止と明記）")
 @book_option
+@click.option(
+    "--all",
+    "include_abolished",
+    is_flag=True,
+    help="（--book processes）廃止した業務も含める（廃止と明記）",
+)
+@book_options
 @changes_options
 @click.pass_context
 def export(
@@ -436,26 +514,30 @@ def export(
     fmt: str | None,
     output: Path | None,
     force: bool,
-    include_abolished: bool,
     book: str,
+    include_abolished: bool,
+    include_exempt: bool,
+    as_of: date | None,
     changes: bool,
     changes_from: date | None,
     changes_to: date | None,
 ) -> int:
-    """登録簿を個人情報ファイル簿の項目で書き出す（届出中の業務を1業務1行）。
+    """個人情報ファイル簿（法75条）を書き出す。
 
-    xlsx は1業務1ページの単票のシートと、全項目の一覧のシート。
+    --book files（既定）: 機関ごとに索引と、記載するファイル1件ごとの単票（法定の項目を法定の順に）。
+    法75条2項で除外するファイルと3項で記載しないファイルは載せない（--include-exempt で確認用に含める）。
+    --book processes: 届出中の業務を1業務1行（xlsx は1業務1ページの単票と全項目の一覧のシート）。
 
     --changes --from D --to D は、二つの日の間のファイル簿の変更（追加・訂正・削除）を示す。
     """
+    refuse_other_books_options(
+        book,
+        changes,
+        {"--all": include_abolished, "--include-exempt": include_exempt, "--as-of": bool(as_of)},
+    )
     if export_changes(
         ctx, fmt, output, force, include_abolished, book, changes, changes_from, changes_to
     ):
         return EXIT_OK
-    chosen = resolve_format("filebook", fmt, output, force)
-    from todokede.reports.filebook import build_filebook
-    from todokede.reports.output import render
-
-    document = build_filebook(load_clean_register(ctx), include_abolished)
-    emit(render(document, chosen), chosen, output)
+    export_book(ctx, fmt, output, force, book, include_abolished, include_exempt, as_of)
     return EXIT_OK
