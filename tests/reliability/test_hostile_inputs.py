@@ -46,6 +46,7 @@ from todokede.reports.council import build_council_report
 from todokede.reports.formula import formula_like
 from todokede.reports.output import OutputRefused, render, write_output
 from todokede.reports.reminders import build_reminders
+from todokede.reports.statutory_book import book_of_register
 from todokede.reports.render_csv import defuse
 from todokede.tui.cli import cli
 from todokede.tui.cli.clihelp import run
@@ -473,6 +474,7 @@ def formula_register(tmp_path: Path) -> Register:
         quoted = text.replace("\t", "\\t").replace("\n", "\\n")
         entry = (
             VALID_ENTRY.replace('name = "個人住民税賦課事務"', f'name = "{quoted}業務{number}"')
+            .replace("個人住民税賦課事務ファイル", f"{quoted}ファイル{number}")
             .replace(
                 'purpose = "地方税法に基づき個人住民税を賦課するため"', f'purpose = "{quoted}"'
             )
@@ -489,6 +491,12 @@ def test_csv_and_xlsx_never_hold_a_runnable_formula(formula_register: Register) 
         build_council_report(formula_register, date(2005, 1, 1), date(2005, 12, 31)),
         build_reminders(formula_register, date(2026, 1, 1)),
     )
+    book_csv = render(book_of_register(formula_register, date(2026, 1, 1)), "csv")
+    assert isinstance(book_csv, str)
+    book_cells = [c for row in csv.reader(io.StringIO(book_csv[1:], newline="")) for c in row]
+    assert all(not formula_like(cell) for cell in book_cells)
+    for number, text in enumerate(ENTRY_FORMULAS):
+        assert "'" + text + f"ファイル{number}" in book_cells, text
     for document in documents:
         data = render(document, "csv")
         assert isinstance(data, str)
