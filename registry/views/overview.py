@@ -3,7 +3,10 @@
 A process is marked when it is abolished, when it holds 個人番号 (特定個人情報)
 or 要配慮個人情報, when its review is overdue or due soon on a given day, and
 when it is saved but not filed (never filed, or its file changed since its
-last filing: asked of git once per load, :mod:`todokede.registry.git.unfiled`). The
+last filing: asked of git once per load, :mod:`todokede.registry.git.unfiled`), and
+when its 個人情報ファイル need a look: none recorded (the check's ``files``
+warning) or one kept out of the ファイル簿 by mistake (a problem on a file's
+``exemption``, such as 74-2-9 with 1,000 本人 or more). The
 register's counts (届出中・廃止・期限経過・期限間近・未届出, errors, warnings)
 come from the same marks, pure functions of the loaded register, ``as_of`` and
 that answer.
@@ -11,10 +14,12 @@ that answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Final
 
 from todokede.registry.files.store import (
     ENTRIES_DIR,
@@ -45,6 +50,15 @@ class EntryMarks:
     """Its file holds a change saved since its last filing, not yet filed."""
     never_filed: bool = False
     """No filing yet (not even a start)."""
+    files_missing: bool = False
+    """Active and no 個人情報ファイル recorded (the check's ``files`` warning)."""
+    files_misexempt: tuple[int, ...] = ()
+    """The files (by place, from 0) kept out of the book by a wrong ``exemption``."""
+
+    @property
+    def files_wrong(self) -> bool:
+        """The ファイル簿 mark: files missing, or one left out by mistake."""
+        return self.files_missing or bool(self.files_misexempt)
 
     @property
     def unfiled(self) -> bool:
@@ -84,6 +98,57 @@ def entry_marks(
         changed=changed,
         never_filed=not entry.filings,
     )
+
+
+@dataclass(frozen=True)
+class FileBookFlags:
+    """What the problems of one entry file say about its 個人情報ファイル."""
+
+    missing: bool = False
+    misexempt: tuple[int, ...] = ()
+
+    @property
+    def wrong(self) -> bool:
+        return self.missing or bool(self.misexempt)
+
+
+_EXEMPTION_FIELD: Final = re.compile(r"files\[(\d+)\]\.exemption")
+
+
+def file_book_flags(problems: Iterable[Problem]) -> dict[str, FileBookFlags]:
+    """By entry id (the file's stem): files missing (the ``files`` warning) or kept
+    out of the book by mistake (any problem on ``files[N].exemption``: an unknown
+    code, 74-2-9 with too many 本人, 74-2-7 with more than contact items).
+
+    Entries whose problems say neither are left out."""
+    missing: set[str] = set()
+    misexempt: dict[str, set[int]] = {}
+    for problem in problems:
+        stem = _entry_stem(problem.file)
+        if stem is None:
+            continue
+        if problem.field == "files" and problem.severity == "warning":
+            missing.add(stem)
+        elif match := _EXEMPTION_FIELD.fullmatch(problem.field):
+            misexempt.setdefault(stem, set()).add(int(match[1]))
+    return {
+        stem: FileBookFlags(stem in missing, tuple(sorted(misexempt.get(stem, ()))))
+        for stem in missing | set(misexempt)
+    }
+
+
+def _entry_stem(file: str) -> str | None:
+    prefix = f"{ENTRIES_DIR}/"
+    if not file.startswith(prefix) or not file.endswith(".toml"):
+        return None
+    return file.removeprefix(prefix).removesuffix(".toml")
+
+
+def with_file_flags(marks: EntryMarks, flags: FileBookFlags | None) -> EntryMarks:
+    """``marks`` with what the entry's problems say about its files."""
+    if flags is None:
+        return marks
+    return replace(marks, files_missing=flags.missing, files_misexempt=flags.misexempt)
 
 
 @dataclass(frozen=True)
@@ -150,7 +215,15 @@ class RegisterOverview:
         self.as_of = as_of
         ordered = register.ordered()
         self.index = SearchIndex(register.catalog, ((e.id, e.entry) for e in ordered))
-        self.marks = register_marks(ordered, register.config, register.catalog, as_of, changed)
+        self.file_flags = file_book_flags(register.problems)
+        """What each entry file's problems say about its 個人情報ファイル (files that
+        could not be loaded too: a wrong exemption is an error)."""
+        self.marks = {
+            entry_id: with_file_flags(marks, self.file_flags.get(entry_id))
+            for entry_id, marks in register_marks(
+                ordered, register.config, register.catalog, as_of, changed
+            ).items()
+        }
         self._order: list[str] = []
         self._groups: dict[str, list[EntryFile]] = {}
         self._arrange(ordered)
@@ -186,6 +259,12 @@ class RegisterOverview:
     def any_unfiled(self) -> bool:
         """Whether any process is saved but not filed (the tree then shows 未)."""
         return any(m.unfiled for m in self.marks.values())
+
+    @property
+    def any_files_wrong(self) -> bool:
+        """Whether any process (or file with errors) gets the ファイル簿 mark (the tree
+        then keeps a slot for it)."""
+        return any(flags.wrong for flags in self.file_flags.values())
 
     @property
     def counts(self) -> RegisterCounts:
@@ -241,19 +320,28 @@ class RegisterOverview:
         register.invalid.discard(entry_id)
         self.index.remove(entry_id)
         self.marks.pop(entry_id, None)
+        self.file_flags.pop(entry_id, None)
         loaded: EntryFile | None = None
         if path.is_file():
             entry, problems = check_entry_file(
                 register.root, path, register.config, register.catalog
             )
             register.problems.extend(problems)
+            flags = file_book_flags(problems).get(entry_id)
+            if flags is None:
+                self.file_flags.pop(entry_id, None)
+            else:
+                self.file_flags[entry_id] = flags
             if entry is not None and not any(p.severity == "error" for p in problems):
                 loaded = EntryFile(entry_id, path, entry)
                 register.entries[entry_id] = loaded
                 self.index.put(entry_id, entry)
                 changed = changed_since_filing(register.root, {entry_id: entry}, [entry_id])
-                self.marks[entry_id] = entry_marks(
-                    entry, register.config, register.catalog, self.as_of, entry_id in changed
+                self.marks[entry_id] = with_file_flags(
+                    entry_marks(
+                        entry, register.config, register.catalog, self.as_of, entry_id in changed
+                    ),
+                    flags,
                 )
             else:
                 register.invalid.add(entry_id)

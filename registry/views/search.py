@@ -1,4 +1,5 @@
-"""Find processes as the user types: names, departments, purposes, record items.
+"""Find processes as the user types: names, departments, purposes, record items
+and the names of their 個人情報ファイル (typing 課税台帳 finds the tax process).
 
 Each entry gets one folded *haystack* when the register is loaded, so a
 keystroke is a substring test per entry and nothing else. Folding is NFKC plus
@@ -51,6 +52,7 @@ def haystack(
     words = catalog_words if catalog_words is not None else {}
     parts = [entry_id, entry.name, entry.department, entry.section, entry.purpose]
     parts.extend(entry.record_items)
+    parts.extend(file.name for file in entry.files)
     catalog_parts: list[str] = []
     for item in entry.record_items:
         known = catalog.lookup(item)

@@ -65,3 +65,24 @@ def test_counts_of_the_sample_register() -> None:
     assert counts.overdue > 0
     assert counts.my_number > 0 and counts.sensitive > 0
     assert counts.errors == 0 and counts.invalid_files == 0
+
+
+def test_file_book_flags_from_the_problems() -> None:
+    from todokede.registry.schema.problems import Problem
+    from todokede.registry.views.overview import EntryMarks, file_book_flags, with_file_flags
+
+    flags = file_book_flags(
+        [
+            Problem("entries/a.toml", 3, "files", "個人情報ファイルがありません", "warning"),
+            Problem("entries/b.toml", 9, "files[1].exemption", "74-2-9 にはあたりません"),
+            Problem("entries/b.toml", 4, "files[0].record_items[2]", "記録項目"),
+            Problem("entries/c.toml", 4, "files[0].name", "重複"),
+            Problem("registry.toml", 1, "files", "not an entry", "warning"),
+        ]
+    )
+    assert flags["a"].missing and not flags["a"].misexempt
+    assert flags["b"].misexempt == (1,) and not flags["b"].missing
+    assert "c" not in flags and "registry" not in flags
+    marks = with_file_flags(EntryMarks(False, False, False, None), flags["b"])
+    assert marks.files_wrong and marks.files_misexempt == (1,)
+    assert not EntryMarks(False, False, False, None).files_wrong

@@ -144,3 +144,27 @@ def test_a_register_extension_alias_is_searchable(tmp_path: Path) -> None:
     catalog = builtin_catalog([CatalogItem("児童番号", "その他", aliases=("児童コード",))])
     index = SearchIndex(catalog, [("a", entry("児童手当事務", ["児童コード"]))])
     assert index.search("児童番号").ids == ("a",)
+
+
+def test_a_file_name_finds_its_process() -> None:
+    from todokede.registry.schema.model import PersonalFile
+
+    with_file = entry("個人住民税賦課事務", ["氏名", "住所"]).model_copy(
+        update={
+            "files": [
+                PersonalFile(
+                    name="個人住民税課税台帳ファイル",
+                    kind="computer",
+                    record_items=["氏名"],
+                    persons=85000,
+                )
+            ]
+        }
+    )
+    index = SearchIndex(
+        builtin_catalog(),
+        [("juminzei", with_file), ("kaigo", entry("介護保険事務", ["氏名"]))],
+    )
+    assert index.search("課税台帳").ids == ("juminzei",)
+    assert index.search("ｶｾﾞｲ台帳").ids == ()  # folding is NFKC, not a reading
+    assert "課税台帳" not in haystack("kaigo", entry("介護保険事務", ["氏名"]), builtin_catalog())

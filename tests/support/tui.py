@@ -167,7 +167,8 @@ async def press_commit(pilot: Pilot[None]) -> None:
 def add_item(root: Path, item: str) -> Path:
     path = root / "entries" / f"{ENTRY}.toml"
     text = path.read_text("utf-8")
-    path.write_text(text.replace('"税額"]', f'"税額", "{item}"]'), "utf-8")
+    # the process's record items (the first list ending so; a file's may too)
+    path.write_text(text.replace('"税額"]', f'"税額", "{item}"]', 1), "utf-8")
     return path
 
 

@@ -91,9 +91,11 @@ async def test_marks_for_abolished_my_number_sensitive_and_overdue(sample_copy: 
             assert item is not None
             label = labels[entry_id]
             prefix = label[: label.index(item.entry.name)]
-            # names line up: three two-cell slots and a space before every name
-            assert cell_len(prefix) == 7, entry_id
-            return prefix.replace(" ", "")
+            # names line up: three two-cell slots (four when some process's files
+            # need a look: 簿, tested in test_app_files.py) and a space before every name
+            slots = 4 if overview.any_files_wrong else 3
+            assert cell_len(prefix) == 2 * slots + 1, entry_id
+            return prefix.replace(" ", "").replace("簿", "")
 
         assert marks("soumu-tokubetsu-teigaku-kyufukin") == "廃"
         assert marks("kazei-kojin-juminzei") == "番要"

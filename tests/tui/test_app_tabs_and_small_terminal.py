@@ -46,9 +46,9 @@ async def test_left_and_right_move_between_the_tabs_and_enter_reads_them(
         assert shown_keys["left"] == "前のタブ" and shown_keys["right"] == "次のタブ"
         await pilot.press("right")
         assert detail.active_tab == "tab-items"
-        await pilot.press("right", "right")
+        await pilot.press("right", "right", "right")
         assert detail.active_tab == "tab-filings"
-        await pilot.press("left", "left", "left", "left")
+        await pilot.press("left", "left", "left", "left", "left")
         assert detail.active_tab == "tab-history"  # round: before the first is the last
         await pilot.press("right")
         assert detail.active_tab == "tab-summary"

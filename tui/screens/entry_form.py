@@ -59,6 +59,7 @@ from todokede.tui.widgets.form_fields import (
     FormInput,
     LinesArea,
     RecordItemsEditor,
+    RowMessage,
     RowsEditor,
 )
 
@@ -126,7 +127,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
     CSS_PATH = "../styles/entry_form.tcss"
     HELD_WHILE_SAVING: ClassVar[str] = (
         "#form-body Input, #form-body TextArea, #form-body Select, #form-body Checkbox, "
-        "#form-body Button, #form-buttons Button"
+        "#form-body SelectionList, #form-body Button, #form-buttons Button"
     )
     """What cannot be changed while the save is on its way (held as typed)."""
 
@@ -209,7 +210,9 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         if spec.picks == "catalog":
             return RecordItemsEditor(self.overview.catalog, value)
         if spec.kind is Kind.ROWS:
-            return RowsEditor(spec.key, value)
+            return RowsEditor(
+                spec.key, value, self.initial.record_items, self.overview.catalog.canonical
+            )
         if spec.kind is Kind.TEXT_LIST:
             return LinesArea(value, id=key)
         if spec.kind is Kind.BOOL:
@@ -286,7 +289,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
     def show_check(self, check: DraftCheck, id_problem: str | None = None) -> None:
         """Show every violation beside its field and a summary of the errors on top."""
         by_field: dict[str, list[FieldMessage]] = defaultdict(list)
-        by_row: dict[str, dict[int, list[FieldMessage]]] = defaultdict(lambda: defaultdict(list))
+        by_row: dict[str, dict[int, list[RowMessage]]] = defaultdict(lambda: defaultdict(list))
         for violation in check.violations:
             loc = violation.loc
             head = str(loc[0]) if loc else "filings"
@@ -296,9 +299,8 @@ class EntryFormScreen(Screen[EntrySaved | None]):
                     (f"{loc[1] + 1}行目: {violation.message}", violation.severity)
                 )
             elif head in ROW_FIELDS and len(loc) > 1 and isinstance(loc[1], int):
-                column = COLUMN_LABELS[head].get(str(loc[2]), "") if len(loc) > 2 else ""
-                text = f"{column}: {violation.message}" if column else violation.message
-                by_row[head][loc[1]].append((text, violation.severity))
+                column = str(loc[2]) if len(loc) > 2 else ""
+                by_row[head][loc[1]].append((column, entry))
             elif head in FIELD_LABELS and head not in ("status",):
                 by_field[head].append(entry)
             else:
@@ -312,7 +314,7 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         for kind in ROW_FIELDS:
             self.query_one(f"#rows-{kind}", RowsEditor).show_messages(by_row.get(kind, {}))
             rows = by_row.get(kind, {})
-            if any(s == "error" for messages in rows.values() for _, s in messages):
+            if any(s == "error" for messages in rows.values() for _, (_, s) in messages):
                 box = self.query_one(f"#field-{kind}", FieldBox)
                 box.set_class(True, "-error")
         errors = [
@@ -343,10 +345,16 @@ class EntryFormScreen(Screen[EntrySaved | None]):
         self.query_one("#form-body", VerticalScroll).scroll_home(animate=False)
         for box in self.query(FieldBox):
             if box.has_class("-error"):
-                target = next(
-                    (w for w in box.query("Input, TextArea, Select, Checkbox") if w.focusable),
-                    None,
-                )
+                fields = "Input, TextArea, Select, Checkbox, SelectionList"
+                candidates = [
+                    *(
+                        w
+                        for column in box.query(".file-column.-error")
+                        for w in column.query(fields)
+                    ),
+                    *box.query(fields),
+                ]
+                target = next((w for w in candidates if w.focusable), None)
                 if target is not None:
                     target.focus()
                 box.scroll_visible(animate=False)
@@ -508,6 +516,13 @@ class EntryFormScreen(Screen[EntrySaved | None]):
             area = self.query_one("#input-record_items", LinesArea)
             area.add_items(names)
             area.focus()
+
+    @on(TextArea.Changed, "#input-record_items")
+    def _record_items_changed(self, event: TextArea.Changed) -> None:
+        """The files pick their items from the process's, as typed now."""
+        area = event.text_area
+        if isinstance(area, LinesArea):
+            self.query_one("#rows-files", RowsEditor).set_entry_items(area.items)
 
     @on(RecordItemsEditor.PickRequested)
     def _pick_requested(self) -> None:

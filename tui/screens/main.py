@@ -308,7 +308,12 @@ class MainScreen(Screen[None]):
         if overview is None or item is None:
             return
         self.detail.show_entry(
-            item, overview.marks[entry_id], overview.config, overview.catalog, overview.as_of
+            item,
+            overview.marks[entry_id],
+            overview.config,
+            overview.catalog,
+            overview.as_of,
+            overview.file_problems(entry_id),
         )
         if self.detail.active_tab == "tab-history":
             self._show_history()

@@ -1,4 +1,4 @@
-"""The selected process in tabs: 概要, 記録項目, 委託・結合・提供, 届出履歴, 変更履歴.
+"""The selected process in tabs: 概要, 記録項目, ファイル, 委託・結合・提供, 届出履歴, 変更履歴.
 
 Every tab is a rich renderable in a scrolling ``Static``: rich measures
 double-width characters, so Japanese columns line up at any width. Every text
@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,18 +25,43 @@ from textual.widgets import ContentSwitcher, Static, TabbedContent, TabPane
 
 from todokede.registry.files.store import EntryFile
 from todokede.registry.schema.catalog import CATEGORIES, Catalog
-from todokede.registry.schema.model import KIND_LABELS, Entry, RegistryConfig
+from todokede.registry.schema.fields import FILE_KIND_CHOICES
+from todokede.registry.schema.model import KIND_LABELS, Entry, PersonalFile, RegistryConfig
+from todokede.registry.schema.personal_files import standing
 from todokede.registry.schema.problems import Problem
 from todokede.registry.schema.wareki import format_wareki
 from todokede.registry.views.overview import EntryMarks
 from todokede.registry.views.review import review_of
 from todokede.tui.plain import literal, outside
-from todokede.tui.widgets.marks import ABOLISHED, DUE_SOON, MY_NUMBER, OVERDUE, SENSITIVE, UNFILED
+from todokede.tui.widgets.marks import (
+    ABOLISHED,
+    DUE_SOON,
+    FILE_BOOK,
+    MY_NUMBER,
+    OVERDUE,
+    SENSITIVE,
+    UNFILED,
+)
 
 NONE = Text("なし", "dim")
 UNFILED_CHANGES = "保存済み・未届出の変更があります"
 EMPTY_HINT = "左の一覧から業務を選んでください。/ で絞り込み、? でキー一覧。"
-TAB_IDS = ("tab-summary", "tab-items", "tab-links", "tab-filings", "tab-history")
+#: The tabs' labels; where the pane is too narrow for all of them, the long one is
+#: shortened (80 columns: six tabs beside the tree).
+TAB_LABELS = {
+    "tab-summary": "概要",
+    "tab-items": "記録項目",
+    "tab-files": "ファイル",
+    "tab-links": "委託・結合・提供",
+    "tab-filings": "届出履歴",
+    "tab-history": "変更履歴",
+}
+SHORT_TAB_LABELS = {"tab-links": "委託等"}
+TAB_IDS = ("tab-summary", "tab-items", "tab-files", "tab-links", "tab-filings", "tab-history")
+NO_FILES = (
+    "この業務には個人情報ファイルが登録されていません"
+    "（e で編集し「＋ 個人情報ファイルを追加」で登録します）"
+)
 
 
 def wareki(day: date | None) -> str:
@@ -81,6 +108,7 @@ def summary_view(
         for flag, badge in (
             (marks.my_number, _badge(MY_NUMBER)),
             (marks.sensitive, _badge(SENSITIVE)),
+            (marks.files_wrong, _badge(FILE_BOOK, "ファイル簿の要確認（ファイルタブ）")),
         )
         if flag
     ]
@@ -154,6 +182,57 @@ def items_view(entry: Entry, catalog: Catalog) -> RenderableType:
         parts.append(Text("項目一覧にない項目", "bold underline yellow"))
         parts.extend(unknown)
     return Group(*parts)
+
+
+FILE_KINDS: dict[str, str] = dict(FILE_KIND_CHOICES)
+
+
+def files_view(
+    entry: Entry,
+    marks: EntryMarks,
+    config: RegistryConfig,
+    problems: Sequence[Problem] = (),
+) -> RenderableType:
+    """ファイル: each 個人情報ファイル with its 種別, 本人の数, 記録項目 and whether the
+    ファイル簿 lists it (and why not); the problems ``check`` found in them."""
+    parts: list[RenderableType] = []
+    if marks.files_missing or not entry.files:
+        style = "yellow" if marks.files_missing else "dim"
+        message = NO_FILES if not entry.is_abolished else "個人情報ファイルはありません"
+        text = Text(message, style)
+        if marks.files_missing:
+            text = Text.assemble((FILE_BOOK[0], FILE_BOOK[1]), " ", text)
+        parts.append(text)
+        return Group(*parts)
+    parts.append(Text(f"個人情報ファイル {len(entry.files)}件", "dim"))
+    min_persons = config.filebook.min_persons
+    for index, file in enumerate(entry.files):
+        wrong = index in marks.files_misexempt
+        parts.append(Text(""))
+        parts.append(Text.assemble(("■ ", "bold"), literal(file.name, "bold underline")))
+        parts.append(Padding(_file_table(file, min_persons, wrong), (0, 0, 0, 2)))
+        prefix = f"files[{index}]"
+        for problem in problems:
+            if problem.field == prefix or problem.field.startswith((f"{prefix}.", f"{prefix}[")):
+                style = "red" if problem.severity == "error" else "yellow"
+                mark = "✖" if problem.severity == "error" else "▲"
+                parts.append(outside(f"{mark} {problem.message}", style, multiline=True))
+    return Group(*parts)
+
+
+def _file_table(file: PersonalFile, min_persons: int, wrong: bool) -> Table:
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column("項目", style="bold", no_wrap=True)
+    table.add_column("内容", ratio=1, overflow="fold")
+    table.add_row("種別", FILE_KINDS.get(file.kind, file.kind))
+    table.add_row("本人の数", f"{file.persons:,}人")
+    table.add_row("記録項目", literal("、".join(file.record_items)) if file.record_items else NONE)
+    place = standing(file, min_persons)
+    listing = Text(place.label, "" if place.listed else "yellow")
+    if wrong:
+        listing = Text.assemble((FILE_BOOK[0], FILE_BOOK[1]), " ", listing)
+    table.add_row("ファイル簿", listing)
+    return table
 
 
 def _section(title: str, rows: Iterable[Text]) -> list[RenderableType]:
@@ -284,21 +363,36 @@ class EntryDetail(Vertical):
         with ContentSwitcher(initial="detail-empty"):
             yield Static(EMPTY_HINT, id="detail-empty")
             with TabbedContent(id="detail-tabs"):
-                with TabPane("概要", id="tab-summary"):
+                with TabPane(TAB_LABELS["tab-summary"], id="tab-summary"):
                     yield self._body("summary")
-                with TabPane("記録項目", id="tab-items"):
+                with TabPane(TAB_LABELS["tab-items"], id="tab-items"):
                     yield self._body("items")
-                with TabPane("委託・結合・提供", id="tab-links"):
+                with TabPane(TAB_LABELS["tab-files"], id="tab-files"):
+                    yield self._body("files")
+                with TabPane(TAB_LABELS["tab-links"], id="tab-links"):
                     yield self._body("links")
-                with TabPane("届出履歴", id="tab-filings"):
+                with TabPane(TAB_LABELS["tab-filings"], id="tab-filings"):
                     yield self._body("filings")
-                with TabPane("変更履歴", id="tab-history"):
+                with TabPane(TAB_LABELS["tab-history"], id="tab-history"):
                     yield self._body("history")
             with TabScroll(id="detail-problems"):
                 yield Static(id="problems-body", classes="detail-body")
 
     class BackToList(Message):
         """Escape in a tab: the user is done reading."""
+
+    def on_resize(self) -> None:
+        """Every tab's label in sight: the long ones shortened when they do not fit."""
+        # A tab is its label and its padding: one cell in narrow terminals, else two.
+        padding = 1 if self.screen.has_class("-narrow") else 2
+        needed = sum(cell_len(label) + padding for label in TAB_LABELS.values())
+        short = needed > self.size.width
+        tabs = self.query_one(TabbedContent)
+        for tab_id, label in SHORT_TAB_LABELS.items():
+            wanted = label if short else TAB_LABELS[tab_id]
+            tab = tabs.get_tab(tab_id)
+            if str(tab.label) != wanted:
+                tab.label = wanted
 
     @staticmethod
     def _body(name: str, content: RenderableType = "") -> VerticalScroll:
@@ -325,11 +419,14 @@ class EntryDetail(Vertical):
         config: RegistryConfig,
         catalog: Catalog,
         as_of: date,
+        problems: Sequence[Problem] = (),
     ) -> None:
-        """Show a process in the tabs (the active tab stays)."""
+        """Show a process in the tabs (the active tab stays); ``problems``: those of
+        its file (the ファイル tab shows its files')."""
         self.entry_id = item.id
         self._set("summary", summary_view(item, marks, config, as_of))
         self._set("items", items_view(item.entry, catalog))
+        self._set("files", files_view(item.entry, marks, config, problems))
         self._set("links", links_view(item.entry))
         self._set("filings", filings_view(item.entry))
         self.query_one(ContentSwitcher).current = "detail-tabs"

@@ -15,7 +15,12 @@ ABOLISHED: Final = ("廃", "#9e9e9e", "廃止")
 UNFILED: Final = ("未", "bold #ffffff on #1d4ed8", "未届出（保存したが届け出ていない）")
 MY_NUMBER: Final = ("番", "bold #ffffff on #6a3d9a", "個人番号（特定個人情報）")
 SENSITIVE: Final = ("要", "bold #ffffff on #c2410c", "要配慮個人情報")
-LEGEND: Final = (OVERDUE, DUE_SOON, ABOLISHED, UNFILED, MY_NUMBER, SENSITIVE)
+FILE_BOOK: Final = (
+    "簿",
+    "bold #ffffff on #0f766e",
+    "ファイル簿の要確認（個人情報ファイルがない・除外の理由の誤り）",
+)
+LEGEND: Final = (OVERDUE, DUE_SOON, ABOLISHED, UNFILED, MY_NUMBER, SENSITIVE, FILE_BOOK)
 BLANK: Final = "  "
 
 
@@ -23,10 +28,11 @@ def _mark(spec: tuple[str, str, str]) -> tuple[str, str]:
     return spec[0], spec[1]
 
 
-def marks_text(marks: EntryMarks, unfiled_slot: bool = False) -> Text:
+def marks_text(marks: EntryMarks, unfiled_slot: bool = False, files_slot: bool = False) -> Text:
     """Fixed slots (review or 廃, 番, 要), so names line up; with ``unfiled_slot``
     (some process of the register is saved but not filed) a slot for 未 after
-    the first."""
+    the first; with ``files_slot`` (some process's files need a look) one for 簿
+    at the end."""
     text = Text()
     if marks.abolished:
         text.append(*_mark(ABOLISHED))
@@ -39,6 +45,8 @@ def marks_text(marks: EntryMarks, unfiled_slot: bool = False) -> Text:
     flags = [(marks.my_number, MY_NUMBER), (marks.sensitive, SENSITIVE)]
     if unfiled_slot:
         flags.insert(0, (marks.unfiled, UNFILED))
+    if files_slot:
+        flags.append((marks.files_wrong, FILE_BOOK))
     for flag, spec in flags:
         if flag:
             text.append(*_mark(spec))
@@ -47,9 +55,11 @@ def marks_text(marks: EntryMarks, unfiled_slot: bool = False) -> Text:
     return text
 
 
-def entry_label(name: str, marks: EntryMarks, unfiled_slot: bool = False) -> Text:
+def entry_label(
+    name: str, marks: EntryMarks, unfiled_slot: bool = False, files_slot: bool = False
+) -> Text:
     """A tree leaf: the marks, then the process's name (struck through if abolished)."""
-    label = marks_text(marks, unfiled_slot)
+    label = marks_text(marks, unfiled_slot, files_slot)
     label.append(" ")
     label.append(name, "dim strike" if marks.abolished else "")
     return label

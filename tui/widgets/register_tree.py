@@ -24,7 +24,7 @@ from todokede.registry.views.overview import RegisterOverview
 from todokede.registry.views.search import SearchResult, fold_text
 from todokede.tui.plain import literal, outside
 from todokede.tui.widgets.entry_detail import TAB_KEYS
-from todokede.tui.widgets.marks import entry_label
+from todokede.tui.widgets.marks import FILE_BOOK, entry_label
 
 #: Show every department open when no more processes than this are listed.
 AUTO_EXPAND_LIMIT: Final = 300
@@ -101,6 +101,8 @@ class RegisterTree(Tree[NodeData]):
         self._overview: RegisterOverview | None = None
         self._unfiled_slot = False
         """Whether the leaves have a slot for 未 (some process is saved but not filed)."""
+        self._files_slot = False
+        """Whether the leaves have a slot for 簿 (some process's files need a look)."""
         self._generation = 0
         self._user_open: set[str] = set()
         """Departments the user opened (kept open across filter changes)."""
@@ -128,6 +130,7 @@ class RegisterTree(Tree[NodeData]):
         """
         self._overview = overview
         self._unfiled_slot = overview.any_unfiled
+        self._files_slot = overview.any_files_wrong
         self._generation += 1
         generation = self._generation
         groups = overview.grouped(result)
@@ -188,7 +191,7 @@ class RegisterTree(Tree[NodeData]):
         assert overview is not None
         for item in data.entries:
             marks = overview.marks[item.id]
-            label = entry_label(item.entry.name, marks, self._unfiled_slot)
+            label = entry_label(item.entry.name, marks, self._unfiled_slot, self._files_slot)
             leaf = node.add_leaf(label, data=EntryData(item.id))
             self._leaves[item.id] = leaf
 
@@ -205,7 +208,11 @@ class RegisterTree(Tree[NodeData]):
         group = self.root.add(label, data=data, expand=True)
         for stem in stems:
             # A file name is whatever the folder holds: hidden characters as marks.
-            group.add_leaf(outside(f"{stem}.toml", "red"), data=ProblemFileData(stem))
+            label = outside(f"{stem}.toml", "red")
+            flags = overview.file_flags.get(stem)
+            if flags is not None and flags.wrong:  # e.g. 74-2-9 with 5,000 本人: an error
+                label = Text.assemble((FILE_BOOK[0], FILE_BOOK[1]), " ", label)
+            group.add_leaf(label, data=ProblemFileData(stem))
         self._problem_group = group
 
     # -- expanding on demand --------------------------------------------------
