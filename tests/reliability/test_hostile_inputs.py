@@ -46,8 +46,8 @@ from todokede.reports.council import build_council_report
 from todokede.reports.formula import formula_like
 from todokede.reports.output import OutputRefused, render, write_output
 from todokede.reports.reminders import build_reminders
-from todokede.reports.statutory_book import book_of_register
 from todokede.reports.render_csv import defuse
+from todokede.reports.statutory_book import book_of_register
 from todokede.tui.cli import cli
 from todokede.tui.cli.clihelp import run
 
