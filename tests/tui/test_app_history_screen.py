@@ -27,12 +27,19 @@ async def test_history_lists_commits_and_shows_the_diff_of_the_selected_one(
         assert main.select_entry(ENTRY)
         screen = await open_history(app, pilot)
         table = screen.commits_table
-        assert table.row_count == 4
+        assert table.row_count == 5
         assert screen.items is not None
-        assert [item.log.kind for item in screen.items] == ["change", "change", "change", "start"]
-        assert "コミット 4件" in text_of(screen, "#history-title")
+        assert [item.log.kind for item in screen.items] == ["change"] * 4 + ["start"]
+        assert "コミット 5件" in text_of(screen, "#history-title")
 
-        # the newest commit, the 2016 change, is highlighted: 個人番号 added, 本籍 removed
+        # the newest commit, the 令和5年 filing that added the 個人情報ファイル, is highlighted
+        change = text_of(screen, "#history-change")
+        assert "令和5年5月12日" in change
+        assert "個人住民税課税台帳ファイル" in change and "個人住民税申告書綴" in change
+
+        # the one before, the 2016 change: 個人番号 added, 本籍 removed
+        await pilot.press("down")
+        await pilot.pause()
         change = text_of(screen, "#history-change")
         assert "平成28年3月22日" in change and "変更届（見直し）" in change
         assert "課税課 担当者" in change
@@ -49,7 +56,7 @@ async def test_history_lists_commits_and_shows_the_diff_of_the_selected_one(
         change = text_of(screen, "#history-change")
         assert "平成18年1月4日" in change
         assert "外部結合の追加" in change and "地方税ポータルシステム（eLTAX）" in change
-        assert screen.shown is screen.items[1]
+        assert screen.shown is screen.items[2]
 
         # the first commit adds the file
         await pilot.press("down", "down")

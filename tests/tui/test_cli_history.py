@@ -120,6 +120,7 @@ def test_log_of_one_entry_and_of_a_period(demo: Path, todokede: CliRunner) -> No
     rows = [re.split(r"\s{2,}", line) for line in lines[1:-1]]
     # dates in 和暦, as every other view shows them (JSON keeps ISO, below)
     assert [row[0] for row in rows] == [
+        "令和5年5月12日",
         "平成28年3月22日",
         "平成18年1月4日",
         "平成11年4月1日",
@@ -133,11 +134,14 @@ def test_log_of_one_entry_and_of_a_period(demo: Path, todokede: CliRunner) -> No
         "課税課 担当者",
         "業務開始",
     ]
-    assert rows[1][1:5] == ["変更", "課税課", "個人住民税賦課事務", "課税課 担当者"]
-    assert rows[1][5].startswith("オンライン結合を追加: 地方税ポータルシステム")
+    assert (
+        rows[0][5] == "個人情報ファイル「個人住民税課税台帳ファイル」「個人住民税申告書綴」を追加"
+    )
+    assert rows[2][1:5] == ["変更", "課税課", "個人住民税賦課事務", "課税課 担当者"]
+    assert rows[2][5].startswith("オンライン結合を追加: 地方税ポータルシステム")
     # columns line up by display width (full-width characters count two)
     assert len({cell_len(line.split("  課税課")[0]) for line in lines[1:-1]}) == 1
-    assert lines[-1] == "4件（届出 4件・その他 0件）"
+    assert lines[-1] == "5件（届出 5件・その他 0件）"
 
     period = todokede(
         "log", "--since", "平成28年1月1日", "--until", "2016-09-13", "--format", "json", cwd=demo
