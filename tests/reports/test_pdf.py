@@ -19,7 +19,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.support.printing import missing, tool
+from tests.support.printing import print_html as print_to_pdf
+from tests.support.printing import tool
 from todokede.registry.files.store import Register, load_register
 from todokede.registry.schema.wareki import format_wareki
 from todokede.reports.council import build_council_report
@@ -32,45 +33,6 @@ A4_POINTS = (595.3, 841.9)
 EDGE = 28.35
 LEAD = "平成28年1月1日から平成28年9月13日までに市長に届出のあったもの"
 TITLE = "個人情報に係る業務届出報告書"
-
-
-def require_japanese_font() -> None:
-    fonts = subprocess.run(
-        [tool("fc-list"), ":lang=ja", "family"], capture_output=True, text=True, check=True
-    ).stdout
-    if not fonts.strip():
-        missing("日本語フォントがありません（fonts-noto-cjk）")
-
-
-def print_to_pdf(html: str, folder: Path) -> Path:
-    chromium = tool("chromium")
-    require_japanese_font()
-    page = folder / "report.html"
-    page.write_text(html, encoding="utf-8")
-    pdf = folder / "report.pdf"
-    result = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={folder / 'profile'}",
-            f"--print-to-pdf={pdf}",
-            "--no-pdf-header-footer",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0 and pdf.is_file(), result.stderr[-2000:]
-    return pdf
 
 
 def page_size(pdf: Path) -> tuple[float, float]:
