@@ -22,8 +22,11 @@ from todokede.registry.files.store import atomic_write
 from todokede.registry.files.tomlread import BOM, without_bom
 from todokede.registry.schema.model import (
     Connection,
+    CouncilItem,
     Entry,
     Filing,
+    MyNumberAssessment,
+    Opinion,
     Outsourcing,
     PersonalFile,
     Provision,
@@ -34,7 +37,16 @@ TABLE_LISTS: Final[dict[str, type[BaseModel]]] = {
     "connections": Connection,
     "provisions": Provision,
     "files": PersonalFile,
+    "council": CouncilItem,
     "filings": Filing,
+}
+#: Lists of tables inside a table of a list: ``[[council.opinions]]``.
+NESTED_LISTS: Final[dict[tuple[type[BaseModel], str], type[BaseModel]]] = {
+    (CouncilItem, "opinions"): Opinion,
+}
+#: Single tables of an entry: ``[my_number_assessment]``.
+SINGLE_TABLES: Final[dict[str, type[BaseModel]]] = {
+    "my_number_assessment": MyNumberAssessment,
 }
 #: Written even when they hold their default, so a reader sees them.
 ALWAYS_WRITTEN: Final = frozenset({"computer_processing", "status"})
@@ -99,9 +111,33 @@ def _set(doc: Doc, model: type[BaseModel], key: str, value: Any, new_file: bool 
 def _table(model: type[BaseModel], data: Mapping[str, Any]) -> Table:
     table = tomlkit.table()
     for key, value in data.items():
-        if value is not None and not _is_default(model, key, value):
+        if value is None or _is_default(model, key, value):
+            continue
+        nested = NESTED_LISTS.get((model, key))
+        if nested is not None:
+            aot = tomlkit.aot()
+            for row in value:
+                aot.append(_table(nested, row))
+            table[key] = aot
+        else:
             table[key] = value
     return table
+
+
+def _sync_table(doc: Doc, key: str, model: type[BaseModel], new: Mapping[str, Any] | None) -> None:
+    """One table (``[key]``) made to hold ``new`` (None: removed), its comments kept."""
+    current = doc.get(key)
+    if new is None:
+        if current is not None:
+            del doc[key]
+        return
+    if not isinstance(current, Table):
+        doc[key] = _table(model, new)
+        return
+    if _same(model, current.unwrap(), new):
+        return
+    for field, value in new.items():
+        _set(current, model, field, value)
 
 
 def _same(model: type[BaseModel], old: Any, new: Mapping[str, Any]) -> bool:
@@ -134,7 +170,11 @@ def _sync_tables(
         if _same(model, table.unwrap(), data):
             continue
         for field, value in data.items():
-            _set(table, model, field, value)
+            nested = NESTED_LISTS.get((model, field))
+            if nested is not None:
+                _sync_tables(table, field, nested, value)
+            else:
+                _set(table, model, field, value)
     for index in range(len(current) - 1, len(new) - 1, -1):
         del current[index]
     for data in new[len(current) :]:
@@ -157,6 +197,8 @@ def update_text(text: str, entry: Entry, new_file: bool = False) -> str:
     for key in Entry.model_fields:
         if key in TABLE_LISTS:
             _sync_tables(doc, key, TABLE_LISTS[key], data[key])
+        elif key in SINGLE_TABLES:
+            _sync_table(doc, key, SINGLE_TABLES[key], data[key])
         else:
             _set(doc, Entry, key, data[key], new_file)
     mark = BOM if text.startswith(BOM) else ""

@@ -24,6 +24,7 @@ class Kind(Enum):
     DATE = "date"  # a TOML date (typed in the form as ISO or 和暦)
     CHOICE = "choice"  # one of ``choices``
     ROWS = "rows"  # a list of tables ([[key]]), each holding ``columns``
+    TABLE = "table"  # one table ([key]) holding ``columns``, or absent
 
 
 class SetBy(Enum):
@@ -34,6 +35,9 @@ class SetBy(Enum):
     #: shows it and never changes it, a draft copies it from the file on disk.
     FILING = "filing"
     DERIVED = "derived"  # follows from other fields (the status from the last filing)
+    #: The secretariat's record (council items, the My Number assessment): written
+    #: by a command or by hand; the form keeps it as the file holds it.
+    RECORD = "record"
 
 
 #: Where a field's values are picked from: the departments of ``registry.toml``
@@ -85,6 +89,13 @@ STATUS_CHOICES: Final = (("active", "届出中"), ("abolished", "廃止"))
 FILE_KIND_CHOICES: Final = (("computer", "電算処理"), ("manual", "マニュアル処理"))
 PROVISION_KIND_CHOICES: Final = (("provision", "外部提供"), ("internal", "目的外利用"))
 FILING_KINDS: Final = (("start", "開始"), ("change", "変更"), ("abolish", "廃止"))
+COUNCIL_KINDS: Final = (("consultation", "諮問"), ("report", "報告"))
+COUNCIL_RESULTS: Final = (("approved", "可"), ("conditional", "条件付き可"), ("rejected", "否"))
+ASSESSMENT_LEVELS: Final = (
+    ("basic", "基礎項目評価"),
+    ("priority", "重点項目評価"),
+    ("full", "全項目評価"),
+)
 
 #: Every field of an entry, in the design's order (the form's, the diff's, a file's).
 ENTRY_FIELDS: Final = (
@@ -221,6 +232,48 @@ ENTRY_FIELDS: Final = (
         ),
     ),
     FieldSpec(
+        "council",
+        "審議会",
+        Kind.ROWS,
+        word="審議会の案件",
+        set_by=SetBy.RECORD,
+        help="諮問・報告の記録（総務課が todokede answer などで記録します）",
+        columns=(
+            FieldSpec("kind", "区分", Kind.CHOICE, required=True, choices=COUNCIL_KINDS),
+            FieldSpec("number", "諮問番号", Kind.TEXT, default=""),
+            FieldSpec("subject", "件名", Kind.TEXT, required=True),
+            FieldSpec("matters", "諮問・報告の事項", Kind.TEXT_LIST),
+            FieldSpec("date", "審議会の開催日", Kind.DATE, required=True),
+            FieldSpec("answered", "答申日", Kind.DATE),
+            FieldSpec("result", "答申", Kind.CHOICE, choices=COUNCIL_RESULTS),
+            FieldSpec("covered_by", "既に諮問済みの根拠", Kind.TEXT, default=""),
+            FieldSpec(
+                "opinions",
+                "委員の意見",
+                Kind.ROWS,
+                word="意見",
+                columns=(
+                    FieldSpec("text", "意見", Kind.TEXT, required=True),
+                    FieldSpec("answer", "回答", Kind.TEXT, default=""),
+                    FieldSpec("answered", "回答した日", Kind.DATE),
+                ),
+            ),
+        ),
+    ),
+    FieldSpec(
+        "my_number_assessment",
+        "特定個人情報保護評価",
+        Kind.TABLE,
+        set_by=SetBy.RECORD,
+        columns=(
+            FieldSpec("level", "評価の種類", Kind.CHOICE, required=True, choices=ASSESSMENT_LEVELS),
+            FieldSpec("evaluated", "評価書の公表日", Kind.DATE, required=True),
+            FieldSpec("persons", "対象人数", Kind.INT, required=True),
+            FieldSpec("handlers", "取扱者数", Kind.INT, required=True),
+            FieldSpec("incident", "過去1年以内の重大事故", Kind.BOOL, default=False),
+        ),
+    ),
+    FieldSpec(
         "filings",
         "届出",
         Kind.ROWS,
@@ -233,6 +286,8 @@ ENTRY_FIELDS: Final = (
             FieldSpec("review", "見直し", Kind.BOOL, default=False),
             FieldSpec("items_added", "追加した記録項目", Kind.TEXT_LIST),
             FieldSpec("items_removed", "削除した記録項目", Kind.TEXT_LIST),
+            FieldSpec("consultation", "諮問番号", Kind.TEXT, default=""),
+            FieldSpec("reported", "報告した審議会の日", Kind.DATE),
         ),
     ),
 )

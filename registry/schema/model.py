@@ -178,7 +178,11 @@ class PersonalFile(_Model):
 
 
 class Filing(_Model):
-    """届出: one line of the legal record of an entry."""
+    """届出: one line of the legal record of an entry.
+
+    ``consultation`` names the 諮問 that covers the change (its number),
+    ``reported`` the meeting where it was reported (報告): see :class:`CouncilItem`.
+    """
 
     date: TomlDate
     kind: FilingKind
@@ -186,10 +190,55 @@ class Filing(_Model):
     review: bool = False
     items_added: TextList = Field(default_factory=list)
     items_removed: TextList = Field(default_factory=list)
+    consultation: Text = ""
+    reported: TomlDate | None = None
 
     @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]
+
+
+CouncilKind = Literal["consultation", "report"]
+CouncilMatter = Literal[
+    "outsourcing", "connection", "provision", "collection", "sensitive", "other"
+]
+CouncilResult = Literal["approved", "conditional", "rejected"]
+
+
+class Opinion(_Model):
+    """委員の意見 on a council item, and the answer given at a later meeting."""
+
+    text: RequiredText
+    answer: Text = ""
+    answered: TomlDate | None = None
+
+
+class CouncilItem(_Model):
+    """An item put to the council (審議会): a 諮問 asked or a 報告 made at a meeting."""
+
+    kind: CouncilKind
+    number: Text = ""
+    """諮問番号 (平成28年度諮問第7号): required for a consultation, unique in the register."""
+    subject: RequiredText
+    matters: list[CouncilMatter] = Field(default_factory=list)
+    date: TomlDate
+    answered: TomlDate | None = None
+    result: CouncilResult | None = None
+    covered_by: Text = ""
+    opinions: list[Opinion] = Field(default_factory=list)
+
+
+AssessmentLevel = Literal["basic", "priority", "full"]
+
+
+class MyNumberAssessment(_Model):
+    """特定個人情報保護評価 (番号法第28条) of a process holding 個人番号."""
+
+    level: AssessmentLevel
+    evaluated: TomlDate
+    persons: Persons
+    handlers: Annotated[int, Field(ge=0, le=10**9)]
+    incident: bool = False
 
 
 class Entry(_Model):
@@ -215,6 +264,8 @@ class Entry(_Model):
     connections: list[Connection] = Field(default_factory=list)
     provisions: list[Provision] = Field(default_factory=list)
     files: list[PersonalFile] = Field(default_factory=list)
+    council: list[CouncilItem] = Field(default_factory=list)
+    my_number_assessment: MyNumberAssessment | None = None
     filings: list[Filing] = Field(default_factory=list)
 
     @property

@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+from pydantic import BaseModel
+
 from todokede.registry.files.filenotes import NOT_FILED_NOTE
 from todokede.registry.files.pending import common_git_dir, git_dir_of
 from todokede.registry.files.store import EntryFile, RegisterError, entry_path
@@ -25,12 +27,14 @@ from todokede.registry.files.tomledit import save_entry
 from todokede.registry.files.tomlread import TomlProblem, parse_toml
 from todokede.registry.git.locking import lock_timeout, repository_lock
 from todokede.registry.schema.catalog import Catalog
-from todokede.registry.schema.fields import ENTRY_FIELDS, FIELDS_BY_KEY, Kind, form_keys
+from todokede.registry.schema.fields import ENTRY_FIELDS, FIELDS_BY_KEY, Kind, SetBy, form_keys
 from todokede.registry.schema.model import Entry, RegistryConfig, entry_id_problem
 from todokede.registry.schema.problems import Loc, Violation
 from todokede.registry.schema.rules import check_entry_data
 from todokede.registry.schema.wareki import WarekiError, format_wareki, parse_date
 
+#: The fields a draft copies from the entry on disk: the filings and the records.
+KEPT_FIELDS: Final = tuple(s.key for s in ENTRY_FIELDS if s.set_by in (SetBy.FILING, SetBy.RECORD))
 #: The fields the form edits, by kind (the field table's order).
 LIST_FIELDS: Final = form_keys(Kind.TEXT_LIST)
 TEXT_FIELDS: Final = form_keys(Kind.TEXT)
@@ -277,9 +281,8 @@ def _build(draft: EntryDraft, base: Entry | None) -> _Built:
             rows.append(_row_data(name, index, row, violations))
         data[name] = rows
     data["status"] = base.status if base is not None else "active"
-    data["filings"] = (
-        [f.model_dump(mode="python") for f in base.filings] if base is not None else []
-    )
+    for key in KEPT_FIELDS:  # the legal record and the secretariat's, as on disk
+        data[key] = _dumped(getattr(base, key)) if base is not None else FIELDS_BY_KEY[key].empty()
     return _Built(data, violations, positions)
 
 
@@ -322,6 +325,15 @@ def read_count(text: str) -> int | None:
     when it is not one."""
     folded = unicodedata.normalize("NFKC", text).replace(",", "").strip()
     return int(folded) if folded.isascii() and folded.isdigit() else None
+
+
+def _dumped(value: object) -> object:
+    """A kept field's value as entry data (models as plain data)."""
+    if isinstance(value, list):
+        return [_dumped(v) for v in value]
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="python")
+    return value
 
 
 def _in_draft(loc: Loc, positions: dict[str, list[int]]) -> Loc:
@@ -453,9 +465,10 @@ def _with_filings_on_disk(entry: Entry, text: str | None) -> Entry:
     since the form read the entry (in another terminal) is the legal record and
     stays, whatever base the form started from."""
     disk = _entry_in(text)
-    if disk is None or (disk.status, disk.filings) == (entry.status, entry.filings):
+    keys = ("status", *KEPT_FIELDS)
+    if disk is None or all(getattr(disk, k) == getattr(entry, k) for k in keys):
         return entry
-    return entry.model_copy(update={"status": disk.status, "filings": disk.filings})
+    return entry.model_copy(update={k: getattr(disk, k) for k in keys})
 
 
 def reread(item: EntryFile, config: RegistryConfig | None, catalog: Catalog) -> EditStart:

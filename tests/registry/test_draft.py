@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 import tomllib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.support.gitrepos import ENTRY_ID, committed_register, git, lock_held
-from tests.support.samples import VALID_ENTRY
+from tests.support.samples import COUNCIL_AND_ASSESSMENT, VALID_ENTRY
 from todokede.registry.files.pending import common_git_dir, git_dir_of
 from todokede.registry.files.store import RegisterError, load_config_or_raise, load_entry
 from todokede.registry.git.filing import file_entry
@@ -300,3 +301,13 @@ def test_a_form_starts_from_the_file_as_it_is_now(tmp_path: Path, git_identity: 
     loaded.path.write_text("broken = [", encoding="utf-8")  # no longer an entry
     start = reread(loaded, config, config.build_catalog())
     assert start.item is loaded and start.text == "broken = ["
+
+
+def test_a_draft_keeps_the_council_items_and_the_assessment_the_file_holds() -> None:
+    base = Entry.model_validate(tomllib.loads(VALID_ENTRY + COUNCIL_AND_ASSESSMENT))
+    edited = replace(EntryDraft.from_entry(base), section="市民税係")
+    result = check_draft(edited, base, None)
+    assert result.entry is not None
+    assert result.entry.council == base.council
+    assert result.entry.my_number_assessment == base.my_number_assessment
+    assert result.entry.section == "市民税係"

@@ -42,6 +42,8 @@ def _kind(annotation: Any) -> tuple[Kind, type[BaseModel] | None, tuple[str, ...
         annotation = get_args(annotation)[0]
     if get_origin(annotation) is Literal:
         return Kind.CHOICE, None, get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return Kind.TABLE, annotation, ()
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         if isinstance(item, type) and issubclass(item, BaseModel):

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support.samples import PROJECT_ROOT
+from tests.support.samples import COUNCIL_AND_ASSESSMENT, PROJECT_ROOT, VALID_ENTRY
 from todokede.registry.files.tomledit import render_new, save_entry, update_text
 from todokede.registry.schema.model import Entry, Filing, Outsourcing
 
@@ -164,3 +164,31 @@ def test_round_trip_of_edits(first: Entry, second: Entry) -> None:
     text = render_new(first)
     edited = update_text(text, second)
     assert parse(edited) == second
+
+
+def test_council_items_their_opinions_and_the_assessment_are_edited_in_place() -> None:
+    text = VALID_ENTRY + COUNCIL_AND_ASSESSMENT
+    entry = parse(text)
+    assert update_text(text, entry) == text
+    entry.council[0].answered = date(2016, 10, 25)
+    entry.council[0].result = "approved"
+    entry.council[0].opinions[0].answer = "確認した"
+    assert entry.my_number_assessment is not None
+    entry.my_number_assessment.handlers = 130
+    new = update_text(text, entry)
+    assert parse(new) == entry
+    assert "# 諮問" in new and "# 基礎項目評価" in new
+    assert 'date = 2016-10-25\nanswered = 2016-10-25\nresult = "approved"\n' in new
+    assert 'answer = "確認した"' in new and "handlers = 130" in new and "incident" not in new
+    entry.my_number_assessment = None
+    entry.council = []
+    removed = update_text(new, entry)
+    assert "[my_number_assessment]" not in removed and "[[council" not in removed
+    assert parse(removed) == entry
+
+
+def test_a_new_council_item_is_written_with_its_opinions_as_tables() -> None:
+    entry = parse(VALID_ENTRY + COUNCIL_AND_ASSESSMENT)
+    fresh = render_new(entry)
+    assert "[[council.opinions]]" in fresh and "[my_number_assessment]" in fresh
+    assert parse(fresh) == entry

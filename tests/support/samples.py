@@ -46,4 +46,23 @@ record_items = ["氏名"]
 persons = 5000
 """
 
+#: Council items and a My Number assessment to append to VALID_ENTRY.
+COUNCIL_AND_ASSESSMENT = """
+[[council]]
+kind = "consultation"
+number = "平成28年度諮問第7号"   # 諮問
+subject = "子ども相談システム導入作業委託"
+matters = ["outsourcing"]
+date = 2016-10-25
+
+[[council.opinions]]
+text = "医師会の個人情報の取扱いを確認すること"
+
+[my_number_assessment]
+level = "basic"   # 基礎項目評価
+evaluated = 2015-06-30
+persons = 85000
+handlers = 120
+"""
+
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]

@@ -64,7 +64,8 @@ from todokede.tui.widgets.form_fields import (
 )
 
 #: The fields the form shows, in the field table's order (the status follows the filings).
-FORM_FIELDS: Final = tuple(s for s in ENTRY_FIELDS if s.set_by is not SetBy.DERIVED)
+#: Derived fields and the secretariat's records (council, assessment) are not in the form.
+FORM_FIELDS: Final = tuple(s for s in ENTRY_FIELDS if s.set_by not in (SetBy.DERIVED, SetBy.RECORD))
 #: The id's label and each field's as the form heads it (目的外利用・外部提供).
 FIELD_LABELS: Final[dict[str, str]] = {
     "id": "業務ID",
