@@ -389,8 +389,6 @@ def export_book(
 
 
 # -- export --changes ------------------------------------------------------------------
-# Kept apart from export's own options (the statutory book's --book, --include-exempt and
-# --as-of come from another branch): one decorator and one call at the top of export.
 
 
 def book_option(func: click.decorators.FC) -> click.decorators.FC:
