@@ -28,6 +28,7 @@ from todokede.registry.files.tomlread import parse_toml as parse_toml  # re-expo
 from todokede.registry.files.tomlread import read_text as read_text  # re-exported
 from todokede.registry.files.tomlread import read_toml as read_toml  # re-exported
 from todokede.registry.schema.catalog import Catalog, builtin_catalog
+from todokede.registry.schema.council_rules import register_council_violations
 from todokede.registry.schema.errors import (
     RegisterError as RegisterError,  # re-exported for callers
 )
@@ -35,7 +36,6 @@ from todokede.registry.schema.limits import ENTRIES_DIR as ENTRIES_DIR  # re-exp
 from todokede.registry.schema.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported
 from todokede.registry.schema.limits import REGISTRY_FILE as REGISTRY_FILE  # re-exported
 from todokede.registry.schema.limits import TEMP_SUFFIX as TEMP_SUFFIX  # re-exported
-from todokede.registry.schema.council_rules import register_council_violations
 from todokede.registry.schema.model import Entry, RegistryConfig, entry_id_problem
 from todokede.registry.schema.personal_files import config_violations, duplicate_file_names
 from todokede.registry.schema.problems import Problem, Violation

@@ -62,7 +62,7 @@ def council_violations(entry: Entry) -> list[Violation]:
             found.append(
                 Violation(
                     ("filings", index, "reported"),
-                    f"報告日 {filing.reported} の報告（[[council]] kind = \"report\"）が"
+                    f'報告日 {filing.reported} の報告（[[council]] kind = "report"）が'
                     "このエントリにありません",
                 )
             )
@@ -145,10 +145,7 @@ def consultation_problem(number: str, known: Mapping[str, Consultation]) -> str 
         return f"諮問「{number}」は登録簿のどの [[council]] にもありません"
     if consultation.result not in COVERING_RESULTS:
         state = "まだ答申がありません" if consultation.result is None else "答申が「否」です"
-        return (
-            f"諮問「{number}」は{state}"
-            "（答申が可又は条件付き可の諮問だけを届出に書けます）"
-        )
+        return f"諮問「{number}」は{state}（答申が可又は条件付き可の諮問だけを届出に書けます）"
     return None
 
 
@@ -156,7 +153,7 @@ def reported_problem(day: date, entry: Entry) -> str | None:
     """Why a filing of ``entry`` cannot name the report of ``day`` (None: it can)."""
     if any(item.kind == "report" and item.date == day for item in entry.council):
         return None
-    return f"報告日 {day} の報告（[[council]] kind = \"report\"）がこのエントリにありません"
+    return f'報告日 {day} の報告（[[council]] kind = "report"）がこのエントリにありません'
 
 
 def first_council_day(entries: Iterable[Entry]) -> date | None:
@@ -195,11 +192,11 @@ def register_council_violations(
                     found.setdefault(entry_id, []).append(
                         Violation(("filings", index, "consultation"), problem)
                     )
-            if since is not None and filing.date >= since and filing_needs_council(entry, index):
-                if filing_class(filing) == "notice":
-                    found.setdefault(entry_id, []).append(
-                        Violation(("filings", index), NO_COUNCIL_RECORD, "warning")
-                    )
+            judged = since is not None and filing.date >= since
+            if judged and filing_class(filing) == "notice" and filing_needs_council(entry, index):
+                found.setdefault(entry_id, []).append(
+                    Violation(("filings", index), NO_COUNCIL_RECORD, "warning")
+                )
     return found
 
 

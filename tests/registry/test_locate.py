@@ -73,9 +73,9 @@ def test_comment_lines_and_crlf() -> None:
 def test_nested_arrays_of_tables_count_under_their_element() -> None:
     text = (
         '[[council]]\nkind = "consultation"\n'  # 1-2
-        "[[council.opinions]]\ntext = \"a\"\n"  # 3-4
+        '[[council.opinions]]\ntext = "a"\n'  # 3-4
         '[[council]]\nkind = "report"\n'  # 5-6
-        "[[council.opinions]]\ntext = \"b\"\n"  # 7-8
+        '[[council.opinions]]\ntext = "b"\n'  # 7-8
         "[[council.opinions]]\nanswered = 2016-10-25\n"  # 9-10
     )
     found = locate(text)

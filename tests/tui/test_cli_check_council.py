@@ -132,7 +132,7 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         entry(('consultation = "平成28年度諮問第9号"', "reported = 2017-03-21")),
         "filings[1].reported",
         "reported = 2017-03-21",
-        "報告日 2017-03-21 の報告（[[council]] kind = \"report\"）がこのエントリにありません",
+        '報告日 2017-03-21 の報告（[[council]] kind = "report"）がこのエントリにありません',
     ),
     "reported_names_a_consultation_day": (
         entry(('consultation = "平成28年度諮問第9号"', "reported = 2017-02-21")),
@@ -218,9 +218,7 @@ def test_each_bad_council_item_is_one_clear_error(
     assert shown.startswith(f"{BROKEN}:{error['line']}:") and fragment in shown
 
 
-def test_the_valid_council_items_check_clean(
-    minimal_register: Path, todokede: CliRunner
-) -> None:
+def test_the_valid_council_items_check_clean(minimal_register: Path, todokede: CliRunner) -> None:
     (minimal_register / BROKEN).write_text(entry(), "utf-8")
     result = todokede("--registry", str(minimal_register), "check", "--strict")
     assert result.returncode == 0, result.stdout
@@ -261,7 +259,10 @@ UNCOVERED: dict[str, tuple[str, str]] = {
         '[[outsourcing]]\ncontractor = "株式会社多摩ヘルスケア"\nsince = 2017-04-01\n',
         "",
     ),
-    "connection": ('[[connections]]\npartner = "東京都国民健康保険団体連合会"\nsince = 2017-04-01\n', ""),
+    "connection": (
+        '[[connections]]\npartner = "東京都国民健康保険団体連合会"\nsince = 2017-04-01\n',
+        "",
+    ),
     "my_number_to_a_contractor": (
         '[[outsourcing]]\ncontractor = "株式会社多摩ヘルスケア"\nsince = 2012-04-01\n',
         'items_added = ["個人番号"]\n',
@@ -276,7 +277,9 @@ def test_a_change_the_council_did_not_hear_of_is_a_warning_at_its_filing(
     added, lines = UNCOVERED[case]
     text = (
         PROCESS.replace("{file}", "健康相談記録ファイル")
-        .replace('[[outsourcing]]\ncontractor = "株式会社多摩ヘルスケア"\nsince = 2017-04-01\n', added)
+        .replace(
+            '[[outsourcing]]\ncontractor = "株式会社多摩ヘルスケア"\nsince = 2017-04-01\n', added
+        )
         .replace('consultation = "平成28年度諮問第9号"\n', lines)
         + CONSULTATION.replace("2017-02-21", "2016-02-23")  # council records from 2016 on
     )
