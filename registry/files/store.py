@@ -36,7 +36,7 @@ from todokede.registry.schema.limits import ENTRIES_DIR as ENTRIES_DIR  # re-exp
 from todokede.registry.schema.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported
 from todokede.registry.schema.limits import REGISTRY_FILE as REGISTRY_FILE  # re-exported
 from todokede.registry.schema.limits import TEMP_SUFFIX as TEMP_SUFFIX  # re-exported
-from todokede.registry.schema.model import Entry, RegistryConfig, entry_id_problem
+from todokede.registry.schema.model import CouncilItem, Entry, RegistryConfig, entry_id_problem
 from todokede.registry.schema.personal_files import config_violations, duplicate_file_names
 from todokede.registry.schema.problems import Problem, Violation
 from todokede.registry.schema.rules import check_entry_data, validation_violations
@@ -390,6 +390,29 @@ def _duplicate_name_problems(register: Register) -> list[Problem]:
             text = ""
         found.extend(_located(f"{ENTRIES_DIR}/{item.path.name}", text, [violation]))
     return found
+
+
+def council_items(root: Path, skip: str = "") -> tuple[tuple[str, tuple[CouncilItem, ...]], ...]:
+    """The council items of every entry on disk but ``skip``, by id: what a filing
+    may name (a file that cannot be read, or whose items are invalid, is left out:
+    ``check`` reports it). Only files mentioning ``[[council]]`` are parsed."""
+    found: list[tuple[str, tuple[CouncilItem, ...]]] = []
+    folder = root / ENTRIES_DIR
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        entry_id = path.name.removesuffix(".toml")
+        if entry_id == skip or path.is_symlink():
+            continue
+        try:
+            text = read_text(path)
+            if "council" not in text:
+                continue
+            rows = parse_toml(text).get("council", [])
+            items = tuple(CouncilItem.model_validate(row) for row in rows)
+        except (OSError, TomlProblem, ValidationError, AttributeError, TypeError):
+            continue
+        if items:
+            found.append((entry_id, items))
+    return tuple(found)
 
 
 def load_entry(root: Path, entry_id: str, config: RegistryConfig | None = None) -> EntryFile:
