@@ -197,3 +197,14 @@ def test_a_register_recording_no_council_business_gets_no_warning(
     result = file_change(todokede, root)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(("kind", "warned"), [("provision", True), ("internal", False)])
+def test_an_external_provision_needs_the_council_and_internal_use_does_not(
+    kind: str, warned: bool, register: Path, todokede: CliRunner
+) -> None:
+    provision = f'\n[[provisions]]\nrecipient = "東京都"\nbasis = "地方税法"\nkind = "{kind}"\n'
+    entry_file(register).write_text(VALID_ENTRY + provision, "utf-8")
+    result = file_change(todokede, register)
+    assert result.returncode == 0, result.stderr
+    assert ("審議会への諮問又は報告の記録がありません" in result.stderr) is warned
