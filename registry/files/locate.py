@@ -112,11 +112,19 @@ class _Scanner:
             self.pos += 1
         parts = tuple(self.read_key("]"))
         self.pos += 2 if is_array else 1
-        path: Path = parts
+        # A prefix naming an array of tables is its latest element: the header
+        # ``[[council.opinions]]`` is ``("council", 1, "opinions", 0)`` under the
+        # second ``[[council]]``, each element counting its own opinions.
+        path: Path = ()
+        for part in parts[:-1]:
+            path = (*path, part)
+            if path in self.aot_counts:
+                path = (*path, self.aot_counts[path] - 1)
+        path = (*path, *parts[-1:])
         if is_array:
-            index = self.aot_counts.get(parts, 0)
-            self.aot_counts[parts] = index + 1
-            path = (*parts, index)
+            index = self.aot_counts.get(path, 0)
+            self.aot_counts[path] = index + 1
+            path = (*path, index)
         self.record(path, first.line)
         return path
 

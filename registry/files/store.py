@@ -28,6 +28,7 @@ from todokede.registry.files.tomlread import parse_toml as parse_toml  # re-expo
 from todokede.registry.files.tomlread import read_text as read_text  # re-exported
 from todokede.registry.files.tomlread import read_toml as read_toml  # re-exported
 from todokede.registry.schema.catalog import Catalog, builtin_catalog
+from todokede.registry.schema.council_rules import register_council_violations
 from todokede.registry.schema.errors import (
     RegisterError as RegisterError,  # re-exported for callers
 )
@@ -35,7 +36,7 @@ from todokede.registry.schema.limits import ENTRIES_DIR as ENTRIES_DIR  # re-exp
 from todokede.registry.schema.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported
 from todokede.registry.schema.limits import REGISTRY_FILE as REGISTRY_FILE  # re-exported
 from todokede.registry.schema.limits import TEMP_SUFFIX as TEMP_SUFFIX  # re-exported
-from todokede.registry.schema.model import Entry, RegistryConfig, entry_id_problem
+from todokede.registry.schema.model import CouncilItem, Entry, RegistryConfig, entry_id_problem
 from todokede.registry.schema.personal_files import config_violations, duplicate_file_names
 from todokede.registry.schema.problems import Problem, Violation
 from todokede.registry.schema.rules import check_entry_data, validation_violations
@@ -343,8 +344,28 @@ def _load_register(root: Path) -> Register:
                 register.invalid.add(entry_id)
     register.problems.extend(_stray_problem(listed) for listed in strays)
     register.problems.extend(_duplicate_name_problems(register))
+    register.problems.extend(_council_problems(register))
     register.problems.extend(_pending_problems(root))
     return register
+
+
+def _council_problems(register: Register) -> list[Problem]:
+    """The council's rules across entries (:mod:`~todokede.registry.schema.council_rules`):
+    a consultation's number unique, a filing's consultation answered, and a change
+    that needs the council naming it (a warning)."""
+    entries = register.entries.values()
+    if not any(e.entry.council or any(f.consultation for f in e.entry.filings) for e in entries):
+        return []  # a register recording no council business: nothing to judge
+    by_entry = register_council_violations((item.id, item.entry) for item in entries)
+    found: list[Problem] = []
+    for entry_id, violations in by_entry.items():
+        item = register.entries[entry_id]
+        try:
+            text = read_text(item.path)
+        except (OSError, TomlProblem):
+            text = ""
+        found.extend(_located(f"{ENTRIES_DIR}/{item.path.name}", text, violations))
+    return found
 
 
 def _duplicate_name_problems(register: Register) -> list[Problem]:
@@ -369,6 +390,29 @@ def _duplicate_name_problems(register: Register) -> list[Problem]:
             text = ""
         found.extend(_located(f"{ENTRIES_DIR}/{item.path.name}", text, [violation]))
     return found
+
+
+def council_items(root: Path, skip: str = "") -> tuple[tuple[str, tuple[CouncilItem, ...]], ...]:
+    """The council items of every entry on disk but ``skip``, by id: what a filing
+    may name (a file that cannot be read, or whose items are invalid, is left out:
+    ``check`` reports it). Only files mentioning ``[[council]]`` are parsed."""
+    found: list[tuple[str, tuple[CouncilItem, ...]]] = []
+    folder = root / ENTRIES_DIR
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        entry_id = path.name.removesuffix(".toml")
+        if entry_id == skip or path.is_symlink():
+            continue
+        try:
+            text = read_text(path)
+            if "council" not in text:
+                continue
+            rows = parse_toml(text).get("council", [])
+            items = tuple(CouncilItem.model_validate(row) for row in rows)
+        except (OSError, TomlProblem, ValidationError, AttributeError, TypeError):
+            continue
+        if items:
+            found.append((entry_id, items))
+    return tuple(found)
 
 
 def load_entry(root: Path, entry_id: str, config: RegistryConfig | None = None) -> EntryFile:

@@ -6,8 +6,9 @@ department order of ``registry.toml``, then the id), by a fictional clerk of
 the filing department. Each commit writes the entry as it stood at that
 filing: record items rebuilt backwards from the final list through
 ``items_added``/``items_removed``, contractors and connections whose ``since``
-had come, the 個人情報ファイル held by then (:func:`file_filings`), the filings
-up to that one and the status they imply. The last commit of each entry is its
+had come, the 個人情報ファイル held by then (:func:`file_filings`), the council
+items of meetings held by then with the answers given by then (:func:`council_at`),
+the filings up to that one and the status they imply. The last commit of each entry is its
 sample file byte for byte, comments included.
 
 A file (``[[files]]``) is held from the first filing whose summary names it in
@@ -52,7 +53,13 @@ from todokede.registry.git.repository import (
 )
 from todokede.registry.git.setup import sample_root
 from todokede.registry.schema.catalog import Catalog
-from todokede.registry.schema.model import Entry, PersonalFile, RegistryConfig
+from todokede.registry.schema.model import (
+    CouncilItem,
+    Entry,
+    Filing,
+    PersonalFile,
+    RegistryConfig,
+)
 from todokede.registry.schema.personal_files import WITHHOLD_ITEM
 from todokede.registry.schema.rules import entry_rule_violations
 
@@ -191,10 +198,39 @@ def state_at(
             "files": files_at(entry, index, items, catalog, starts),
             "outsourcing": [o for o in entry.outsourcing if o.since is None or o.since <= day],
             "connections": [c for c in entry.connections if c.since is None or c.since <= day],
-            "filings": entry.filings[: index + 1],
+            "council": council_at(entry, day),
+            "filings": [_as_filed(f, day) for f in entry.filings[: index + 1]],
             "status": "abolished" if filing.kind == "abolish" else "active",
         }
     )
+
+
+def council_at(entry: Entry, day: date) -> list[CouncilItem]:
+    """The council items recorded by ``day``: those of meetings on or before it,
+    each answer (答申, an opinion's 回答) only from the day it was given."""
+    found: list[CouncilItem] = []
+    for item in entry.council:
+        if item.date > day:
+            continue
+        opinions = [
+            o
+            if o.answered is None or o.answered <= day
+            else o.model_copy(update={"answer": "", "answered": None})
+            for o in item.opinions
+        ]
+        update: dict[str, object] = {"opinions": opinions}
+        if item.answered is not None and item.answered > day:
+            update |= {"answered": None, "result": None}
+        found.append(item.model_copy(update=update))
+    return found
+
+
+def _as_filed(filing: Filing, day: date) -> Filing:
+    """A filing as the register held it on ``day``: a report it names is recorded
+    once that meeting has been held (a change may be filed before it is reported)."""
+    if filing.reported is not None and filing.reported > day:
+        return filing.model_copy(update={"reported": None})
+    return filing
 
 
 def entry_texts(sample: _Sample, config: RegistryConfig, catalog: Catalog) -> list[str]:

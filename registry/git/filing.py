@@ -24,6 +24,7 @@ from todokede.registry.files.store import (
     RegisterError,
     TomlProblem,
     atomic_write,
+    council_items,
     entry_path,
     load_config_or_raise,
     read_text,
@@ -85,11 +86,13 @@ def draft_filing(
     day: date,
     summary: str | None = None,
     review: bool = False,
+    consultation: str = "",
+    reported: date | None = None,
 ) -> FilingDraft:
     """What ``file`` would commit (summary, items), or the refusal; writes nothing."""
     history, config = _open(root)
     with history:
-        request = FilingRequest(entry_id, kind, day, summary, review)
+        request = FilingRequest(entry_id, kind, day, summary, review, consultation, reported)
         return plan_filing(request, read_inputs(history, config, entry_id))
 
 
@@ -101,6 +104,8 @@ def file_entry(
     summary: str | None = None,
     review: bool = False,
     author: str | None = None,
+    consultation: str = "",
+    reported: date | None = None,
 ) -> Filed:
     """Record a filing and commit exactly that entry file; RegisterError when refused.
 
@@ -114,7 +119,7 @@ def file_entry(
         notes = finish_interrupted(history)
         try:
             author_actor, committer_actor = identities(history.repo, author)
-            request = FilingRequest(entry_id, kind, day, summary, review)
+            request = FilingRequest(entry_id, kind, day, summary, review, consultation, reported)
             draft = plan_filing(request, read_inputs(history, config, entry_id))
         except RegisterError as error:
             for note in notes:  # what was done before the refusal (the CLI shows them)
@@ -163,6 +168,7 @@ def read_inputs(history: RegisterRepo, config: RegistryConfig, entry_id: str) ->
         config_on_disk=read_text(root / REGISTRY_FILE),
         config_committed=history.config_bytes(snapshot),
         prefix=history.prefix,
+        council=council_items(root, entry_id),
     )
 
 

@@ -34,8 +34,23 @@ from todokede.registry.files.tomledit import update_text
 from todokede.registry.files.tomlread import parse_data, without_bom
 from todokede.registry.git.message import filing_message
 from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.council_rules import (
+    MY_NUMBER,
+    NO_COUNCIL_RECORD,
+    consultation_problem,
+    consultations,
+    first_council_day,
+    needs_council_for_diff,
+    reported_problem,
+)
 from todokede.registry.schema.errors import FilingRefused
-from todokede.registry.schema.model import Entry, Filing, FilingKind, RegistryConfig
+from todokede.registry.schema.model import (
+    CouncilItem,
+    Entry,
+    Filing,
+    FilingKind,
+    RegistryConfig,
+)
 from todokede.registry.schema.problems import Problem, Violation
 from todokede.registry.schema.rules import (
     check_entry_data,
@@ -70,6 +85,8 @@ class FilingRequest:
     day: date
     summary: str | None = None
     review: bool = False
+    consultation: str = ""  # --consultation: the 諮問 that covers the change (its number)
+    reported: date | None = None  # --reported: the meeting where it was reported
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,8 @@ class FilingInputs:
     config_on_disk: str  # registry.toml as on disk
     config_committed: bytes | None  # and as HEAD holds it
     prefix: str = ""  # the register's folder in the repository
+    #: The council items of the register's other entries (id, items), as on disk.
+    council: tuple[tuple[str, tuple[CouncilItem, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +121,8 @@ class FilingDraft:
     text: str
     head: str | None
     message: str
+    #: Why the council should have heard of this change (empty: nothing to say).
+    council_warning: str = ""
 
     @property
     def summary(self) -> str:
@@ -126,6 +147,7 @@ def plan_filing(request: FilingRequest, inputs: FilingInputs) -> FilingDraft:
         else None
     )
     refuse_diff(request, entry, diff)
+    refuse_council(request, rel, entry, inputs.council)
     summary = (request.summary or "").strip() or summarize(diff, request.kind, request.review)
     result = _validated(_with_filing(entry, request, summary, diff), rel)
     new_text = without_notes_until_filed(update_text(inputs.text, result))  # filed: notes false
@@ -151,6 +173,75 @@ def plan_filing(request: FilingRequest, inputs: FilingInputs) -> FilingDraft:
             request.entry_id,
             request.review,
         ),
+        council_warning=council_warning(request, entry, committed, diff, inputs.council),
+    )
+
+
+# -- the council -----------------------------------------------------------------------
+
+
+def refuse_council(
+    request: FilingRequest,
+    rel: str,
+    entry: Entry,
+    others: tuple[tuple[str, tuple[CouncilItem, ...]], ...],
+) -> None:
+    """Refuse a consultation or a report the register does not hold (one line)."""
+    if request.reported is not None and (problem := reported_problem(request.reported, entry)):
+        raise RegisterError(f"{rel}: {problem}")
+    if request.consultation:
+        known = consultations(_with_others(request.entry_id, entry, others))
+        if problem := consultation_problem(request.consultation, known):
+            raise RegisterError(f"{rel}: {problem}")
+
+
+def _with_others(
+    entry_id: str, entry: Entry, others: tuple[tuple[str, tuple[CouncilItem, ...]], ...]
+) -> list[tuple[str, Entry]]:
+    """The register's council items as entries (this one's as edited on disk)."""
+    return [
+        (entry_id, entry),
+        *((other, entry.model_copy(update={"council": list(items)})) for other, items in others),
+    ]
+
+
+def council_warning(
+    request: FilingRequest,
+    entry: Entry,
+    committed: dict[str, Any] | None,
+    diff: EntryDiff | None,
+    others: tuple[tuple[str, tuple[CouncilItem, ...]], ...],
+) -> str:
+    """「審議会への諮問又は報告の記録がありません」 when a change adds what the
+    council must hear of and names neither; as ``check``, only in a register
+    recording council business, from its first council item on."""
+    if request.kind != "change" or diff is None or request.consultation or request.reported:
+        return ""
+    first = first_council_day(e for _, e in _with_others(request.entry_id, entry, others))
+    if first is None or request.day < first:
+        return ""
+    needed = needs_council_for_diff(
+        entry,
+        outsourcing_added=bool(diff.outsourcing.added),
+        connections_added=bool(diff.connections.added),
+        provisions_added=diff.provisions.added,
+        items_added=diff.items_added,
+        scope_my_number=_scope_gains_my_number(entry, committed, diff),
+    )
+    return NO_COUNCIL_RECORD if needed else ""
+
+
+def _scope_gains_my_number(entry: Entry, committed: dict[str, Any] | None, diff: EntryDiff) -> bool:
+    """A contractor's scope names 個人番号 now and did not in HEAD."""
+    before: dict[str, str] = {}
+    rows = committed.get("outsourcing") if committed else None
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict):
+            before[str(row.get("contractor", ""))] = str(row.get("scope", ""))
+    return any(
+        MY_NUMBER in o.scope and MY_NUMBER not in before.get(o.contractor, "")
+        for o in entry.outsourcing
+        if o.contractor in diff.outsourcing.changed
     )
 
 
@@ -247,6 +338,8 @@ def _with_filing(
             "review": request.review,
             "items_added": list(listed.items_added) if listed else [],
             "items_removed": list(listed.items_removed) if listed else [],
+            "consultation": request.consultation,
+            "reported": request.reported,
         }
     )
     if request.kind == "abolish":

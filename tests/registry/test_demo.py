@@ -243,3 +243,23 @@ def test_inside_another_repository_the_demo_is_its_own_repository(
 def test_without_an_identity_the_demo_gets_a_local_one(demo: Path) -> None:
     assert git(demo, "config", "--local", "user.name").strip() == "見本 利用者"
     assert git(demo, "config", "--local", "user.email").strip() == "visitor@example.lg.jp"
+
+
+def test_council_items_arrive_with_the_first_filing_after_their_meeting(demo: Path) -> None:
+    before = version_at(demo, "kodomo-kyoiku-kodomo-sodan", "2010-04-01")
+    assert "council" not in before
+    consulted = version_at(demo, "kodomo-kyoiku-kodomo-sodan", "2016-11-15")
+    [item] = consulted["council"]
+    assert (item["number"], item["result"]) == ("平成28年度諮問第7号", "approved")
+    assert consulted["filings"][-1]["consultation"] == "平成28年度諮問第7号"
+    # 諮問第3号 was answered at the 2nd meeting; its opinion only on 2016-10-25.
+    started = version_at(demo, "hoken-nenkin-tonyobyo-jinsho-yobo", "2016-10-14")
+    [item] = started["council"]
+    assert item["answered"] == date(2016, 7, 26)
+    assert not item["opinions"][0].get("answer") and "answered" not in item["opinions"][0]
+    # 人事課 filed on 2016-10-03 and reported on 2016-10-25: the report and the
+    # filing's reported come with the next filing.
+    filed = version_at(demo, "jinji-fukuri-kosei-hoken", "2016-10-03")
+    assert "council" not in filed and "reported" not in filed["filings"][-1]
+    later = version_at(demo, "jinji-fukuri-kosei-hoken", "2023-04-21")
+    assert later["filings"][2]["reported"] == date(2016, 10, 25)

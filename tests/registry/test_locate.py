@@ -68,3 +68,18 @@ def test_line_of_falls_back_to_the_enclosing_path() -> None:
 def test_comment_lines_and_crlf() -> None:
     found = locate('a = 1\r\n# x = 2\r\nb = "#"\r\n')
     assert found == {("a",): 1, ("b",): 3}
+
+
+def test_nested_arrays_of_tables_count_under_their_element() -> None:
+    text = (
+        '[[council]]\nkind = "consultation"\n'  # 1-2
+        '[[council.opinions]]\ntext = "a"\n'  # 3-4
+        '[[council]]\nkind = "report"\n'  # 5-6
+        '[[council.opinions]]\ntext = "b"\n'  # 7-8
+        "[[council.opinions]]\nanswered = 2016-10-25\n"  # 9-10
+    )
+    found = locate(text)
+    assert found[("council", 0, "opinions", 0)] == 3
+    assert found[("council", 1)] == 5
+    assert found[("council", 1, "opinions", 0, "text")] == 8
+    assert found[("council", 1, "opinions", 1, "answered")] == 10

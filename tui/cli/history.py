@@ -66,6 +66,18 @@ def console() -> Console:
 @click.option("--summary", default=None, help="概要（省略時は変更内容から作る）")
 @click.option("--review", is_flag=True, help="見直しを兼ねる届出（変更がなくても届け出られる）")
 @click.option("--author", default=None, help="届出者（「氏名 <メール>」。省略時は git の設定）")
+@click.option(
+    "--consultation",
+    default="",
+    metavar="NUMBER",
+    help="この変更について答申を受けた諮問の番号（例: 平成28年度諮問第7号）",
+)
+@click.option(
+    "--reported",
+    type=DATE,
+    default=None,
+    help="この変更を報告した審議会の日（エントリの [[council]] にその日の報告が必要）",
+)
 @click.pass_context
 def file_command(
     ctx: click.Context,
@@ -75,16 +87,20 @@ def file_command(
     summary: str | None,
     review: bool,
     author: str | None,
+    consultation: str,
+    reported: date | None,
 ) -> int:
     """編集したエントリを届け出て、そのファイルだけをコミットする。
 
     開始届は未コミットの新しいエントリ、変更届は前回の届出から変わったエントリ（見直しだけなら
     --review）、廃止届は届出中のエントリに出す。追加・削除した記録項目と概要は前回の届出との差分から書く。
+    委託・外部結合・外部提供の追加や受託者への個人番号の追加は、審議会の諮問（--consultation）か
+    報告（--reported）を書く（なければ警告）。
     """
     from todokede.registry.git.filing import file_entry
     from todokede.registry.git.repository import parse_author
     from todokede.registry.schema.errors import RegisterError
-    from todokede.registry.schema.model import entry_id_problem
+    from todokede.registry.schema.model import entry_id_problem, name_problem
     from todokede.tui.cli.refusals import refusal_line
 
     if problem := entry_id_problem(entry_id):
@@ -93,6 +109,8 @@ def file_command(
         fail(
             "--review は廃止届（--kind abolish）には付けられません（見直しは変更届で）", EXIT_USAGE
         )
+    if consultation and (problem := name_problem(consultation)):
+        fail(f"--consultation: {problem}", EXIT_USAGE)
     if author:
         try:
             parse_author(author)  # the parser the filing uses: the same refusal, as bad usage
@@ -100,7 +118,9 @@ def file_command(
             fail(refusal_line(error), EXIT_USAGE)
     root = registry_root(ctx)
     chosen = cast("FilingKind", kind) if kind else next_kind(root, entry_id)
-    filed = file_entry(root, entry_id, chosen, day, summary, review, author)
+    filed = file_entry(
+        root, entry_id, chosen, day, summary, review, author, consultation.strip(), reported
+    )
     word, _, title = filed.subject.partition(": ")
     click.echo(f"{word}を記録しました: {title}")
     from todokede.registry.schema.wareki import format_wareki
@@ -110,6 +130,12 @@ def file_command(
     )
     for note in filed.notes:
         click.echo(note)
+    if filed.draft.council_warning:
+        click.echo(
+            f"警告: {filed.draft.council_warning}"
+            "（諮問の答申を受けていれば --consultation、報告していれば --reported で記録できます）",
+            err=True,
+        )
     return EXIT_OK
 
 
