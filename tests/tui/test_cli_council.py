@@ -50,9 +50,7 @@ def test_council_json_holds_the_four_parts_and_the_report_s_json(
     assert data["filings"] == json.loads(report.stdout)
 
 
-def test_council_from_and_to_choose_the_filings_period(
-    register: Path, todokede: CliRunner
-) -> None:
+def test_council_from_and_to_choose_the_filings_period(register: Path, todokede: CliRunner) -> None:
     result = todokede(
         "--registry",
         str(register),
@@ -76,7 +74,12 @@ def test_council_markdown_on_stdout(register: Path, todokede: CliRunner) -> None
     result = todokede("council", "--date", MEETING_DAY, cwd=register)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# 会議次第\n")
-    for part in ("## (1) 諮問審議", "## (2) 報告", "## 意見に対する回答", "## (3) 業務届出書の報告"):
+    for part in (
+        "## (1) 諮問審議",
+        "## (2) 報告",
+        "## 意見に対する回答",
+        "## (3) 業務届出書の報告",
+    ):
         assert part in result.stdout
 
 
@@ -139,9 +142,7 @@ def test_answer_commits_the_one_entry_with_its_trailers(
     )
     assert commit_count(register) == 2
     assert git(register, "rev-parse", "HEAD~1").strip() == before
-    assert git(register, "show", "--format=", "--name-only", "HEAD").split() == [
-        SODAN.as_posix()
-    ]
+    assert git(register, "show", "--format=", "--name-only", "HEAD").split() == [SODAN.as_posix()]
     assert git(register, "log", "-1", "--format=%s").strip() == (
         f"答申: 子ども・教育支援課 子ども相談業務 — {NUMBER} 可"
     )
@@ -193,7 +194,9 @@ def test_the_answer_is_read_back_by_log_and_diff(register: Path, todokede: CliRu
         in diff.stdout
     )
     changed = json.loads(
-        todokede("diff", "--from", "HEAD~1", "--to", "HEAD", "--format", "json", cwd=register).stdout
+        todokede(
+            "diff", "--from", "HEAD~1", "--to", "HEAD", "--format", "json", cwd=register
+        ).stdout
     )
     assert changed["entries"][0]["changed_fields"] == ["council"]
 
@@ -233,9 +236,7 @@ def test_an_answer_before_the_consultation_is_refused(register: Path, todokede: 
     assert "答申日（平成28年10月24日）が諮問の日（平成28年10月25日）より前です" in line
 
 
-def test_an_entry_changed_since_its_commit_is_refused(
-    register: Path, todokede: CliRunner
-) -> None:
+def test_an_entry_changed_since_its_commit_is_refused(register: Path, todokede: CliRunner) -> None:
     path = register / SODAN
     path.write_text(path.read_text(encoding="utf-8") + "\n# 編集中\n", encoding="utf-8")
     line = refused(register, todokede, NUMBER, "--date", MEETING_DAY, "--result", "approved")
