@@ -46,7 +46,9 @@ def test_killed_before_publishing_the_next_run_answers_once(tmp_path: Path, poin
     git(root, "fsck", "--no-progress")
 
 
-@pytest.mark.parametrize("point", ["file:published", "write:half#2", "write:renamed#2", "file:written"])
+@pytest.mark.parametrize(
+    "point", ["file:published", "write:half#2", "write:renamed#2", "file:written"]
+)
 def test_killed_after_publishing_the_next_run_finishes_it(tmp_path: Path, point: str) -> None:
     root = committed_meeting_register(tmp_path / "reg")
     killed = answer(root, point)
