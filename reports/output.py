@@ -14,12 +14,13 @@ from pathlib import Path
 
 from todokede.registry.files.store import atomic_write
 from todokede.reports.council import CouncilReport
+from todokede.reports.council_meeting import Meeting
 from todokede.reports.filebook import FileBook
 from todokede.reports.reminders import RemindersReport
 from todokede.reports.statutory_book import StatutoryBook
 from todokede.reports.target import output_problem, streamed, target_mode
 
-Document = CouncilReport | RemindersReport | FileBook | StatutoryBook
+Document = CouncilReport | RemindersReport | FileBook | StatutoryBook | Meeting
 
 
 class FormatError(ValueError):
@@ -31,6 +32,8 @@ def render(document: Document, fmt: str) -> str | bytes:
     """The document in a format: ``str`` for text formats, ``bytes`` for XLSX."""
     if isinstance(document, StatutoryBook):
         return render_book(document, fmt)
+    if isinstance(document, Meeting):
+        return render_meeting(document, fmt)
     if fmt == "json":
         from todokede.reports import render_json
 
@@ -68,6 +71,23 @@ def render(document: Document, fmt: str) -> str | bytes:
             return render_xlsx.render_reminders(document)
         return render_xlsx.render_table(document.table())
     raise FormatError(f"この文書は {fmt} 形式では出力できません")
+
+
+def render_meeting(meeting: Meeting, fmt: str) -> str:
+    """The meeting's agenda and papers: Markdown, HTML or the contract's JSON."""
+    if fmt == "json":
+        from todokede.reports.render_meeting import render_meeting_json
+
+        return render_meeting_json(meeting)
+    if fmt == "md":
+        from todokede.reports.render_meeting import render_meeting_markdown
+
+        return render_meeting_markdown(meeting)
+    if fmt == "html":
+        from todokede.reports.render_html import render_meeting as html
+
+        return html(meeting)
+    raise FormatError(f"会議次第は {fmt} 形式では出力できません")
 
 
 def render_book(book: StatutoryBook, fmt: str) -> str | bytes:

@@ -19,6 +19,13 @@ from markupsafe import Markup
 from todokede.registry.schema.personal_files import WITHHELD_TEXT
 from todokede.registry.schema.wareki import format_wareki
 from todokede.reports.council import CouncilReport
+from todokede.reports.council_meeting import (
+    PART_ANSWERS,
+    PART_CONSULTATIONS,
+    PART_FILINGS,
+    PART_REPORTS,
+    Meeting,
+)
 from todokede.reports.filebook import FileBook, FileBookRow
 from todokede.reports.reminders import (
     DUE_SOON_LABEL,
@@ -83,6 +90,23 @@ def sheet(row: FileBookRow) -> list[tuple[str, str]]:
 def render_council(report: CouncilReport) -> str:
     widths = column_widths(report.table(), {"業務の名称": 22})
     return environment().get_template("council.html.j2").render(report=report, widths=widths)
+
+
+def render_meeting(meeting: Meeting) -> str:
+    """The meeting's agenda and papers, the filings' report on pages of its own."""
+    report = meeting.filings
+    widths = column_widths(report.table(), {"業務の名称": 22})
+    parts = {
+        "consultations": PART_CONSULTATIONS,
+        "reports": PART_REPORTS,
+        "answers": PART_ANSWERS,
+        "filings": PART_FILINGS,
+    }
+    return (
+        environment()
+        .get_template("meeting.html.j2")
+        .render(meeting=meeting, widths=widths, parts=parts)
+    )
 
 
 def render_filebook(book: FileBook) -> str:

@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 from typing import Final, Literal
 
-DocumentKind = Literal["council", "filebook", "book", "reminders", "book-changes"]
+DocumentKind = Literal["council", "filebook", "book", "reminders", "book-changes", "meeting"]
 
 #: The formats each document can be written in, the first its default.
 DOCUMENT_FORMATS: Final[dict[DocumentKind, tuple[str, ...]]] = {
@@ -27,6 +27,7 @@ DOCUMENT_FORMATS: Final[dict[DocumentKind, tuple[str, ...]]] = {
     "book": ("md", "html", "csv", "xlsx", "json"),
     "reminders": ("text", "md", "csv", "json", "html", "xlsx"),
     "book-changes": ("md", "html", "csv", "json"),
+    "meeting": ("md", "html", "json"),
 }
 #: Formats that are bytes, never shown on a terminal.
 FILE_ONLY_FORMATS: Final = frozenset({"xlsx"})

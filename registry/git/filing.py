@@ -29,7 +29,12 @@ from todokede.registry.files.store import (
     load_config_or_raise,
     read_text,
 )
-from todokede.registry.git.filing_journal import finish_interrupted, update_index, write_journal
+from todokede.registry.git.filing_journal import (
+    EntryCommit,
+    finish_interrupted,
+    update_index,
+    write_journal,
+)
 from todokede.registry.git.filing_plan import (
     FilingDraft,
     FilingInputs,
@@ -172,8 +177,21 @@ def read_inputs(history: RegisterRepo, config: RegistryConfig, entry_id: str) ->
     )
 
 
+def open_register(root: Path) -> tuple[RegisterRepo, RegistryConfig]:
+    """The register's repository (refused while a merge or rebase is in progress) and
+    its settings; the caller closes the repository."""
+    return _open(root)
+
+
+def commit_entry(
+    history: RegisterRepo, draft: EntryCommit, author: git.Actor, committer: git.Actor
+) -> tuple[str, list[str]]:
+    """One entry file's new text committed by the filing protocol (call under the lock)."""
+    return _commit(history, draft, author, committer)
+
+
 def _commit(
-    history: RegisterRepo, draft: FilingDraft, author: git.Actor, committer: git.Actor
+    history: RegisterRepo, draft: EntryCommit, author: git.Actor, committer: git.Actor
 ) -> tuple[str, list[str]]:
     """Steps 6-9 of the filing protocol (docs/architecture.md); the commit and notes."""
     repo = history.repo
@@ -196,7 +214,7 @@ def _commit(
 
 
 def _write_objects(
-    history: RegisterRepo, draft: FilingDraft, author: git.Actor, committer: git.Actor
+    history: RegisterRepo, draft: EntryCommit, author: git.Actor, committer: git.Actor
 ) -> str:
     """The filing's blob, trees and commit in the object store (fsynced); the commit."""
     repo = history.repo
@@ -221,7 +239,7 @@ def _write_objects(
         ) from None
 
 
-def _rewrite(draft: FilingDraft, commit: str) -> None:
+def _rewrite(draft: EntryCommit, commit: str) -> None:
     """The entry file as committed (temp file, fsync, rename); the journal stays on failure."""
     try:
         atomic_write(draft.path, draft.text)

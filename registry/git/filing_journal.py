@@ -11,8 +11,9 @@ were written, nothing to undo).
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import git
 
@@ -26,21 +27,43 @@ from todokede.registry.files.store import TEMP_SUFFIX, RegisterError, atomic_wri
 from todokede.registry.git.repository import blob_sha, work_tree
 from todokede.registry.git.revisions import RegisterRepo
 
-if TYPE_CHECKING:
-    from todokede.registry.git.filing_plan import FilingDraft
+
+class EntryCommit(Protocol):
+    """One entry file's new text ready to commit: a filing
+    (:class:`~todokede.registry.git.filing_plan.FilingDraft`) or a council's answer."""
+
+    @property
+    def entry_id(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def repo_path(self) -> str: ...
+    @property
+    def original(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def head(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def journal(self) -> tuple[str, date]:
+        """What the journal notes of it: a kind (``change``, ``answer``) and a date."""
+        ...
 
 
 def journal_path(repo: git.Repo) -> Path:
     return Path(repo.git_dir) / JOURNAL_NAME
 
 
-def write_journal(repo: git.Repo, draft: FilingDraft, commit: str) -> Path:
+def write_journal(repo: git.Repo, draft: EntryCommit, commit: str) -> Path:
     """Note the filing about to publish ``commit``; the journal's path."""
+    kind, day = draft.journal
     pending = PendingFiling(
         entry=draft.entry_id,
         path=draft.repo_path,
-        kind=draft.filing.kind,
-        date=draft.filing.date.isoformat(),
+        kind=kind,
+        date=day.isoformat(),
         commit=commit,
         head=draft.head,
         new_blob=blob_sha(draft.text.encode("utf-8")),

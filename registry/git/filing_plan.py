@@ -128,6 +128,11 @@ class FilingDraft:
     def summary(self) -> str:
         return self.filing.summary
 
+    @property
+    def journal(self) -> tuple[str, date]:
+        """The filing's kind and date, as its journal notes them."""
+        return self.filing.kind, self.filing.date
+
 
 def plan_filing(request: FilingRequest, inputs: FilingInputs) -> FilingDraft:
     """The filing ``request`` asks for, made of ``inputs``; RegisterError when refused."""

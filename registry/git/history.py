@@ -19,8 +19,8 @@ from typing import Any, Final
 
 from todokede.registry.files.tomlread import parse_data
 from todokede.registry.git.gitlog import changed_files
+from todokede.registry.git.message import ANSWER_WORD, LOG_FIELDS, CommitMessage, read_logged
 from todokede.registry.git.message import KIND_WORDS as KIND_WORDS  # re-exported
-from todokede.registry.git.message import LOG_FIELDS, CommitMessage, read_logged
 from todokede.registry.git.revisions import RegisterRepo, Revision, UnknownEntry
 from todokede.registry.views.diff import EntryDiff, catalog_from_config, diff_entry_bytes
 
@@ -71,9 +71,14 @@ class LogItem:
     summary: str
     subject: str
     changes: tuple[FileChange, ...] = ()
+    council_number: str = ""
+    """The consultation a council's answer (答申) commit records; empty otherwise."""
+    council_result: str = ""
 
     @property
     def kind_label(self) -> str:
+        if self.kind is None and self.council_number:
+            return ANSWER_WORD
         return LOG_KIND_LABELS.get(self.kind, "その他")
 
     @property
@@ -177,7 +182,7 @@ def _item(history: RegisterRepo, raw: _Raw, names: dict[str, tuple[str, str]]) -
     return LogItem(
         commit=raw.commit,
         parents=raw.parents,
-        date=message.day or raw.committed.date(),
+        date=message.day or message.council_date or raw.committed.date(),
         committed=raw.committed,
         kind=message.kind,
         review=message.review,
@@ -189,6 +194,8 @@ def _item(history: RegisterRepo, raw: _Raw, names: dict[str, tuple[str, str]]) -
         summary=message.summary,
         subject=message.subject,
         changes=changes,
+        council_number=message.council_number,
+        council_result=message.council_result,
     )
 
 

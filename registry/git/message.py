@@ -31,9 +31,22 @@ ENTRY_TRAILER: Final = "Entry"
 REVIEW_TRAILER: Final = "Filing-Review"
 #: The trailers in the order a filing writes them (and :data:`LOG_FIELDS` asks for them).
 TRAILERS: Final = (KIND_TRAILER, DATE_TRAILER, ENTRY_TRAILER, REVIEW_TRAILER)
+#: A council's answer (答申) to a consultation: its number, result and day.
+COUNCIL_NUMBER_TRAILER: Final = "Council-Number"
+COUNCIL_RESULT_TRAILER: Final = "Council-Result"
+COUNCIL_DATE_TRAILER: Final = "Council-Date"
+COUNCIL_TRAILERS: Final = (COUNCIL_NUMBER_TRAILER, COUNCIL_RESULT_TRAILER, COUNCIL_DATE_TRAILER)
+#: The word that starts an answer's subject: ``答申: 課 業務 — 諮問番号 可``.
+ANSWER_WORD: Final = "答申"
+#: The result of an answer as its subject prints it.
+RESULT_WORDS: Final[dict[str, str]] = {
+    "approved": "可",
+    "conditional": "条件付き可",
+    "rejected": "否",
+}
 #: ``git log --format`` placeholders: each trailer's values (git parses), then the subject.
 LOG_FIELDS: Final = (
-    *(f"%(trailers:key={key},valueonly,separator=%x2C)" for key in TRAILERS),
+    *(f"%(trailers:key={key},valueonly,separator=%x2C)" for key in TRAILERS + COUNCIL_TRAILERS),
     "%s",
 )
 #: The first commit of a register (``todokede init``, the demo).
@@ -92,6 +105,15 @@ class CommitMessage:
     day: date | None = None
     entry_id: str = ""
     review: bool = False
+    council_number: str = ""
+    """An answer's consultation (``Council-Number``); empty in any other commit."""
+    council_result: str = ""
+    council_date: date | None = None
+
+    @property
+    def is_answer(self) -> bool:
+        """A council's answer (答申) recorded by ``todokede answer``."""
+        return self.kind is None and bool(self.council_number) and self.council_date is not None
 
     @property
     def filing(self) -> FilingMessage | None:
@@ -131,6 +153,27 @@ def filing_message(
 ) -> str:
     """:func:`make_filing` of :meth:`FilingMessage.of` the same arguments."""
     return make_filing(FilingMessage.of(kind, department, name, summary, day, entry_id, review))
+
+
+def answer_message(
+    department: str,
+    name: str,
+    number: str,
+    result: str,
+    day: date,
+    entry_id: str,
+) -> str:
+    """``答申: 子ども・教育支援課 子ども相談業務 — 平成28年度諮問第7号 可`` and its trailers."""
+    title = _BREAK.sub(" ", f"{one_line(department)} {one_line(name)}")
+    word = RESULT_WORDS.get(result, result)
+    subject = f"{ANSWER_WORD}: {title}{SUBJECT_SEPARATOR}{_BREAK.sub(' ', one_line(number))} {word}"
+    trailers = [
+        f"{COUNCIL_NUMBER_TRAILER}: {one_line(number)}",
+        f"{COUNCIL_RESULT_TRAILER}: {result}",
+        f"{COUNCIL_DATE_TRAILER}: {day.isoformat()}",
+        f"{ENTRY_TRAILER}: {entry_id}",
+    ]
+    return subject + "\n\n" + "\n".join(trailers) + "\n"
 
 
 def sync_merge_message(where: str) -> str:
@@ -175,7 +218,7 @@ def parse_message(message: str) -> CommitMessage:
     found = trailers_of(message)
     values = [
         ",".join(value for key, value in found if key.lower() == wanted.lower())
-        for wanted in TRAILERS
+        for wanted in TRAILERS + COUNCIL_TRAILERS
     ]
     return _interpret(subject_of(message), *values)
 
@@ -183,16 +226,26 @@ def parse_message(message: str) -> CommitMessage:
 def read_logged(fields: Sequence[str]) -> CommitMessage:
     """A commit's message from what ``git log`` printed for :data:`LOG_FIELDS`."""
     *values, subject = fields
-    kind, day, entry, review = values
-    return _interpret(subject, kind, day, entry, review)
+    kind, day, entry, review, number, result, council_day = values
+    return _interpret(subject, kind, day, entry, review, number, result, council_day)
 
 
-def _interpret(subject: str, kind: str, day: str, entry: str, review: str) -> CommitMessage:
+def _interpret(
+    subject: str,
+    kind: str,
+    day: str,
+    entry: str,
+    review: str,
+    number: str = "",
+    result: str = "",
+    council_day: str = "",
+) -> CommitMessage:
     """The trailers' values (several joined by ``,``) and the subject, as todokede reads
     them: an unknown kind is no filing, a date that is none is no date."""
     known = kind.strip() if kind.strip() in KIND_WORDS else None
     filing_day = _date_or_none(day) if known else None
-    if known is not None and SUBJECT_SEPARATOR in subject:
+    answered = _date_or_none(council_day) if number.strip() and not known else None
+    if (known is not None or answered is not None) and SUBJECT_SEPARATOR in subject:
         summary = subject.split(SUBJECT_SEPARATOR, 1)[1].strip()
     else:
         summary = subject.strip()
@@ -203,6 +256,9 @@ def _interpret(subject: str, kind: str, day: str, entry: str, review: str) -> Co
         day=filing_day,
         entry_id=entry.strip(),
         review=review.strip().lower() == "true",
+        council_number=number.strip() if answered else "",
+        council_result=result.strip() if answered else "",
+        council_date=answered,
     )
 
 

@@ -12,11 +12,11 @@ fields (their list values one by one, their single values as ``before → after`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from todokede.registry.schema.model import KIND_LABELS
 from todokede.registry.schema.wareki import format_wareki
@@ -122,6 +122,9 @@ def diff_lines(diff: EntryDiff, *, wareki: bool = False) -> list[DiffLine]:
     for change in diff.field_changes:
         if change.field in ("record_items", "filings", *TABLE_KEYS):
             continue
+        if change.field == "council":
+            lines += council_lines(change.before, change.after)
+            continue
         label = FIELD_LABELS.get(change.field, change.field)
         before, after = change.before, change.after
         if isinstance(before, list) or isinstance(after, list):
@@ -137,6 +140,88 @@ def diff_lines(diff: EntryDiff, *, wareki: bool = False) -> list[DiffLine]:
     ]
     if diff.items_moved:
         lines.append(DiffLine("~", "記録項目", "並びを変更"))
+    return lines
+
+
+COUNCIL_LABEL: Final = "審議会"
+OPINION_LABEL: Final = "委員の意見"
+_RESULT_WORDS: Final = {"approved": "可", "conditional": "条件付き可", "rejected": "否"}
+_COUNCIL_KINDS: Final = {"consultation": "諮問", "report": "報告"}
+
+
+def _council_key(item: Mapping[str, Any]) -> tuple[str, str]:
+    """An item is known by its kind and number (a report, which has none, by its subject)."""
+    return str(item.get("kind", "")), str(item.get("number") or item.get("subject", ""))
+
+
+def _day(value: object) -> str:
+    if isinstance(value, date):
+        with suppress(ValueError):
+            return format_wareki(value)
+    return show_value(value)
+
+
+def _council_title(item: Mapping[str, Any]) -> str:
+    """``平成28年度諮問第7号「子ども相談システム導入作業委託」`` or ``報告「…」（平成28年10月25日）``."""
+    subject = f"「{item.get('subject', '')}」"
+    if item.get("number"):
+        return f"{item['number']}{subject}"
+    kind = _COUNCIL_KINDS.get(str(item.get("kind", "")), "")
+    return f"{kind}{subject}（{_day(item.get('date'))}）"
+
+
+def council_lines(before: object, after: object) -> list[DiffLine]:
+    """The council items that changed, each as people name it: added, removed, its
+    answer (答申) recorded, its opinions added or answered."""
+    old = [i for i in before if isinstance(i, Mapping)] if isinstance(before, list) else []
+    new = [i for i in after if isinstance(i, Mapping)] if isinstance(after, list) else []
+    old_by_key = {_council_key(i): i for i in old}
+    new_keys = {_council_key(i) for i in new}
+    lines: list[DiffLine] = []
+    for item in new:
+        previous = old_by_key.get(_council_key(item))
+        title = _council_title(item)
+        if previous is None:
+            lines.append(DiffLine("+", COUNCIL_LABEL, title))
+            continue
+        if item == previous:
+            continue
+        if item.get("answered") != previous.get("answered") or item.get("result") != previous.get(
+            "result"
+        ):
+            result = _RESULT_WORDS.get(str(item.get("result", "")), show_value(item.get("result")))
+            lines.append(
+                DiffLine(
+                    "~", COUNCIL_LABEL, f"{title} 答申 {result}（{_day(item.get('answered'))}）"
+                )
+            )
+        old_opinions = {str(o.get("text")): o for o in previous.get("opinions", [])}
+        for opinion in item.get("opinions", []):
+            text = str(opinion.get("text"))
+            given = old_opinions.get(text)
+            if given is None:
+                lines.append(DiffLine("+", OPINION_LABEL, f"{title}: {text}"))
+            elif opinion.get("answer") != given.get("answer"):
+                lines.append(
+                    DiffLine(
+                        "~",
+                        OPINION_LABEL,
+                        f"{title}: {text} → 回答（{_day(opinion.get('answered'))}）"
+                        f" {opinion.get('answer', '')}",
+                    )
+                )
+        rest = {k: v for k, v in item.items() if k not in ("answered", "result", "opinions")}
+        rest_before = {
+            k: v for k, v in previous.items() if k not in ("answered", "result", "opinions")
+        }
+        gone = {str(o.get("text")) for o in item.get("opinions", [])}
+        if rest != rest_before or any(text not in gone for text in old_opinions):
+            lines.append(DiffLine("~", COUNCIL_LABEL, f"{title}（内容を変更）"))
+    lines += [
+        DiffLine("-", COUNCIL_LABEL, _council_title(i))
+        for i in old
+        if _council_key(i) not in new_keys
+    ]
     return lines
 
 

@@ -10,6 +10,7 @@ import click
 from todokede import __version__
 from todokede.tui.cli.app import tui
 from todokede.tui.cli.clihelp import run
+from todokede.tui.cli.council import answer, council
 from todokede.tui.cli.history import HISTORY_COMMANDS
 from todokede.tui.cli.hook import hook
 from todokede.tui.cli.register import check, init, new
@@ -36,7 +37,19 @@ def cli(ctx: click.Context, registry: Path | None) -> None:
         ctx.exit(ctx.invoke(tui) or 0)
 
 
-for command in (init, new, check, report, reminders, export, tui, *HISTORY_COMMANDS, hook):
+for command in (
+    init,
+    new,
+    check,
+    report,
+    reminders,
+    export,
+    council,
+    answer,
+    tui,
+    *HISTORY_COMMANDS,
+    hook,
+):
     cli.add_command(command)
 
 
