@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
+from todokede.registry.schema.assessment_rules import assessment_violations
 from todokede.registry.schema.council_rules import council_violations
 from todokede.registry.schema.model import Entry, RegistryConfig, date_problem, text_problem
 from todokede.registry.schema.personal_files import file_violations
@@ -43,6 +44,7 @@ def entry_rule_violations(
         catalog = catalog or config.build_catalog()
         found.extend(_catalog_violations(entry, catalog))
     found.extend(file_violations(entry, config, catalog))
+    found.extend(assessment_violations(entry, catalog))
     found.extend(_filing_violations(entry))
     found.extend(council_violations(entry))
     found.extend(_clock_violations(entry, config))
