@@ -17,6 +17,11 @@ from typing import Final
 from todokede.registry.files.store import Register
 from todokede.registry.schema.model import Filing
 from todokede.registry.schema.wareki import format_wareki
+from todokede.registry.views.assessment import (
+    REEVALUATION_YEARS,
+    AssessmentReminder,
+    assessment_reminders,
+)
 from todokede.registry.views.review import Reminder, add_months, reminders
 from todokede.reports.table import Column, Table
 
@@ -24,6 +29,7 @@ REMINDERS_TITLE: Final = "見直し期限のお知らせ"
 REQUEST_TITLE: Final = "個人情報取扱業務の見直しについて（依頼）"
 OVERDUE_LABEL: Final = "期限経過"
 DUE_SOON_LABEL: Final = "期限間近"
+ASSESSMENTS_LABEL: Final = "特定個人情報保護評価の再実施"
 
 COLUMNS: Final = (
     Column("番号", 1.5, nowrap=True),
@@ -34,6 +40,7 @@ COLUMNS: Final = (
     Column("基準の届出日", 8.5, nowrap=True),
     Column("基準の届出", 8.5),
     Column("超過・残り", 5.5, nowrap=True),
+    Column("理由", 20),
     Column("ID", 20, printed=False),
 )
 #: The columns of a request to one 課 (its name is the page's addressee).
@@ -72,13 +79,14 @@ def months_between(earlier: date, later: date) -> int:
     return max(months, 0)
 
 
-def distance_words(reminder: Reminder) -> str:
+def distance_words(reminder: Reminder | AssessmentReminder) -> str:
     """How far off the due date is, as a document says it.
 
     ``あと12日``, ``あと3か月``, ``本日が期限``, ``20日超過``, ``3か月超過``,
     ``2年5か月超過``, ``約36年超過`` (from ten years on, whole years).
     """
-    due, as_of = reminder.due, reminder.review.as_of
+    due = reminder.due
+    as_of = reminder.review.as_of if isinstance(reminder, Reminder) else reminder.as_of
     if as_of == due:
         return "本日が期限"
     if as_of < due:
@@ -135,6 +143,8 @@ class RemindersReport:
     """The day each 課 is asked to answer by (None: the end of the next month)."""
     department_order: tuple[str, ...] = ()
     title: str = REMINDERS_TITLE
+    assessments: tuple[AssessmentReminder, ...] = ()
+    """特定個人情報保護評価 to redo: 評価の再実施 and 重要な変更, soonest due first."""
 
     @property
     def rule_line(self) -> str:
@@ -145,7 +155,18 @@ class RemindersReport:
 
     @property
     def counts_line(self) -> str:
-        return f"{OVERDUE_LABEL} {len(self.overdue)}件・{DUE_SOON_LABEL} {len(self.due_soon)}件"
+        return (
+            f"{OVERDUE_LABEL} {len(self.overdue)}件・{DUE_SOON_LABEL} {len(self.due_soon)}件・"
+            f"{ASSESSMENTS_LABEL} {len(self.assessments)}件"
+        )
+
+    @property
+    def assessment_rule_line(self) -> str:
+        return (
+            f"{ASSESSMENTS_LABEL}は、前回の評価から{REEVALUATION_YEARS}年（期限の"
+            f"{self.warning_months}か月前から期限間近）及び評価後の重要な変更"
+            "（個人番号の追加、必要な評価の引上げ）を示しています"
+        )
 
     @property
     def office(self) -> str:
@@ -158,6 +179,7 @@ class RemindersReport:
             f"基準日: {format_wareki(self.as_of)}",
             self.counts_line,
             self.rule_line,
+            self.assessment_rule_line,
         )
 
     @property
@@ -239,6 +261,13 @@ class RemindersReport:
             byline=tuple(line for line in (format_wareki(self.as_of), self.sender) if line),
         )
 
+    def review_reason(self, reminder: Reminder) -> str:
+        """Why a review is listed: ten years passed, or about to."""
+        years = self.interval_years
+        if reminder.state == "overdue":
+            return f"前回の見直しから{years}年以上が経過しています"
+        return f"前回の見直しから間もなく{years}年が経過します"
+
     def table(self) -> Table:
         rows = tuple(
             (
@@ -250,9 +279,26 @@ class RemindersReport:
                 r.basis,
                 basis_label(r.review.basis),
                 distance_words(r),
+                self.review_reason(r),
                 r.entry,
             )
             for number, r in enumerate(self.all, start=1)
+        )
+        first = len(rows) + 1
+        rows += tuple(
+            (
+                number,
+                r.state_label,
+                r.due,
+                r.department,
+                r.name,
+                r.evaluated,
+                f"特定個人情報保護評価（{r.level_label}）",
+                distance_words(r),
+                r.reason,
+                r.entry,
+            )
+            for number, r in enumerate(self.assessments, start=first)
         )
         return Table(
             self.title,
@@ -293,4 +339,7 @@ def build_reminders(
         author=config.author,
         reply_by=reply_by,
         department_order=tuple(config.departments),
+        assessments=assessment_reminders(
+            register.entries.values(), config, register.catalog, as_of
+        ),
     )

@@ -28,6 +28,7 @@ from todokede.reports.council_meeting import (
 )
 from todokede.reports.filebook import FileBook, FileBookRow
 from todokede.reports.reminders import (
+    ASSESSMENTS_LABEL,
     DUE_SOON_LABEL,
     OVERDUE_LABEL,
     RemindersReport,
@@ -148,8 +149,25 @@ def render_reminders(report: RemindersReport) -> str:
         for group in report.groups
     }
     lists = ((OVERDUE_LABEL, report.overdue), (DUE_SOON_LABEL, report.due_soon))
+    assessments = report.assessments
+    assessment_widths = [
+        nowrap_width("番号", [str(len(assessments))]),
+        nowrap_width("担当課", [r.department for r in assessments]),
+        "16%",
+        nowrap_width("前回の評価", [format_wareki(r.evaluated) for r in assessments]),
+        nowrap_width("期限", [format_wareki(r.due) for r in assessments]),
+        nowrap_width("超過・残り", [distance_words(r) for r in assessments]),
+        "",
+    ]
     return (
         environment()
         .get_template("reminders.html.j2")
-        .render(report=report, lists=lists, widths=overview, request_widths=requests)
+        .render(
+            report=report,
+            lists=lists,
+            widths=overview,
+            request_widths=requests,
+            assessments_label=ASSESSMENTS_LABEL,
+            assessment_widths=assessment_widths,
+        )
     )

@@ -65,6 +65,17 @@ def reminders_json(report: RemindersReport) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "overdue": [_reminder(r) for r in report.overdue],
         "due_soon": [_reminder(r) for r in report.due_soon],
+        "assessments": [
+            {
+                "entry": r.entry,
+                "name": r.name,
+                "department": r.department,
+                "evaluated": r.evaluated.isoformat(),
+                "due": r.due.isoformat(),
+                "reason": r.reason,
+            }
+            for r in report.assessments
+        ],
     }
 
 

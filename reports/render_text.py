@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from todokede.registry.schema.wareki import format_wareki
+from todokede.registry.views.assessment import AssessmentReminder
 from todokede.registry.views.display import one_line
 from todokede.registry.views.review import Reminder
 from todokede.reports.reminders import (
+    ASSESSMENTS_LABEL,
     DUE_SOON_LABEL,
     OVERDUE_LABEL,
     RemindersReport,
@@ -23,6 +25,16 @@ def reminder_line(reminder: Reminder) -> str:
     )
 
 
+def assessment_line(reminder: AssessmentReminder) -> str:
+    """``重要な変更　令和5年6月16日（…）　保険年金課　…（id）　評価: …　理由``."""
+    return (
+        f"{reminder.state_label}　{format_wareki(reminder.due)}（{distance_words(reminder)}）　"
+        f"{one_line(reminder.department, tabs=True)}　{one_line(reminder.name, tabs=True)}"
+        f"（{reminder.entry}）　評価: {format_wareki(reminder.evaluated)} {reminder.level_label}　"
+        f"{reminder.reason}"
+    )
+
+
 def render_reminders(report: RemindersReport) -> str:
     out = [
         f"{report.title}（{format_wareki(report.as_of)}現在）",
@@ -32,4 +44,6 @@ def render_reminders(report: RemindersReport) -> str:
     for label, items in ((OVERDUE_LABEL, report.overdue), (DUE_SOON_LABEL, report.due_soon)):
         out += ["", f"■ {label} {len(items)}件"]
         out += [reminder_line(r) for r in items] or ["なし"]
+    out += ["", f"■ {ASSESSMENTS_LABEL} {len(report.assessments)}件"]
+    out += [assessment_line(r) for r in report.assessments] or ["なし"]
     return "\n".join(out) + "\n"

@@ -8,6 +8,7 @@ filing: record items rebuilt backwards from the final list through
 ``items_added``/``items_removed``, contractors and connections whose ``since``
 had come, the 個人情報ファイル held by then (:func:`file_filings`), the council
 items of meetings held by then with the answers given by then (:func:`council_at`),
+the 特定個人情報保護評価 from the first filing on or after the day it was evaluated,
 the filings up to that one and the status they imply. The last commit of each entry is its
 sample file byte for byte, comments included.
 
@@ -192,6 +193,7 @@ def state_at(
     day = filing.date
     if starts is None:
         starts = file_filings(entry)
+    assessment = entry.my_number_assessment
     return entry.model_copy(
         update={
             "record_items": items,
@@ -200,6 +202,9 @@ def state_at(
             "connections": [c for c in entry.connections if c.since is None or c.since <= day],
             "council": council_at(entry, day),
             "filings": [_as_filed(f, day) for f in entry.filings[: index + 1]],
+            "my_number_assessment": assessment
+            if assessment and assessment.evaluated <= day
+            else None,
             "status": "abolished" if filing.kind == "abolish" else "active",
         }
     )
