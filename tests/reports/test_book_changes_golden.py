@@ -108,7 +108,7 @@ def _later_filings(todokede: CliRunner, demo: Path, copy: Path) -> Path:
     assert recipients in text
     text = text.replace(recipients, recipients[:-1] + ', "東京都（地方税法第294条）"]', 1)
     start = text.index('[[files]]\nname = "個人住民税申告書綴"')
-    text = text[:start] + text[text.index("\n[[", start) + 1 :]
+    text = text[:start] + text[text.index("\n[", start + 1) + 1 :]
     entry.write_text(text, encoding="utf-8")
     for entry_id, kind in (("kazei-kojin-juminzei", "change"), ("gakumu-shugaku-enjo", "abolish")):
         done = todokede("--registry", str(copy), "file", entry_id, "--kind", kind,
