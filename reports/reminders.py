@@ -60,9 +60,9 @@ def basis_label(filing: Filing) -> str:
     return f"{label}（見直し）" if filing.review else label
 
 
-def distance_label(reminder: Reminder) -> str:
+def distance_label(reminder: Reminder | AssessmentReminder) -> str:
     """``あと12日``, ``本日が期限``, ``247日超過``: in days (the TUI's list)."""
-    days = reminder.review.days_left
+    days = reminder.review.days_left if isinstance(reminder, Reminder) else reminder.days_left
     if days > 0:
         return f"あと{days}日"
     if days == 0:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal
 
+from todokede.registry.schema.assessment_levels import SHORT_LABELS
 from todokede.registry.schema.model import KIND_LABELS
 from todokede.registry.schema.wareki import format_wareki
 from todokede.registry.views.diff import (
@@ -78,7 +79,24 @@ def show_value(value: object) -> str:
         return "（なし）"
     if isinstance(value, bool):
         return "あり" if value else "なし"
+    if isinstance(value, dict) and {"level", "evaluated", "persons", "handlers"} <= value.keys():
+        return _assessment_value(value)
     return str(value)
+
+
+def _assessment_value(value: dict[str, object]) -> str:
+    """``全項目評価（令和2年2月28日、対象人数115,000人・取扱者数310人）``."""
+    level = SHORT_LABELS.get(str(value["level"]), str(value["level"]))
+    evaluated = value["evaluated"]
+    day = format_wareki(evaluated) if isinstance(evaluated, date) else str(evaluated)
+    persons, handlers = value["persons"], value["handlers"]
+    counts = (
+        f"対象人数{persons:,}人・取扱者数{handlers:,}人"
+        if isinstance(persons, int) and isinstance(handlers, int)
+        else f"対象人数{persons}人・取扱者数{handlers}人"
+    )
+    accident = "・重大事故あり" if value.get("incident") is True else ""
+    return f"{level}（{day}、{counts}{accident}）"
 
 
 def changed_labels(diff: EntryDiff) -> list[str]:

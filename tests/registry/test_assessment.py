@@ -222,3 +222,18 @@ def test_the_sample_register_assesses_every_process_holding_my_number() -> None:
         ("kazei-kojin-juminzei", "overdue"),  # evaluated 2020-02-28
         ("korei-kaigo-kaigo-hoken", "due_soon"),  # due 2027-03-25
     ]
+
+
+def test_a_diff_shows_an_assessment_as_a_reader_reads_it() -> None:
+    from todokede.registry.views.diff_lines import show_value
+
+    value = {
+        "level": "full",
+        "evaluated": date(2020, 2, 28),
+        "persons": 115000,
+        "handlers": 310,
+        "incident": True,
+    }
+    assert show_value(value) == (
+        "全項目評価（令和2年2月28日、対象人数115,000人・取扱者数310人・重大事故あり）"
+    )

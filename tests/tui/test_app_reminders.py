@@ -72,3 +72,30 @@ async def test_narrow_rows_fold_and_escape_closes(sample_copy: Path) -> None:
         await pilot.pause()
         # closed without a jump: the main screen shows what it showed
         assert main_screen(app).detail.entry_id == shown != "gakumu-gakureibo"
+
+
+async def test_the_assessments_to_redo_are_listed_and_enter_jumps(sample_copy: Path) -> None:
+    app = TodokedeApp(sample_copy, as_of=date(2026, 12, 1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reminders(app, pilot)
+        table = screen.query_one("#reminders-assessments", RemindersTable)
+        assert table.row_count == 3
+        heading = plain(screen.query_one("#reminders-assessments-heading", Static).content)
+        assert heading.strip() == "特定個人情報保護評価の再実施 3件"
+        assert "評価 3件" in plain(screen.query_one("#reminders-title", Static).content)
+        # 業務の名称, 担当課, 区分, 期限 (和暦), distance; soonest due first
+        assert cells(table, 0) == [
+            "国民健康保険資格・賦課事務",
+            "保険年金課",
+            "重要な変更",
+            "令和5年6月16日",
+            "1264日超過",
+        ]
+        assert [cells(table, row)[2] for row in (1, 2)] == [
+            "評価の再実施（期限経過）",
+            "評価の再実施（期限間近）",
+        ]
+        table.focus()
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert main_screen(app).detail.entry_id == "kazei-kojin-juminzei"

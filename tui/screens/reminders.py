@@ -2,7 +2,8 @@
 
 Built by :func:`todokede.reports.reminders.build_reminders` in a worker. Two lists, each
 soonest due first: 業務の名称, 担当課, 基準の届出, 期限 (和暦) and あとN日 /
-N日超過. Enter on a process closes the screen and shows that process on the
+N日超過; then the 特定個人情報保護評価 to redo (評価の再実施, 重要な変更) with
+業務の名称, 担当課, 区分, 期限 and the distance. Enter on a process closes the screen and shows that process on the
 main screen; escape closes it.
 """
 
@@ -22,6 +23,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from todokede.registry.files.store import Register
 from todokede.registry.schema.wareki import format_short, format_wareki
+from todokede.registry.views.assessment import AssessmentReminder
 from todokede.registry.views.review import Reminder
 from todokede.reports.reminders import RemindersReport, basis_label, build_reminders, distance_label
 from todokede.tui.failures import describe_failure
@@ -30,7 +32,11 @@ from todokede.tui.widgets.tables import folded, rest_width
 
 #: From this table width on, dates are written in full and basis filings on one line.
 WIDE: Final = 110
-STATE_STYLES: Final[dict[str, str]] = {"overdue": "bold red", "due_soon": "bold yellow"}
+STATE_STYLES: Final[dict[str, str]] = {
+    "overdue": "bold red",
+    "due_soon": "bold yellow",
+    "change": "bold red",
+}
 
 
 def _widths(wide: bool) -> tuple[int, int, int, int]:
@@ -47,6 +53,20 @@ def reminder_cells(reminder: Reminder, wide: bool) -> tuple[Text, Text, Text, Te
         folded(reminder.name),
         folded(reminder.department),
         folded(basis_text),
+        Text(day(reminder.due)),
+        Text(distance_label(reminder), STATE_STYLES.get(reminder.state, "")),
+    )
+
+
+def assessment_cells(
+    reminder: AssessmentReminder, wide: bool
+) -> tuple[Text, Text, Text, Text, Text]:
+    """One row: name, department, what is due (区分), due date, distance."""
+    day = format_wareki if wide else format_short
+    return (
+        folded(reminder.name),
+        folded(reminder.department),
+        folded(reminder.state_label),
         Text(day(reminder.due)),
         Text(distance_label(reminder), STATE_STYLES.get(reminder.state, "")),
     )
@@ -93,6 +113,13 @@ class RemindersScreen(Screen[str | None]):
             yield Static("期限間近", id="reminders-due-soon-heading", classes="reminders-heading")
             yield RemindersTable(id="reminders-due-soon", cursor_type="row", zebra_stripes=True)
             yield Static("なし", id="reminders-due-soon-none", classes="reminders-none")
+            yield Static(
+                "特定個人情報保護評価",
+                id="reminders-assessments-heading",
+                classes="reminders-heading",
+            )
+            yield RemindersTable(id="reminders-assessments", cursor_type="row", zebra_stripes=True)
+            yield Static("なし", id="reminders-assessments-none", classes="reminders-none")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -121,11 +148,12 @@ class RemindersScreen(Screen[str | None]):
         title.update(
             literal(
                 f"見直し期限 — 基準日 {format_wareki(self.as_of)}  "
-                f"期限経過 {len(result.overdue)}件・期限間近 {len(result.due_soon)}件"
+                f"期限経過 {len(result.overdue)}件・期限間近 {len(result.due_soon)}件・"
+                f"評価 {len(result.assessments)}件"
             )
         )
         self._fill(force=True)
-        for key in ("overdue", "due-soon"):
+        for key in ("overdue", "due-soon", "assessments"):
             table = self.query_one(f"#reminders-{key}", DataTable)
             if table.row_count:
                 table.focus()
@@ -160,12 +188,41 @@ class RemindersScreen(Screen[str | None]):
             self.query_one(f"#reminders-{key}-none").display = not found
             if found:
                 table.move_cursor(row=min(row, len(found) - 1))
-        # One list alone may take the whole height.
-        overdue = self.query_one("#reminders-overdue", DataTable)
-        due_soon = self.query_one("#reminders-due-soon", DataTable)
-        both = bool(report.overdue and report.due_soon)
-        overdue.styles.max_height = "60%" if both else "100%"
-        due_soon.styles.max_height = "40%" if both else "100%"
+        self._fill_assessments(report, wide, (name, department, basis, due, distance))
+        # One list alone may take the whole height; the lists share it by their shares.
+        shares = {"overdue": 6, "due-soon": 4, "assessments": 3}
+        present = {
+            "overdue": bool(report.overdue),
+            "due-soon": bool(report.due_soon),
+            "assessments": bool(report.assessments),
+        }
+        total = sum(share for key, share in shares.items() if present[key]) or 1
+        for key, share in shares.items():
+            table = self.query_one(f"#reminders-{key}", DataTable)
+            table.styles.max_height = f"{100 * share // total}%" if present[key] else "100%"
+
+    def _fill_assessments(
+        self, report: RemindersReport, wide: bool, widths: tuple[int, int, int, int, int]
+    ) -> None:
+        name, department, kind, due, distance = widths
+        found = report.assessments
+        self.query_one("#reminders-assessments-heading", Static).update(
+            literal(f"特定個人情報保護評価の再実施 {len(found)}件")
+        )
+        table: DataTable[Text] = self.query_one("#reminders-assessments", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        table.add_column("業務の名称", width=name)
+        table.add_column("担当課", width=department)
+        table.add_column("区分", width=kind)
+        table.add_column("期限", width=due)
+        table.add_column("期限まで", width=distance)
+        for reminder in found:
+            table.add_row(*assessment_cells(reminder, wide), key=reminder.entry, height=None)
+        table.display = bool(found)
+        self.query_one("#reminders-assessments-none").display = not found
+        if found:
+            table.move_cursor(row=min(row, len(found) - 1))
 
     def on_resize(self, event: Resize) -> None:
         self.call_after_refresh(self._fill)
