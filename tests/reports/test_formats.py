@@ -136,12 +136,17 @@ def test_filebook_json_keys(sample: Register) -> None:
 
 def test_reminders_json_is_the_contract_shape(sample: Register) -> None:
     data = json.loads(str(render(build_reminders(sample, date(2026, 11, 27)), "json")))
-    assert set(data) == {"as_of", "overdue", "due_soon"}
+    assert list(data) == ["as_of", "overdue", "due_soon", "assessments"]
     assert data["as_of"] == "2026-11-27"
     for item in data["overdue"] + data["due_soon"]:
         assert set(item) == {"entry", "name", "department", "basis", "due"}
         date.fromisoformat(item["basis"])
         date.fromisoformat(item["due"])
+    assert data["assessments"]
+    for item in data["assessments"]:
+        assert list(item) == ["entry", "name", "department", "evaluated", "due", "reason"]
+        assert date.fromisoformat(item["evaluated"]) <= date.fromisoformat(item["due"])
+        assert item["reason"]
 
 
 @pytest.mark.parametrize(
