@@ -165,11 +165,30 @@ def render(process: Process, upto: int) -> str:
             'scope = "システムの運用保守"',
             f"since = {process.filings[0].day.isoformat()}",
         ]
+    lines += _assessment_lines(process, upto)
     for filing in filings:
         lines += _filing_lines(filing)
     for file in process.files:
         lines += _file_lines(file, process.filings[0].day)
     return "\n".join(lines) + "\n"
+
+
+def _assessment_lines(process: Process, upto: int) -> list[str]:
+    """``[my_number_assessment]`` for a process whose 個人番号 files (staff files aside)
+    hold 1,000 or more persons: 全項目評価, which covers any figures, from its start."""
+    persons = sum(
+        f.persons for f in process.files if "個人番号" in f.items and f.exemption != "74-2-3"
+    )
+    if persons < 1000 or "個人番号" not in process.items_at[upto]:
+        return []
+    return [
+        "",
+        "[my_number_assessment]",
+        'level = "full"',
+        f"evaluated = {process.filings[0].day.isoformat()}",
+        f"persons = {persons}",
+        "handlers = 50",
+    ]
 
 
 def _file_lines(file: PersonalFile, since: date) -> list[str]:

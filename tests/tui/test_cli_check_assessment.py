@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.registry.test_assessment import assessment, tax
+from tests.support.assessment import assessment, tax
 from tests.support.samples import MINIMAL_CONFIG, CliRunner
 
 
