@@ -54,6 +54,12 @@ ACTIONS: Final[tuple[PaletteAction, ...]] = (
     PaletteAction("前のタブ", "右の業務のタブを前へ（←）", "previous_tab", "MainScreen"),
     PaletteAction("報告書", "期間の業務届出報告書を見て書き出す（r）", "report", "MainScreen"),
     PaletteAction(
+        "審議会資料",
+        "審議会の会議次第・諮問・報告・業務届出書の報告を見て書き出す（c）",
+        "meeting",
+        "MainScreen",
+    ),
+    PaletteAction(
         "見直し期限", "見直し期限が過ぎた・近い業務を見る（m）", "reminders", "MainScreen"
     ),
     PaletteAction("同期", "共有先と届出をやりとりする（s）", "sync", "MainScreen"),
@@ -86,6 +92,10 @@ ACTIONS: Final[tuple[PaletteAction, ...]] = (
     PaletteAction("登録簿に戻る", "変更履歴を閉じる（escape）", "back", "HistoryScreen"),
     PaletteAction("書き出す", "報告書をファイルに書き出す（ctrl+s）", "export", "ReportScreen"),
     PaletteAction("登録簿に戻る", "報告書を閉じる（escape）", "back", "ReportScreen"),
+    PaletteAction(
+        "書き出す", "審議会資料をファイルに書き出す（ctrl+s）", "export", "MeetingScreen"
+    ),
+    PaletteAction("登録簿に戻る", "審議会資料を閉じる（escape）", "back", "MeetingScreen"),
     PaletteAction("登録簿に戻る", "見直し期限を閉じる（escape）", "back", "RemindersScreen"),
     PaletteAction("閉じる", "同期の結果を閉じる（enter）", "close", "SyncDialog"),
     PaletteAction("キー一覧", "この画面のキーを表示する（? または f1）", "help", "App"),

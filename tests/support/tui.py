@@ -27,6 +27,8 @@ from todokede.tui.screens.entry_form import EntryFormScreen
 from todokede.tui.screens.history import HistoryScreen
 from todokede.tui.screens.main import MainScreen
 from todokede.tui.screens.reminders import RemindersScreen
+from todokede.tui.screens.meeting import MeetingScreen
+from todokede.tui.screens.paper import PaperScreen
 from todokede.tui.screens.report import ReportScreen
 from todokede.tui.widgets.register_tree import DepartmentData, NodeData, RegisterTree
 
@@ -194,7 +196,7 @@ def report_of(app: TodokedeApp) -> ReportScreen:
     return app.screen
 
 
-def text_of(screen: ReportScreen, selector: str, width: int = 120) -> str:
+def text_of(screen: PaperScreen, selector: str, width: int = 120) -> str:
     return plain(screen.query_one(selector, Static).content, width)
 
 
@@ -203,7 +205,7 @@ async def settle_report(pilot: Pilot[None]) -> None:
     now) or the export done."""
     await pilot.pause()
     screen = pilot.app.screen
-    if isinstance(screen, ReportScreen):
+    if isinstance(screen, PaperScreen):
         screen.flush_preview()
         await until(pilot, lambda: not screen.busy)
     await ready(pilot)
@@ -215,6 +217,16 @@ async def open_report(app: TodokedeApp, pilot: Pilot[None]) -> ReportScreen:
     await until(pilot, lambda: isinstance(app.screen, ReportScreen))
     await settle_report(pilot)
     return report_of(app)
+
+
+async def open_meeting(app: TodokedeApp, pilot: Pilot[None]) -> MeetingScreen:
+    """c (once the register is loaded), and wait for the first preview."""
+    await ready(pilot)
+    await pilot.press("c")
+    await until(pilot, lambda: isinstance(app.screen, MeetingScreen))
+    await settle_report(pilot)
+    assert isinstance(app.screen, MeetingScreen)
+    return app.screen
 
 
 async def export(pilot: Pilot[None]) -> None:

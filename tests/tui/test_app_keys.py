@@ -18,6 +18,7 @@ from todokede.tui.palette import ACTIONS
 from todokede.tui.screens.entry_form import EntryFormScreen
 from todokede.tui.screens.history import CommitsTable, HistoryScreen
 from todokede.tui.screens.main import MainScreen
+from todokede.tui.screens.meeting import MeetingScreen
 from todokede.tui.screens.reminders import RemindersScreen, RemindersTable
 from todokede.tui.screens.report import ReportScreen
 
@@ -26,6 +27,7 @@ SCREENS: list[type[Screen[Any]]] = [
     EntryFormScreen,
     HistoryScreen,
     ReportScreen,
+    MeetingScreen,
     RemindersScreen,
     FilingDialog,
     SyncDialog,
@@ -43,6 +45,7 @@ def test_every_binding_has_an_id_and_the_main_screens_ids_are_the_contract() -> 
     assert ids["abolish-entry"] == "a"
     assert ids["entry-history"] == "h"
     assert ids["report"] == "r"
+    assert ids["meeting"] == "c"
     assert ids["reminders"] == "m"
     assert ids["sync"] == "s"
 
@@ -66,6 +69,7 @@ def test_the_palette_names_the_actions_in_japanese() -> None:
         "廃止",
         "履歴",
         "報告書",
+        "審議会資料",
         "見直し期限",
         "同期",
         "絞り込み",
@@ -97,7 +101,7 @@ async def test_help_lists_the_keys_of_each_screen(sample_copy: Path) -> None:
         main.select_entry("kazei-kojin-juminzei")
         await pilot.pause()
         _, body = await help_body(pilot)
-        for words in ("届出", "廃止", "履歴", "報告書", "見直し期限", "同期"):
+        for words in ("届出", "廃止", "履歴", "報告書", "審議会資料", "見直し期限", "同期"):
             assert words in body, words
 
         await pilot.press("h")
@@ -115,6 +119,14 @@ async def test_help_lists_the_keys_of_each_screen(sample_copy: Path) -> None:
         assert isinstance(app.focused, Input)  # ? would be typed: f1 opens the list
         title, body = await help_body(pilot, "f1")
         assert "報告書" in title and "書き出す" in body
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, MeetingScreen))
+        await ready(pilot)
+        title, body = await help_body(pilot, "f1")
+        assert "審議会資料" in title and "書き出す" in body and "戻る" in body
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
 

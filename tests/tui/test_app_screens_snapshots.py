@@ -1,4 +1,4 @@
-"""Snapshots of the history, report, reminders and filing screens at 80×24 and 120×40.
+"""Snapshots of the history, report, meeting, reminders and filing screens at 80×24 and 120×40.
 
 Deterministic: the app reads a fixed day, the cursor does not blink, no
 temporary path is on screen, and the history's commit ids are masked (they
@@ -21,6 +21,7 @@ from todokede.tui.app import TodokedeApp
 from todokede.tui.dialogs.filing import FilingDialog
 from todokede.tui.screens.history import HistoryScreen
 from todokede.tui.screens.main import MainScreen
+from todokede.tui.screens.meeting import MeetingScreen
 from todokede.tui.screens.reminders import RemindersScreen
 from todokede.tui.screens.report import ReportScreen
 
@@ -70,6 +71,26 @@ def test_report_screen(snap_compare: SnapCompare, sample_copy: Path, size: tuple
         assert isinstance(screen, ReportScreen)
         screen.query_one("#report-start", Input).value = "H28.1.1"
         screen.query_one("#report-end", Input).value = "2016-09-13"
+        await pilot.pause()
+        screen.flush_preview()
+        await until(pilot, lambda: not screen.busy)
+        await ready(pilot)
+
+    assert snap_compare(make_app(sample_copy), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_meeting_screen(
+    snap_compare: SnapCompare, sample_copy: Path, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ready(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(pilot.app.screen, MeetingScreen))
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        screen.query_one("#meeting-day", Input).value = "H28.10.25"
+        screen.query_one("#meeting-start", Input).value = "2016-01-01"
         await pilot.pause()
         screen.flush_preview()
         await until(pilot, lambda: not screen.busy)

@@ -4,8 +4,8 @@ The register is loaded in a thread worker (the tree shows a loading
 indicator meanwhile); the filter narrows the tree as the user types; ``e``
 and ``n`` open the entry form, and a saved entry is read back, shown and
 offered for filing. ``f`` files the process, ``a`` abolishes it (asking
-first), ``h`` shows its history; ``r`` the council report, ``m`` the review
-reminders, ``s`` syncs with the shared remote. Those screens and dialogs (and
+first), ``h`` shows its history; ``r`` the council report, ``c`` the council
+meeting's papers, ``m`` the review reminders, ``s`` syncs with the shared remote. Those screens and dialogs (and
 git, diffs, reports, filing behind them) are imported by the action that opens
 them, not with this screen: the register is on screen sooner.
 """
@@ -85,6 +85,7 @@ class MainScreen(Screen[None]):
         ),
         Binding("right", "next_tab", "次のタブ", key_display="→", group=TAB_KEYS, id="next-tab"),
         Binding("r", "report", "報告書", show=False, id="report"),
+        Binding("c", "meeting", "審議会資料", show=False, id="meeting"),
         Binding("m", "reminders", "見直し期限", show=False, id="reminders"),
         Binding("s", "sync", "同期", show=False, id="sync"),
         Binding(
@@ -418,7 +419,7 @@ class MainScreen(Screen[None]):
         if action == "abolish_entry":
             item = self.current_entry()
             return (item is not None and not item.entry.is_abolished) or None
-        if action in ("new_entry", "report", "reminders"):
+        if action in ("new_entry", "report", "meeting", "reminders"):
             return self.overview is not None or None
         if action == "clear_filter":
             return bool(self.filter_input.value) or not self.register_tree.has_focus
@@ -632,6 +633,12 @@ class MainScreen(Screen[None]):
 
         if self.overview is not None:
             self.app.push_screen(ReportScreen(self.overview.register, self.as_of))
+
+    def action_meeting(self) -> None:
+        from todokede.tui.screens.meeting import MeetingScreen
+
+        if self.overview is not None:
+            self.app.push_screen(MeetingScreen(self.overview.register, self.as_of))
 
     def action_reminders(self) -> None:
         from todokede.tui.screens.reminders import RemindersScreen
