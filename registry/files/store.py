@@ -15,7 +15,7 @@ import stat
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 from pydantic import ValidationError
 
@@ -392,11 +392,19 @@ def _duplicate_name_problems(register: Register) -> list[Problem]:
     return found
 
 
-def council_items(root: Path, skip: str = "") -> tuple[tuple[str, tuple[CouncilItem, ...]], ...]:
+class EntryCouncil(NamedTuple):
+    """An entry's council items, with the 課 that put them to the council."""
+
+    entry_id: str
+    department: str
+    items: tuple[CouncilItem, ...]
+
+
+def council_items(root: Path, skip: str = "") -> tuple[EntryCouncil, ...]:
     """The council items of every entry on disk but ``skip``, by id: what a filing
     may name (a file that cannot be read, or whose items are invalid, is left out:
     ``check`` reports it). Only files mentioning ``[[council]]`` are parsed."""
-    found: list[tuple[str, tuple[CouncilItem, ...]]] = []
+    found: list[EntryCouncil] = []
     folder = root / ENTRIES_DIR
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
         entry_id = path.name.removesuffix(".toml")
@@ -406,12 +414,15 @@ def council_items(root: Path, skip: str = "") -> tuple[tuple[str, tuple[CouncilI
             text = read_text(path)
             if "council" not in text:
                 continue
-            rows = parse_toml(text).get("council", [])
-            items = tuple(CouncilItem.model_validate(row) for row in rows)
+            data = parse_toml(text)
+            items = tuple(CouncilItem.model_validate(row) for row in data.get("council", []))
+            department = data.get("department", "")
         except (OSError, TomlProblem, ValidationError, AttributeError, TypeError):
             continue
         if items:
-            found.append((entry_id, items))
+            found.append(
+                EntryCouncil(entry_id, department if isinstance(department, str) else "", items)
+            )
     return tuple(found)
 
 

@@ -26,6 +26,7 @@ from todokede.registry.files.locate import line_of, locate
 from todokede.registry.files.store import (
     ENTRIES_DIR,
     REGISTRY_FILE,
+    EntryCouncil,
     RegisterError,
     TomlProblem,
     parse_toml,
@@ -37,15 +38,16 @@ from todokede.registry.schema.catalog import Catalog
 from todokede.registry.schema.council_rules import (
     MY_NUMBER,
     NO_COUNCIL_RECORD,
+    Covering,
     consultation_problem,
     consultations,
+    coverings,
     first_council_day,
     needs_council_for_diff,
     reported_problem,
 )
 from todokede.registry.schema.errors import FilingRefused
 from todokede.registry.schema.model import (
-    CouncilItem,
     Entry,
     Filing,
     FilingKind,
@@ -57,6 +59,7 @@ from todokede.registry.schema.rules import (
     entry_rule_violations,
     validation_violations,
 )
+from todokede.registry.views.assessment import filing_assessment_warning
 from todokede.registry.views.diff import (
     FIELD_LABELS,
     TABLE_KEYS,
@@ -104,7 +107,7 @@ class FilingInputs:
     config_committed: bytes | None  # and as HEAD holds it
     prefix: str = ""  # the register's folder in the repository
     #: The council items of the register's other entries (id, items), as on disk.
-    council: tuple[tuple[str, tuple[CouncilItem, ...]], ...] = ()
+    council: tuple[EntryCouncil, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,10 @@ class FilingDraft:
     message: str
     #: Why the council should have heard of this change (empty: nothing to say).
     council_warning: str = ""
+    #: What the filing may name as covering it (the dialog offers them).
+    coverings: tuple[Covering, ...] = ()
+    #: Why the 特定個人情報保護評価 should come first (empty: nothing to say).
+    assessment_warning: str = ""
 
     @property
     def summary(self) -> str:
@@ -179,6 +186,10 @@ def plan_filing(request: FilingRequest, inputs: FilingInputs) -> FilingDraft:
             request.review,
         ),
         council_warning=council_warning(request, entry, committed, diff, inputs.council),
+        coverings=coverings(
+            request.entry_id, _with_others(request.entry_id, entry, inputs.council)
+        ),
+        assessment_warning=filing_assessment_warning(result, result.filings[-1], inputs.catalog),
     )
 
 
@@ -189,7 +200,7 @@ def refuse_council(
     request: FilingRequest,
     rel: str,
     entry: Entry,
-    others: tuple[tuple[str, tuple[CouncilItem, ...]], ...],
+    others: tuple[EntryCouncil, ...],
 ) -> None:
     """Refuse a consultation or a report the register does not hold (one line)."""
     if request.reported is not None and (problem := reported_problem(request.reported, entry)):
@@ -201,12 +212,20 @@ def refuse_council(
 
 
 def _with_others(
-    entry_id: str, entry: Entry, others: tuple[tuple[str, tuple[CouncilItem, ...]], ...]
+    entry_id: str, entry: Entry, others: tuple[EntryCouncil, ...]
 ) -> list[tuple[str, Entry]]:
     """The register's council items as entries (this one's as edited on disk)."""
     return [
         (entry_id, entry),
-        *((other, entry.model_copy(update={"council": list(items)})) for other, items in others),
+        *(
+            (
+                other.entry_id,
+                entry.model_copy(
+                    update={"council": list(other.items), "department": other.department}
+                ),
+            )
+            for other in others
+        ),
     ]
 
 
@@ -215,7 +234,7 @@ def council_warning(
     entry: Entry,
     committed: dict[str, Any] | None,
     diff: EntryDiff | None,
-    others: tuple[tuple[str, tuple[CouncilItem, ...]], ...],
+    others: tuple[EntryCouncil, ...],
 ) -> str:
     """「審議会への諮問又は報告の記録がありません」 when a change adds what the
     council must hear of and names neither; as ``check``, only in a register

@@ -98,6 +98,12 @@ class LogItem:
             "name": self.name,
             "author": self.author,
             "summary": self.summary,
+            # after the contract's keys: the 答申 an answer commit records, else null
+            "answer": (
+                {"number": self.council_number, "result": self.council_result}
+                if self.council_number
+                else None
+            ),
         }
 
 

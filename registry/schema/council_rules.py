@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from todokede.registry.schema.catalog import fold
 from todokede.registry.schema.problems import Violation
+from todokede.registry.schema.wareki import format_wareki
 
 if TYPE_CHECKING:
     from todokede.registry.schema.model import CouncilItem, Entry, Filing
@@ -154,6 +155,67 @@ def reported_problem(day: date, entry: Entry) -> str | None:
     if any(item.kind == "report" and item.date == day for item in entry.council):
         return None
     return f'報告日 {day} の報告（[[council]] kind = "report"）がこのエントリにありません'
+
+
+@dataclass(frozen=True)
+class Covering:
+    """What a filing of an entry may name as covering its change: a consultation
+    of the register answered 可 or 条件付き可 (``--consultation``), or a report
+    item of the entry (``--reported``)."""
+
+    kind: Literal["consultation", "report"]
+    number: str
+    day: date
+    subject: str
+    department: str = ""
+
+    @property
+    def key(self) -> str:
+        """``consultation:平成28年度諮問第7号`` or ``report:2016-10-25``: one per choice."""
+        return f"{self.kind}:{self.number if self.kind == 'consultation' else self.day}"
+
+    @property
+    def label(self) -> str:
+        """``諮問 平成28年度諮問第7号「…」（子ども・教育支援課）`` / ``報告 平成28年10月25日「…」``."""
+        if self.kind == "report":
+            return f"報告 {format_wareki(self.day)}「{self.subject}」"
+        where = f"（{self.department}）" if self.department else ""
+        return f"諮問 {self.number}「{self.subject}」{where}"
+
+
+def coverings(entry_id: str, entries: Iterable[tuple[str, Entry]]) -> tuple[Covering, ...]:
+    """What a filing of ``entry_id`` may name: its entry's reports, newest first,
+    then the answered consultations, its entry's first and each newest first."""
+    reports: list[Covering] = []
+    own: list[Covering] = []
+    others: list[Covering] = []
+    seen: set[str] = set()
+    for other_id, entry in entries:
+        for item in entry.council:
+            if item.kind == "report" and other_id == entry_id:
+                reports.append(Covering("report", "", item.date, item.subject))
+            elif (
+                item.kind == "consultation"
+                and item.number
+                and item.result in COVERING_RESULTS
+                and item.number not in seen
+            ):
+                seen.add(item.number)
+                found = Covering("consultation", item.number, item.date, item.subject)
+                if other_id == entry_id:
+                    own.append(found)
+                else:
+                    others.append(
+                        Covering(
+                            "consultation", item.number, item.date, item.subject, entry.department
+                        )
+                    )
+    unique_reports = {c.key: c for c in reports}.values()  # two reports on one day: one choice
+
+    def newest(found: Iterable[Covering]) -> list[Covering]:
+        return sorted(found, key=lambda c: (c.day, c.number), reverse=True)
+
+    return (*newest(unique_reports), *newest(own), *newest(others))
 
 
 def first_council_day(entries: Iterable[Entry]) -> date | None:

@@ -20,13 +20,14 @@ from typing import Final, Literal
 from todokede.registry.files.store import EntryFile
 from todokede.registry.schema.assessment_levels import (
     LEVEL_LABELS,
+    MIN_PERSONS,
     SHORT_LABELS,
     covers,
     required_level,
 )
 from todokede.registry.schema.assessment_rules import file_persons, my_number_test
 from todokede.registry.schema.catalog import Catalog
-from todokede.registry.schema.model import MyNumberAssessment, RegistryConfig
+from todokede.registry.schema.model import Entry, Filing, MyNumberAssessment, RegistryConfig
 from todokede.registry.schema.wareki import format_wareki
 from todokede.registry.views.review import add_months, add_years
 
@@ -140,3 +141,43 @@ def assessment_reminders(
             key=lambda r: (r.due, config.department_index(r.department), r.name, r.entry),
         )
     )
+
+
+def filing_assessment_warning(entry: Entry, filing: Filing, catalog: Catalog | None) -> str:
+    """Why the assessment should come before ``filing`` of ``entry`` (the entry as
+    filed), or "": the filing adds 個人番号 (a 開始 holding it, a 変更 adding it) while
+    no assessment is recorded, or the one recorded was made before the filing's
+    day, or its level is below what the process's files now require."""
+    is_my_number = my_number_test(catalog)
+    added = entry.record_items if filing.kind == "start" else filing.items_added
+    if filing.kind == "abolish" or not any(is_my_number(name) for name in added):
+        return ""
+    lead = "個人番号を記録項目に加える届出ですが、"
+    assessment = entry.my_number_assessment
+    persons = file_persons(entry, catalog)
+    if assessment is None:
+        if persons is not None and persons < MIN_PERSONS:
+            return ""
+        count = (
+            f"特定個人情報ファイルの本人が{persons:,}人のため、"
+            if persons is not None
+            else f"特定個人情報ファイルの本人が{MIN_PERSONS:,}人以上なら、"
+        )
+        return (
+            f"{lead}特定個人情報保護評価（[my_number_assessment]）が記録されていません。"
+            f"{count}個人番号を取り扱う前に評価を実施してください"
+        )
+    evaluated = format_wareki(assessment.evaluated)
+    if assessment.evaluated < filing.date:
+        return (
+            f"{lead}特定個人情報保護評価（{evaluated}実施）はこの届出の日より前のものです。"
+            "重要な変更の前に評価を再実施し、記録してください"
+        )
+    counted = persons if persons is not None else assessment.persons
+    required = required_level(counted, assessment.handlers, assessment.incident)
+    if not covers(assessment.level, required) and required is not None:
+        return (
+            f"{lead}特定個人情報ファイルの本人が{counted:,}人となり{LEVEL_LABELS[required]}が"
+            f"必要です（記録されている評価は{LEVEL_LABELS[assessment.level]}）。評価を先に実施してください"
+        )
+    return ""

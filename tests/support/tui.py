@@ -26,9 +26,9 @@ from todokede.tui.dialogs.help import HelpScreen
 from todokede.tui.screens.entry_form import EntryFormScreen
 from todokede.tui.screens.history import HistoryScreen
 from todokede.tui.screens.main import MainScreen
-from todokede.tui.screens.reminders import RemindersScreen
 from todokede.tui.screens.meeting import MeetingScreen
 from todokede.tui.screens.paper import PaperScreen
+from todokede.tui.screens.reminders import RemindersScreen
 from todokede.tui.screens.report import ReportScreen
 from todokede.tui.widgets.register_tree import DepartmentData, NodeData, RegisterTree
 

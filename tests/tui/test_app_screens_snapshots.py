@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 import todokede.tui.screens.history
+from tests.support.council import committed_meeting_register
 from tests.support.tui import make_app, ready, until
 from todokede.tui.app import TodokedeApp
 from todokede.tui.dialogs.filing import FilingDialog
@@ -138,3 +139,28 @@ def test_filing_dialog(
         await ready(pilot)
 
     assert snap_compare(make_app(git_register), terminal_size=size, run_before=run_before)
+
+
+def test_filing_dialog_asking_for_the_council(
+    snap_compare: SnapCompare, tmp_path: Path, git_identity: None
+) -> None:
+    """A contractor and 個人番号 added: the council choice and both warnings at 80×24."""
+    root = committed_meeting_register(tmp_path / "reg")
+    path = root / "entries" / "seikatsu-hogo.toml"
+    text = path.read_text("utf-8").replace('"介護扶助の状況"]', '"介護扶助の状況", "個人番号"]', 1)
+    contractor = '\n[[outsourcing]]\ncontractor = "株式会社ムサシ"\nsince = 2016-11-01\n'
+    path.write_text(text + contractor, "utf-8")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await select(pilot, "seikatsu-hogo")
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(pilot.app.screen, FilingDialog))
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FilingDialog)
+        dialog.query_one("#filing-date", Input).value = "H28.11.1"
+        await pilot.pause()
+        dialog.flush_draft()
+        await until(pilot, lambda: not dialog.busy)
+        await ready(pilot)
+
+    assert snap_compare(make_app(root), terminal_size=(80, 24), run_before=run_before)

@@ -186,6 +186,9 @@ def test_the_answer_is_read_back_by_log_and_diff(register: Path, todokede: CliRu
     as_json = json.loads(todokede("log", "--format", "json", cwd=register).stdout)
     assert as_json["commits"][0]["date"] == MEETING_DAY
     assert as_json["commits"][0]["entry"] == "kodomo-sodan"
+    assert as_json["commits"][0]["kind"] == "other"  # the contract's kinds are filings'
+    assert as_json["commits"][0]["answer"] == {"number": NUMBER, "result": "conditional"}
+    assert as_json["commits"][1]["answer"] is None  # the register's first commit
     diff = todokede("diff", "--from", "HEAD~1", "--to", "HEAD", cwd=register)
     assert diff.returncode == 0, diff.stderr
     assert "[変更] 子ども・教育支援課 子ども相談業務（kodomo-sodan）" in diff.stdout

@@ -208,3 +208,41 @@ def test_an_external_provision_needs_the_council_and_internal_use_does_not(
     result = file_change(todokede, register)
     assert result.returncode == 0, result.stderr
     assert ("審議会への諮問又は報告の記録がありません" in result.stderr) is warned
+
+
+def with_my_number(text: str) -> str:
+    """The process and its file gain 個人番号 (the file counts 5,000 persons)."""
+    return text.replace('"生年月日"]', '"生年月日", "個人番号"]').replace(
+        'record_items = ["氏名"]', 'record_items = ["氏名", "個人番号"]'
+    )
+
+
+def test_my_number_added_without_an_assessment_is_filed_with_a_warning(
+    tmp_path: Path, git_identity: None, todokede: CliRunner
+) -> None:
+    root = committed_register(tmp_path / "reg")
+    entry_file(root).write_text(with_my_number(VALID_ENTRY), "utf-8")
+    result = file_change(todokede, root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "警告: 個人番号を記録項目に加える届出ですが、特定個人情報保護評価（[my_number_assessment]）が"
+        "記録されていません。特定個人情報ファイルの本人が5,000人のため、"
+        "個人番号を取り扱う前に評価を実施してください\n"
+    )
+    assert last_filing(root)["items_added"] == ["個人番号"]
+
+
+@pytest.mark.parametrize(("evaluated", "warned"), [("2016-03-31", True), ("2016-04-01", False)])
+def test_an_assessment_made_by_the_filing_s_day_covers_my_number(
+    evaluated: str, warned: bool, tmp_path: Path, git_identity: None, todokede: CliRunner
+) -> None:
+    root = committed_register(tmp_path / "reg")
+    assessment = (
+        f'\n[my_number_assessment]\nlevel = "basic"\nevaluated = {evaluated}\n'
+        "persons = 5000\nhandlers = 20\n"
+    )
+    entry_file(root).write_text(with_my_number(VALID_ENTRY) + assessment, "utf-8")
+    result = file_change(todokede, root)  # filed on 2016-04-01
+    assert result.returncode == 0, result.stderr
+    assert ("はこの届出の日より前のものです" in result.stderr) is warned
+    assert (result.stderr == "") is not warned

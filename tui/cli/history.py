@@ -136,6 +136,8 @@ def file_command(
             "（諮問の答申を受けていれば --consultation、報告していれば --reported で記録できます）",
             err=True,
         )
+    if filed.draft.assessment_warning:
+        click.echo(f"警告: {filed.draft.assessment_warning}", err=True)
     return EXIT_OK
 
 

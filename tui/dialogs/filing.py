@@ -8,6 +8,11 @@ calls :func:`todokede.registry.git.filing.file_entry` (the code of ``todokede fi
 worker; a refusal then keeps the dialog and everything typed. What the filing
 did before it was refused (a filing a crash interrupted, finished: the
 error's ``__notes__``) is said above the refusal, as ``todokede file`` says it.
+When the change needs the council (the draft's ``council_warning``), a 審議会
+choice offers what may cover it (the draft's ``coverings``: the entry's reports,
+the register's answered consultations), filed as ``--reported`` or
+``--consultation``; the draft's warnings (the council's, the 特定個人情報保護評価's)
+are shown above the buttons and never stop the filing.
 Refusals are worded by :func:`todokede.tui.failures.describe_failure` (区分「変更」,
 「見直し」, days in 和暦); the drafts follow the fields through
 :class:`todokede.tui.debounce.Debounce`.
@@ -28,10 +33,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TextArea,
+)
 
 from todokede.registry.git.filing import Filed, FilingDraft
 from todokede.registry.git.history import KIND_WORDS
+from todokede.registry.schema.council_rules import Covering
 from todokede.registry.schema.model import FilingKind
 from todokede.registry.schema.wareki import WarekiError, format_short
 from todokede.registry.views.diff_lines import changed_labels
@@ -53,8 +69,10 @@ AUTHOR_NOTES: Final[dict[str, str]] = {
 }
 #: What cannot be changed while the commit is on its way.
 LOCKED_WHILE_COMMITTING: Final = (
-    "#filing-box Button, #filing-box RadioSet, #filing-review, #filing-author"
+    "#filing-box Button, #filing-box RadioSet, #filing-review, #filing-author, #filing-council"
 )
+#: The council choice's blank: the filing names no consultation and no report.
+NO_COVERING: Final = "記録しない（諮問・報告なし）"
 #: How long typing in the date waits before the filing is drafted again.
 DRAFT_DELAY: Final = 0.25
 
@@ -134,6 +152,8 @@ class FilingDialog(ModalScreen[Filed | None]):
         """Where the 届出者 shown first came from (remembered, git, none)."""
         self._author_raw = ""
         self._author_shown = ""
+        self._coverings: dict[str, Covering] = {}
+        """The council items the filing may name, by the choice's value."""
 
     # -- layout ---------------------------------------------------------------
 
@@ -194,6 +214,12 @@ class FilingDialog(ModalScreen[Filed | None]):
             with Horizontal(classes="filing-row"):
                 yield Label("記録項目", classes="filing-label")
                 yield Static(Text("作成中…", "dim"), id="filing-changes")
+            with Horizontal(classes="filing-row", id="filing-council-row"):
+                yield Label("審議会", classes="filing-label")
+                yield Select[str](
+                    [], prompt=NO_COVERING, allow_blank=True, id="filing-council", compact=True
+                )
+            yield Static("", id="filing-warnings")
             yield Static("", id="filing-message")
             with Horizontal(id="filing-buttons"):
                 yield Button(
@@ -243,6 +269,21 @@ class FilingDialog(ModalScreen[Filed | None]):
         return typed.strip()
 
     @property
+    def covering(self) -> Covering | None:
+        """The consultation or report chosen as covering the change (None: neither)."""
+        value = self.query_one("#filing-council", Select).value
+        return self._coverings.get(value) if isinstance(value, str) else None
+
+    def _council_arguments(self) -> tuple[str, date | None]:
+        """``--consultation`` and ``--reported`` as the choice gives them."""
+        chosen = self.covering
+        if chosen is None:
+            return "", None
+        if chosen.kind == "consultation":
+            return chosen.number, None
+        return "", chosen.day
+
+    @property
     def review(self) -> bool:
         return self.query_one("#filing-review", Checkbox).value
 
@@ -277,6 +318,10 @@ class FilingDialog(ModalScreen[Filed | None]):
 
     @on(Checkbox.Changed, "#filing-review")
     def _review_changed(self) -> None:
+        self._drafting.now()
+
+    @on(Select.Changed, "#filing-council")
+    def _covering_changed(self) -> None:
         self._drafting.now()
 
     @on(Input.Changed, "#filing-date")
@@ -366,7 +411,18 @@ class FilingDialog(ModalScreen[Filed | None]):
             self.draft = None
             self._set_refusal("届出日を正しく入力してください（例: R7.4.1、2025-04-01）")
             return
-        work = partial(draft_filing, self.root, self.entry_id, self.kind, day, None, self.review)
+        consultation, reported = self._council_arguments()
+        work = partial(
+            draft_filing,
+            self.root,
+            self.entry_id,
+            self.kind,
+            day,
+            None,
+            self.review,
+            consultation,
+            reported,
+        )
         self._drafting.run(work, self._drafted)
 
     def _drafted(self, result: FilingDraft | Exception) -> None:
@@ -384,7 +440,38 @@ class FilingDialog(ModalScreen[Filed | None]):
         self.auto_summary = result.summary
         self._show_summary_note()
         changes.update(changes_view(result))
+        self._show_council(result)
         self._set_refusal(None)
+
+    def _show_council(self, draft: FilingDraft) -> None:
+        """Offer the council items that may cover the change when it needs one (or one
+        is chosen), and say what the council and the assessment should have heard."""
+        choice = self.query_one("#filing-council", Select)
+        offered = {c.key: c for c in draft.coverings}
+        if offered.keys() != self._coverings.keys():
+            kept = choice.value
+            with choice.prevent(Select.Changed):
+                choice.set_options([(literal(c.label), key) for key, c in offered.items()])
+                if isinstance(kept, str) and kept in offered:
+                    choice.value = kept
+            self._coverings = offered
+        chosen = self.covering is not None
+        self.query_one("#filing-council-row").set_class(
+            bool(draft.council_warning) or chosen, "-visible"
+        )
+        lines: list[Text] = []
+        if draft.council_warning:
+            hint = (
+                "答申を受けた諮問か、この業務の報告を「審議会」で選んでください（選ばずに届け出ることもできます）"
+                if offered
+                else "登録簿に答申済みの諮問も、この業務の報告もありません（このまま届け出ることもできます）"
+            )
+            lines.append(outside(f"⚠{draft.council_warning}。{hint}", multiline=True))
+        if draft.assessment_warning:
+            lines.append(outside(f"⚠{draft.assessment_warning}", multiline=True))
+        warnings = self.query_one("#filing-warnings", Static)
+        warnings.update(Text("\n").join(lines))
+        warnings.set_class(bool(lines), "-visible")
 
     # -- committing -------------------------------------------------------------
 
@@ -430,11 +517,18 @@ class FilingDialog(ModalScreen[Filed | None]):
         for widget in self.query(LOCKED_WHILE_COMMITTING):
             widget.disabled = True
         summary = self.summary.strip() or None
-        self._commit(self.kind, day, summary, self.review, self.author)
+        self._commit(self.kind, day, summary, self.review, self.author, *self._council_arguments())
 
     @work(thread=True, exclusive=True, group="commit-filing", exit_on_error=False)
     def _commit(
-        self, kind: FilingKind, day: date, summary: str | None, review: bool, author: str
+        self,
+        kind: FilingKind,
+        day: date,
+        summary: str | None,
+        review: bool,
+        author: str,
+        consultation: str,
+        reported: date | None,
     ) -> None:
         from todokede.registry.git.author import remember_author
         from todokede.registry.git.filing import file_entry
@@ -442,7 +536,17 @@ class FilingDialog(ModalScreen[Filed | None]):
         result: Filed | str
         notes: tuple[str, ...] = ()
         try:
-            result = file_entry(self.root, self.entry_id, kind, day, summary, review, author)
+            result = file_entry(
+                self.root,
+                self.entry_id,
+                kind,
+                day,
+                summary,
+                review,
+                author,
+                consultation,
+                reported,
+            )
         except Exception as error:  # the dialog stays with everything typed
             result = describe_failure(error)
             notes = tuple(getattr(error, "__notes__", ()))  # done before the refusal
