@@ -13,6 +13,7 @@ from todokede.tui.cli.clihelp import run
 from todokede.tui.cli.council import answer, council
 from todokede.tui.cli.history import HISTORY_COMMANDS
 from todokede.tui.cli.hook import hook
+from todokede.tui.cli.imports import import_register
 from todokede.tui.cli.register import check, init, new
 from todokede.tui.cli.reports import export, reminders, report
 
@@ -46,6 +47,7 @@ for command in (
     export,
     council,
     answer,
+    import_register,
     tui,
     *HISTORY_COMMANDS,
     hook,
