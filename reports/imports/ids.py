@@ -1,0 +1,93 @@
+"""Readable entry ids for imported entries, romanized from the 課 and the 事務's name.
+
+課税課 and 個人住民税賦課事務 give ``kazei-kojin-juminzei-fuka``: Hepburn by
+pykakasi, long vowels shortened, lowercase ASCII words joined by ``-`` — always
+an id that :data:`~todokede.registry.schema.limits.ENTRY_ID` accepts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Final, Protocol, cast
+
+from todokede.registry.schema.limits import ENTRY_ID
+
+#: The longest id ENTRY_ID accepts.
+MAX_LENGTH: Final = 64
+#: The id of an entry whose names have nothing to romanize.
+FALLBACK: Final = "entry"
+
+_DEPARTMENT_SUFFIXES: Final = ("センター", "課", "係", "室", "部", "局", "所")
+_NAME_SUFFIXES: Final = ("事務", "業務")
+_LONG_VOWELS: Final = re.compile(r"ou|oo|uu")
+_WORD: Final = re.compile(r"[a-z0-9]+")
+
+
+class _Kakasi(Protocol):
+    def convert(self, text: str) -> list[dict[str, str]]: ...
+
+
+@cache
+def _kakasi() -> _Kakasi:
+    """The one converter, built on first use (building it takes a while)."""
+    import pykakasi
+
+    return cast(_Kakasi, pykakasi.kakasi())  # type: ignore[no-untyped-call]
+
+
+def _without_suffix(text: str, suffixes: tuple[str, ...]) -> str:
+    """Text without one of the suffixes at its end, unless nothing would be left."""
+    for suffix in suffixes:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def _words(text: str) -> list[str]:
+    """The romanized words of a text: lowercase ASCII letters and digits."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not text:
+        return []
+    words: list[str] = []
+    for item in _kakasi().convert(text):
+        roman = unicodedata.normalize("NFKC", item["hepburn"]).lower().replace("'", "")
+        for word in _WORD.findall(roman):
+            words.append(_LONG_VOWELS.sub(lambda found: found[0][0], word))
+    return words
+
+
+def _joined(words: list[str], limit: int) -> str:
+    """Words joined by "-" within limit characters, cut at a word if one can be."""
+    result = ""
+    for word in words:
+        candidate = f"{result}-{word}" if result else word
+        if len(candidate) > limit:
+            break
+        result = candidate
+    if not result and words:
+        result = words[0][:limit]
+    return result
+
+
+def make_id(department: str, name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A new entry id from the 課 and the 事務's name, not in taken.
+
+    The 課 loses a trailing 課, 係, 室, 部, 局, 所 or センター, the name a trailing
+    事務 or 業務; an id already taken gets ``-2``, ``-3`` … and one with nothing
+    to romanize is ``entry``.
+    """
+    department = unicodedata.normalize("NFKC", department).strip()
+    name = unicodedata.normalize("NFKC", name).strip()
+    words = _words(_without_suffix(department, _DEPARTMENT_SUFFIXES))
+    words += _words(_without_suffix(name, _NAME_SUFFIXES))
+    words = words or [FALLBACK]
+    entry_id = _joined(words, MAX_LENGTH)
+    number = 1
+    while entry_id in taken:
+        number += 1
+        suffix = f"-{number}"
+        entry_id = _joined(words, MAX_LENGTH - len(suffix)) + suffix
+    assert ENTRY_ID.fullmatch(entry_id), entry_id
+    return entry_id
