@@ -81,7 +81,7 @@ def build_entries(
     groups: dict[tuple[str, str], _Group] = {}
     for record in records:
         name = record.text("name") or (record.text("file_name") if per_file else "")
-        department = mapping.department(record.text("department"))
+        department = resolve_department(mapping.department(record.text("department")), config)
         if not name:
             column = record.first("name")[0]
             built.problems.append(
@@ -138,6 +138,19 @@ def build_entries(
             )
         )
     return built
+
+
+def resolve_department(text: str, config: RegistryConfig) -> str:
+    """The 課 a cell names: as written, or without the 部 written before it
+    (「市民部課税課」 is 課税課 when 市民部 holds it in ``[divisions]``), spaces dropped."""
+    text = "".join(text.split())
+    if text in config.departments:
+        return text
+    for division, departments in config.divisions.items():
+        rest = text.removeprefix(division)
+        if rest != text and rest in departments:
+            return rest
+    return text
 
 
 def _first_line(error: Exception) -> str:

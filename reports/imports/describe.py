@@ -28,8 +28,8 @@ def plan_lines(plan: ImportPlan, *, dry_run: bool) -> list[str]:
     layout = "表" if plan.layout == "table" else f"単票 {len(plan.sheets)}枚"
     lines = [f"取込元: {plan.path.name} シート{where}（{layout}）"]
     if plan.header is not None:
-        rows = plan.header.row + 1
-        span = f"{rows}行" if plan.header.height == 1 else f"{rows}〜{rows + 1}行"
+        top = plan.header.row + 1
+        span = f"{top}行" if plan.header.height == 1 else f"{top}〜{top + 1}行"
         lines.append(f"見出し: {span}")
         for column in plan.header.columns:
             lines.append(f"  {column.letter}列 「{column.label}」 → {column.title}")

@@ -203,7 +203,7 @@ def _config_text(root: Path, departments: list[str]) -> str:
     document = tomlkit.parse(text)
     listed = document["departments"]
     for department in departments:
-        listed.append(department)  # type: ignore[union-attr]
+        listed.append(department)
     return tomlkit.dumps(document)
 
 

@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from todokede.reports.imports.values import ValueProblem, read_text, read_yes
-
 from todokede.reports.imports.labels import IGNORE, ITEM, Header, match_label
 from todokede.reports.imports.readers import CellValue, Sheet, cell_name
+from todokede.reports.imports.values import ValueProblem, read_text, read_yes
 
 Severity = Literal["error", "warning"]
 #: Where a 単票's labels are looked for: its first columns and rows.
