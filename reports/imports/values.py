@@ -92,9 +92,51 @@ def read_date(value: Cell) -> date | None:
     raise ValueProblem(f"「{_shown(value)}」は日付として読めません")
 
 
-_YES: Final = frozenset("○ 〇 ◯ ● ◎ レ ✓ ✔ ■ ☑ 有 あり 有り する はい yes y true 1".split())
+_YES: Final = frozenset(
+    [
+        "○",
+        "〇",
+        "◯",
+        "●",
+        "◎",
+        "レ",
+        "✓",
+        "✔",
+        "■",
+        "☑",
+        "有",
+        "あり",
+        "有り",
+        "する",
+        "はい",
+        "yes",
+        "y",
+        "true",
+        "1",
+    ]
+)
 #: NFKC folds the full-width minus － into "-".
-_NO: Final = frozenset("× ✕ ✗ 無 なし 無し しない いいえ no n false 0 - ― ー □ ☐".split())
+_NO: Final = frozenset(
+    [
+        "×",
+        "✕",
+        "✗",
+        "無",
+        "なし",
+        "無し",
+        "しない",
+        "いいえ",
+        "no",
+        "n",
+        "false",
+        "0",
+        "-",
+        "―",
+        "ー",
+        "□",
+        "☐",
+    ]
+)
 
 
 def read_yes(value: Cell) -> bool | None:
@@ -228,4 +270,6 @@ def fold_label(text: str) -> str:
         if without_note.strip(":"):
             folded = without_note
         if folded == before:
-            return folded.casefold()
+            # once more: casefolding, or a combining mark left by a removed space,
+            # can leave text that NFKC would change
+            return unicodedata.normalize("NFKC", folded.casefold())
