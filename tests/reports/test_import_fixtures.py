@@ -3,9 +3,9 @@
 They are read back as the importer will read them (python-calamine for xlsx,
 xls and ods; the csv module for CSV), checked against the fixtures' own
 registry.toml (every 課 and record item found, but for the deliberate unknown
-ones), and rebuilt by make_fixtures.py into a temporary folder: the xlsx and CSV
-files come out byte for byte the same, the LibreOffice conversions with the same
-cells.
+ones), and rebuilt by make_fixtures.py into a temporary folder: the CSV files come
+out byte for byte the same, the workbooks (xlsx, and LibreOffice's xls and ods)
+with the same cells.
 """
 
 from __future__ import annotations
@@ -352,16 +352,11 @@ def build(out: Path, *flags: str) -> None:
     )
 
 
-def test_rebuilding_gives_the_same_bytes(tmp_path: Path) -> None:
+def test_rebuilding_gives_the_same_csv_bytes_and_xlsx_cells(tmp_path: Path) -> None:
+    # The xlsx files are byte-reproducible too, but only with the same openpyxl:
+    # their cells are compared, so that an upgrade of openpyxl does not fail here.
     build(tmp_path, "--no-libreoffice")
-    for name in (
-        "jimu_toroku_cp932.csv",
-        "jimu_toroku_utf8_bom.csv",
-        "jimu_toroku.xlsx",
-        "file_bo.xlsx",
-        "tanpyo.xlsx",
-        "registry.toml",
-    ):
+    for name in ("jimu_toroku_cp932.csv", "jimu_toroku_utf8_bom.csv", "registry.toml"):
         assert (tmp_path / name).read_bytes() == (FIXTURES / name).read_bytes(), name
     for name in ("jimu_toroku.xlsx", "file_bo.xlsx", "tanpyo.xlsx"):
         old = CalamineWorkbook.from_path(str(FIXTURES / name))
