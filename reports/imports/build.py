@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+from todokede.registry.schema.catalog import Catalog
+from todokede.registry.schema.model import Entry, RegistryConfig
 from todokede.reports.imports.ids import make_id
+from todokede.reports.imports.mapping import Mapping as ImportMapping
+from todokede.reports.imports.records import Problem, Record
 from todokede.reports.imports.values import (
     ValueProblem,
     read_date,
@@ -25,16 +29,15 @@ from todokede.reports.imports.values import (
     split_list,
 )
 
-from todokede.registry.schema.catalog import Catalog
-from todokede.registry.schema.model import Entry, RegistryConfig
-from todokede.reports.imports.mapping import Mapping as ImportMapping
-from todokede.reports.imports.records import Problem, Record
-
 #: The note on a file made from a per-process row.
 MADE_FILE_NOTE: Final = (
     "取り込み時に業務の行から作成したファイルです。名称・本人の数・記録範囲を確認してください"
 )
 _COMPUTER: Final = ("電算", "電子", "computer", "システム", "電子計算機")
+#: What a names cell says when there is none (経常的提供先「なし」).
+_NONE: Final = frozenset({"なし", "無", "無し", "該当なし", "特になし", "-", "－", "―", "ー"})
+#: Stands for 「・」 inside a catalog item while a cell is split (「診療・調剤情報」).
+_KEPT_DOT: Final = "\u2060"
 _MANUAL: Final = ("マニュアル", "紙", "manual", "手作業", "台帳")
 
 
@@ -190,8 +193,14 @@ class _Reader:
         """The record items written in the cell and ticked, through the catalog."""
         found: list[str] = []
         unknown: list[tuple[int, str]] = []
+        dotted = [
+            label
+            for known in catalog.items
+            for label in (known.name, *known.aliases)
+            if "・" in label
+        ]
         cells = [(c, v) for c, v in self.record.cells.get("record_items", [])]
-        written = [(c, item) for c, v in cells for item in split_list(v)]
+        written = [(c, item) for c, v in cells for item in _split_items(v, dotted)]
         for column, item in [*written, *self.record.ticked]:
             known = catalog.lookup(item)
             name = known.name if known is not None else item
@@ -206,6 +215,20 @@ class _Reader:
                 "warning",
             )
         return found
+
+
+def _split_items(value: Any, dotted: list[str]) -> list[str]:
+    """A cell's record items, a catalog item holding 「・」 kept whole."""
+    if not isinstance(value, str):
+        return split_list(value)
+    for label in sorted(dotted, key=len, reverse=True):
+        value = value.replace(label, label.replace("・", _KEPT_DOT))
+    return [item.replace(_KEPT_DOT, "・") for item in split_list(value)]
+
+
+def names(value: Any) -> list[str]:
+    """The names in a cell (委託先, 結合先, 提供先); 「なし」 is none."""
+    return [name for name in split_list(value) if name not in _NONE]
 
 
 def _entry(
@@ -253,15 +276,15 @@ def _entry(
     }
     if computer is not None:
         data["computer_processing"] = computer
-    contractors = split_list(record.first("contractors")[1])
+    contractors = names(record.first("contractors")[1])
     if first.read("outsourcing", read_yes) and not contractors:
         first.problem(
             record.first("outsourcing")[0], "委託「有」ですが委託先がありません", "warning"
         )
     data["outsourcing"] = [{"contractor": c} for c in contractors]
-    data["connections"] = [{"partner": p} for p in split_list(record.first("connections")[1])]
+    data["connections"] = [{"partner": p} for p in names(record.first("connections")[1])]
     if not per_file:
-        data["provisions"] = [{"recipient": r} for r in split_list(record.first("recipients")[1])]
+        data["provisions"] = [{"recipient": r} for r in names(record.first("recipients")[1])]
         files.append(
             {
                 "name": f"{name}ファイル",
@@ -320,7 +343,7 @@ def _file(reader: _Reader, items: list[str], mapping: ImportMapping) -> dict[str
     ):
         if value:
             made[key] = value
-    recipients = split_list(record.first("recipients")[1])
+    recipients = names(record.first("recipients")[1])
     if recipients:
         made["recipients"] = recipients
     return made

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
-from todokede.reports.imports.values import fold_label
-
 from todokede.registry.files.store import (
     ENTRIES_DIR,
     REGISTRY_FILE,
@@ -40,6 +38,7 @@ from todokede.reports.imports.records import (
     looks_like_form,
     table_records,
 )
+from todokede.reports.imports.values import fold_label
 
 #: The first line of an imported entry: where it came from (a re-run skips it).
 SOURCE_PREFIX: Final = "# 取込元: "

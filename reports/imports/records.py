@@ -80,6 +80,22 @@ class TableRead:
     problems: list[Problem] = field(default_factory=list)
 
 
+def formula_problem(sheet: str, row: int, column: int, value: CellValue) -> Problem:
+    """A formula cell: read as its last computed value, or said to have none."""
+    text = read_text(value)
+    if not text:
+        return Problem(
+            sheet,
+            row,
+            column,
+            "数式のセルですが、計算済みの値がありません（Excel で開いて保存し直すか、値に置き換えてください）",
+            "warning",
+        )
+    return Problem(
+        sheet, row, column, f"数式のセルです。計算済みの値「{text}」を読み込みました", "warning"
+    )
+
+
 def table_records(sheet: Sheet, header: Header) -> TableRead:
     """One record per row below the header."""
     read = TableRead([])
@@ -96,15 +112,7 @@ def table_records(sheet: Sheet, header: Header) -> TableRead:
         for column in columns:
             value = values[column.index] if column.index < len(values) else None
             if (row, column.index) in sheet.formulas:
-                read.problems.append(
-                    Problem(
-                        sheet.name,
-                        row,
-                        column.index,
-                        f"数式のセルです。計算済みの値「{read_text(value)}」を読み込みました",
-                        "warning",
-                    )
-                )
+                read.problems.append(formula_problem(sheet.name, row, column.index, value))
             _put(record, column.field or "", column.item, column.index, value, read.problems)
         read.records.append(record)
     return read
@@ -143,15 +151,7 @@ def form_record(
     problems: list[Problem] = []
     for name, item, row, column, value in pairs:
         if (row, column) in sheet.formulas:
-            problems.append(
-                Problem(
-                    sheet.name,
-                    row,
-                    column,
-                    f"数式のセルです。計算済みの値「{read_text(value)}」を読み込みました",
-                    "warning",
-                )
-            )
+            problems.append(formula_problem(sheet.name, row, column, value))
         if name not in record.cells or name == ITEM:  # a label written twice: the first
             _put(record, name, item, column, value, problems)
     return record, problems
