@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from todokede.tui.cli.clihelp import DATE, EXIT_CONTENT, EXIT_OK, EXIT_USAGE, fail, registry_root
+from todokede.tui.cli.clihelp import DATE, EXIT_OK, EXIT_USAGE, fail, registry_root
 
 
 @click.command("import")
@@ -66,8 +66,11 @@ def import_register(
     )
     for line in plan_lines(plan, dry_run=dry_run):
         click.echo(line)
-    if dry_run or plan.blocked:
-        return EXIT_CONTENT if plan.blocked else EXIT_OK
+    if plan.blocked:  # the plan above says which rows; stderr says so in one line
+        count = len(plan.errors) + len(plan.check_errors)
+        fail(f"取り込めない行があります（エラー {count}件）。何も書き込んでいません")
+    if dry_run:
+        return EXIT_OK
     if not plan.entries:
         click.echo("新しく取り込む業務はありません")
         return EXIT_OK
