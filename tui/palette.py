@@ -54,6 +54,12 @@ ACTIONS: Final[tuple[PaletteAction, ...]] = (
     PaletteAction("前のタブ", "右の業務のタブを前へ（←）", "previous_tab", "MainScreen"),
     PaletteAction("報告書", "期間の業務届出報告書を見て書き出す（r）", "report", "MainScreen"),
     PaletteAction(
+        "取り込み",
+        "表計算で管理している登録簿（xlsx・xls・ods・csv）を取り込む（i）",
+        "import_register",
+        "MainScreen",
+    ),
+    PaletteAction(
         "審議会資料",
         "審議会の会議次第・諮問・報告・業務届出書の報告を見て書き出す（c）",
         "meeting",
@@ -97,6 +103,9 @@ ACTIONS: Final[tuple[PaletteAction, ...]] = (
     ),
     PaletteAction("登録簿に戻る", "審議会資料を閉じる（escape）", "back", "MeetingScreen"),
     PaletteAction("登録簿に戻る", "見直し期限を閉じる（escape）", "back", "RemindersScreen"),
+    PaletteAction("取り込む", "表の業務を entries/ に書き込む（ctrl+s）", "import", "ImportScreen"),
+    PaletteAction("登録簿に戻る", "取り込みを閉じる（escape）", "back", "ImportScreen"),
+    PaletteAction("やめる", "項目を選ばずに閉じる（escape）", "cancel", "FieldPicker"),
     PaletteAction("閉じる", "同期の結果を閉じる（enter）", "close", "SyncDialog"),
     PaletteAction("キー一覧", "この画面のキーを表示する（? または f1）", "help", "App"),
     PaletteAction("終了", "todokede を終了する（ctrl+q）", "quit", "App"),

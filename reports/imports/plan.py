@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final, Literal
 
@@ -28,7 +28,7 @@ from todokede.registry.files.tomledit import render_new
 from todokede.registry.schema.errors import RegisterError
 from todokede.registry.schema.problems import Problem as CheckProblem
 from todokede.reports.imports.build import Imported, build_entries
-from todokede.reports.imports.labels import Header, find_header
+from todokede.reports.imports.labels import ITEM, Header, find_header
 from todokede.reports.imports.mapping import Mapping, load_mapping
 from todokede.reports.imports.readers import ImportRefused, Workbook, read_workbook
 from todokede.reports.imports.records import (
@@ -94,15 +94,19 @@ def plan_import(
     mapping_path: Path | None = None,
     add_departments: bool = False,
     check: bool = True,
+    overrides: dict[int, str] | None = None,
 ) -> ImportPlan:
-    """Read ``path`` into the entries it gives; ImportRefused when it cannot be read."""
+    """Read ``path`` into the entries it gives; ImportRefused when it cannot be read.
+
+    ``overrides`` sets a table column's field by its index (``item:氏名`` and
+    ``ignore`` too): the TUI's choice, after every label and the mapping."""
     config = load_config_or_raise(root)
     catalog = config.build_catalog()
     mapping = load_mapping(mapping_path)
     items = item_names([(i.name, tuple(i.aliases)) for i in catalog.items])
     book = read_workbook(path)
     chosen = sheet or mapping.sheet
-    records, plan = _records(book, chosen, items, mapping)
+    records, plan = _records(book, chosen, items, mapping, overrides or {})
     existing = _existing(root)
     per_file = plan.layout == "forms" or bool(
         plan.header is not None and "file_name" in plan.header.fields()
@@ -127,11 +131,15 @@ def plan_import(
 
 
 def _records(
-    book: Workbook, chosen: str | None, items: dict[str, str], mapping: Mapping
+    book: Workbook,
+    chosen: str | None,
+    items: dict[str, str],
+    mapping: Mapping,
+    overrides: dict[int, str],
 ) -> tuple[list[Record], ImportPlan]:
     first = book.sheet(chosen)
     try:
-        header = find_header(first, items, mapping.columns)
+        header = with_overrides(find_header(first, items, mapping.columns), overrides)
     except ImportRefused:
         forms = [first] if chosen else list(book.sheets)
         forms = [s for s in forms if looks_like_form(s, items, mapping.columns)]
@@ -161,6 +169,22 @@ def _records(
                 )
             )
     return read.records, plan
+
+
+def with_overrides(header: Header, overrides: dict[int, str]) -> Header:
+    """The header with the columns ``overrides`` names set to their field."""
+    if not overrides:
+        return header
+    columns = []
+    for column in header.columns:
+        target = overrides.get(column.index)
+        if target is None:
+            columns.append(column)
+        elif target.startswith(f"{ITEM}:"):
+            columns.append(replace(column, field=ITEM, item=target.removeprefix(f"{ITEM}:")))
+        else:
+            columns.append(replace(column, field=target, item=""))
+    return replace(header, columns=tuple(columns))
 
 
 def _entry_ids(root: Path) -> list[str]:

@@ -12,11 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from tests.support.tui import help_body, main_screen, make_app, ready, until
+from todokede.tui.dialogs.field_picker import FieldPicker
 from todokede.tui.dialogs.filing import FilingDialog
 from todokede.tui.dialogs.sync import SyncDialog
 from todokede.tui.palette import ACTIONS
 from todokede.tui.screens.entry_form import EntryFormScreen
 from todokede.tui.screens.history import CommitsTable, HistoryScreen
+from todokede.tui.screens.import_register import ImportScreen
 from todokede.tui.screens.main import MainScreen
 from todokede.tui.screens.meeting import MeetingScreen
 from todokede.tui.screens.reminders import RemindersScreen, RemindersTable
@@ -28,6 +30,8 @@ SCREENS: list[type[Screen[Any]]] = [
     HistoryScreen,
     ReportScreen,
     MeetingScreen,
+    ImportScreen,
+    FieldPicker,
     RemindersScreen,
     FilingDialog,
     SyncDialog,
@@ -46,6 +50,7 @@ def test_every_binding_has_an_id_and_the_main_screens_ids_are_the_contract() -> 
     assert ids["entry-history"] == "h"
     assert ids["report"] == "r"
     assert ids["meeting"] == "c"
+    assert ids["import-register"] == "i"
     assert ids["reminders"] == "m"
     assert ids["sync"] == "s"
 

@@ -5,7 +5,7 @@ indicator meanwhile); the filter narrows the tree as the user types; ``e``
 and ``n`` open the entry form, and a saved entry is read back, shown and
 offered for filing. ``f`` files the process, ``a`` abolishes it (asking
 first), ``h`` shows its history; ``r`` the council report, ``c`` the council
-meeting's papers, ``m`` the review reminders, ``s`` syncs with the shared remote. Those screens and dialogs (and
+meeting's papers, ``i`` imports a spreadsheet's register, ``m`` the review reminders, ``s`` syncs with the shared remote. Those screens and dialogs (and
 git, diffs, reports, filing behind them) are imported by the action that opens
 them, not with this screen: the register is on screen sooner.
 """
@@ -86,6 +86,7 @@ class MainScreen(Screen[None]):
         Binding("right", "next_tab", "次のタブ", key_display="→", group=TAB_KEYS, id="next-tab"),
         Binding("r", "report", "報告書", show=False, id="report"),
         Binding("c", "meeting", "審議会資料", show=False, id="meeting"),
+        Binding("i", "import_register", "取り込み", show=False, id="import-register"),
         Binding("m", "reminders", "見直し期限", show=False, id="reminders"),
         Binding("s", "sync", "同期", show=False, id="sync"),
         Binding(
@@ -639,6 +640,15 @@ class MainScreen(Screen[None]):
 
         if self.overview is not None:
             self.app.push_screen(MeetingScreen(self.overview.register, self.as_of))
+
+    def action_import_register(self) -> None:
+        from todokede.tui.screens.import_register import ImportScreen
+
+        self.app.push_screen(ImportScreen(self.root), self._imported)
+
+    def _imported(self, written: bool | None) -> None:
+        if written:
+            self.reload()
 
     def action_reminders(self) -> None:
         from todokede.tui.screens.reminders import RemindersScreen
