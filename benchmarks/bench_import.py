@@ -135,7 +135,7 @@ def make_rows(rows: int, seed: int = 1) -> list[tuple[str, ...]]:
     base = [i for i in ("氏名", "住所", "生年月日") if i in items]
     extra = [i for i in items if i not in base]
     span = (LAST_DAY - FIRST_DAY).days
-    made = []
+    made: list[tuple[str, ...]] = []
     for index in range(rows):
         department = units[index % len(units)]
         topic = TOPICS[rng.randrange(len(TOPICS))]
