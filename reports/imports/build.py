@@ -10,7 +10,9 @@ Cells are also read as todokede's books write them (``export --book``): 「課�
 as the 課 and its 係, 「（要配慮）」 after a record item, 「方法（収集先: 先）」 as the
 methods and the sources, 「委託先（委託の内容）」 and 「結合先（目的）」 in the 委託 and
 外部結合 columns, 「根拠法令: …」 in 備考, 種別 as 電算処理 or not, and the 種別 of
-the statutory book (「法第60条第2項第1号（電算処理ファイル）　同一の…: 有」). Every value that cannot be read is a problem at its cell; an entry
+the statutory book (「法第60条第2項第1号（電算処理ファイル）　同一の…: 有」).
+
+Every value that cannot be read is a problem at its cell; an entry
 whose required fields are missing is not built. Pure: nothing is written here.
 """
 
