@@ -1,10 +1,18 @@
 """Records made into entries: fields read, 課 and items checked, rows of one 事務 grouped.
 
 A sheet with a file-name column is per file: the rows naming the same 事務 (its
-name and 課) become one entry holding one file per row, the entry's record
-items the union of its files'. A sheet without one is per process: each row is
-an entry, given one file named after it and marked for review (its 本人の数 is
-unknown). Every value that cannot be read is a problem at its cell; an entry
+name and 課, or the same 業務ID, as todokede's own ファイル簿 gives it) become one
+entry holding one file per row, the entry's record items the union of its
+files'. A sheet without one is per process: each row is an entry, given one file
+named after it and marked for review (its 本人の数 is unknown).
+
+Cells are also read as todokede's books write them (``export --book``): 「課　係」
+as the 課 and its 係, 「（要配慮）」 after a record item, 「方法（収集先: 先）」 as the
+methods and the sources, 「委託先（委託の内容）」 and 「結合先（目的）」 in the 委託 and
+外部結合 columns, 「根拠法令: …」 in 備考, 種別 as 電算処理 or not, and the 種別 of
+the statutory book (「法第60条第2項第1号（電算処理ファイル）　同一の…: 有」).
+
+Every value that cannot be read is a problem at its cell; an entry
 whose required fields are missing is not built. Pure: nothing is written here.
 """
 
@@ -39,6 +47,16 @@ _NONE: Final = frozenset({"なし", "無", "無し", "該当なし", "特にな�
 #: Stands for 「・」 inside a catalog item while a cell is split (「診療・調剤情報」).
 _KEPT_DOT: Final = "\u2060"
 _MANUAL: Final = ("マニュアル", "紙", "manual", "手作業", "台帳")
+#: What the statutory book adds to a 電算処理 file's 種別 (政令's item), not its kind.
+_COUNTERPART: Final = "同一の記録情報を含むマニュアル処理ファイル"
+#: The mark the process-level book puts after a 要配慮個人情報 item.
+_SENSITIVE_MARK: Final = "（要配慮）"
+#: How the books write the sources after the methods: 「窓口（収集先: 本人）」.
+_SOURCES_OPEN: Final = "（収集先:"
+_SOURCES_LEAD: Final = "収集先:"
+#: How the process-level book's 備考 gives the legal basis (parts joined by 「／」).
+_LEGAL_LEAD: Final = "根拠法令:"
+_NOTE_PARTS: Final = "／"
 
 
 @dataclass
@@ -84,17 +102,22 @@ def build_entries(
     groups: dict[tuple[str, str], _Group] = {}
     for record in records:
         name = record.text("name") or (record.text("file_name") if per_file else "")
-        department = resolve_department(mapping.department(record.text("department")), config)
+        department, _ = department_and_section(
+            mapping.department(record.text("department")), config
+        )
         if not name:
             column = record.first("name")[0]
             built.problems.append(
                 Problem(record.sheet, record.row, column, "業務の名称がないため読み込みません")
             )
             continue
-        groups.setdefault((department, name), _Group((department, name))).records.append(record)
+        # the statutory book names no 事務: its 業務ID tells which files are one process
+        key = (department, record.text("process_id") or name) if per_file else (department, name)
+        groups.setdefault(key, _Group(key)).records.append(record)
     known = set(config.departments)
-    for (department, name), group in groups.items():
+    for (department, _key), group in groups.items():
         first = group.records[0]
+        name = first.text("name") or (first.text("file_name") if per_file else "")
         if not department:
             built.problems.append(
                 Problem(first.sheet, first.row, None, f"「{name}」の担当課がありません")
@@ -116,7 +139,7 @@ def build_entries(
                     )
                 )
                 continue
-        made = _entry(group, department, name, per_file, catalog, mapping, built.problems)
+        made = _entry(group, department, name, per_file, config, catalog, mapping, built.problems)
         if made is None:
             continue
         data, started = made
@@ -154,6 +177,61 @@ def resolve_department(text: str, config: RegistryConfig) -> str:
         if rest != text and rest in departments:
             return rest
     return text
+
+
+def department_and_section(text: str, config: RegistryConfig) -> tuple[str, str]:
+    """The 課 a cell names and the 係 written after it: 「総務課　情報公開係」, as the
+    process-level book writes 担当組織, is 総務課 and 情報公開係 (only when the whole
+    cell is no 課 and its first word is one)."""
+    department = resolve_department(text, config)
+    words = text.split()
+    if department in config.departments or len(words) < 2:
+        return department, ""
+    first = resolve_department(words[0], config)
+    if first not in config.departments:
+        return department, ""
+    return first, " ".join(words[1:])
+
+
+def named_with_note(text: str) -> tuple[str, str]:
+    """A name and the note the books write after it: 「株式会社A（保守）」 is
+    (「株式会社A」, 「保守」); a name without a closing note is itself."""
+    if not text.endswith("）"):
+        return text, ""
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        char = text[index]
+        if char == "）":
+            depth += 1
+        elif char == "（":
+            depth -= 1
+            if depth == 0:
+                name = text[:index].strip()
+                return (name, text[index + 1 : -1].strip()) if name else (text, "")
+    return text, ""
+
+
+def methods_and_sources(value: Any) -> tuple[list[str], list[str]]:
+    """収集方法 and the 収集先 the books write in it: 「窓口、郵送（収集先: 本人）」,
+    「収集先: 本人」; any other cell is methods only."""
+    text = read_text(value)
+    if text.startswith(_SOURCES_LEAD):
+        return [], split_list(text.removeprefix(_SOURCES_LEAD))
+    at = text.rfind(_SOURCES_OPEN)
+    if at > 0 and text.endswith("）"):
+        methods, sources = named_with_note(text)
+        if methods == text[:at].strip():
+            return split_list(methods), split_list(sources.removeprefix(_SOURCES_LEAD))
+    return split_list(value), []
+
+
+def legal_basis_in_notes(value: Any) -> list[str]:
+    """The legal basis the process-level book writes in 備考: 「根拠法令: 地方税法、…」."""
+    for part in read_text(value).split(_NOTE_PARTS):
+        part = part.strip()
+        if part.startswith(_LEGAL_LEAD):
+            return split_list(part.removeprefix(_LEGAL_LEAD))
+    return []
 
 
 def _first_line(error: Exception) -> str:
@@ -203,6 +281,9 @@ class _Reader:
         written = [(c, item) for c, v in cells for item in _split_items(v, dotted)]
         for column, item in [*written, *self.record.ticked]:
             known = catalog.lookup(item)
+            if known is None and item.endswith(_SENSITIVE_MARK):
+                known = catalog.lookup(item.removesuffix(_SENSITIVE_MARK))
+                item = known.name if known is not None else item
             name = known.name if known is not None else item
             if known is None:
                 unknown.append((column, item))
@@ -236,6 +317,7 @@ def _entry(
     department: str,
     name: str,
     per_file: bool,
+    config: RegistryConfig,
     catalog: Catalog,
     mapping: ImportMapping,
     problems: list[Problem],
@@ -263,26 +345,43 @@ def _entry(
         first.problem(None, f"「{name}」の{'・'.join(missing)}がないため読み込みません")
         return None
     computer = first.read("computer", read_yes)
+    if computer is None and not per_file and record.first("file_kind")[0] is not None:
+        kind = _file_kind(mapping.value("file_kind", record.text("file_kind")))
+        computer = None if kind is None else kind == "computer"
+    methods, written_sources = methods_and_sources(record.first("collection_methods")[1])
+    sources = split_list(record.first("sources")[1])
+    legal_basis = split_list(record.first("legal_basis")[1])
+    if record.first("legal_basis")[0] is None:
+        legal_basis = legal_basis_in_notes(record.first("notes")[1])
     data: dict[str, Any] = {
         "name": name,
         "department": department,
         "purpose": purpose,
-        "legal_basis": split_list(record.first("legal_basis")[1]),
+        "legal_basis": legal_basis,
         "subjects": subjects,
         "record_items": items,
-        "sources": split_list(record.first("sources")[1]),
-        "collection_methods": split_list(record.first("collection_methods")[1]),
+        "sources": sources + [s for s in written_sources if s not in sources],
+        "collection_methods": methods,
         "retention": record.text("retention"),
     }
+    section = department_and_section(mapping.department(record.text("department")), config)[1]
+    if section:
+        data["section"] = section
     if computer is not None:
         data["computer_processing"] = computer
-    contractors = names(record.first("contractors")[1])
-    if first.read("outsourcing", read_yes) and not contractors:
-        first.problem(
-            record.first("outsourcing")[0], "委託「有」ですが委託先がありません", "warning"
-        )
-    data["outsourcing"] = [{"contractor": c} for c in contractors]
-    data["connections"] = [{"partner": p} for p in names(record.first("connections")[1])]
+    contractors_cell = record.first("contractors")[1]
+    outsourcing_column, outsourcing_cell = record.first("outsourcing")
+    if contractors_cell is None and outsourcing_cell is not None and not _is_mark(outsourcing_cell):
+        contractors_cell = outsourcing_cell  # the book's 委託 column names the contractors
+        outsourcing_column = None
+    contractors = [named_with_note(c) for c in names(contractors_cell)]
+    if outsourcing_column is not None and first.read("outsourcing", read_yes) and not contractors:
+        first.problem(outsourcing_column, "委託「有」ですが委託先がありません", "warning")
+    data["outsourcing"] = [_with_note("contractor", "scope", c) for c in contractors]
+    data["connections"] = [
+        _with_note("partner", "purpose", named_with_note(p))
+        for p in names(record.first("connections")[1])
+    ]
     if not per_file:
         data["provisions"] = [{"recipient": r} for r in names(record.first("recipients")[1])]
         files.append(
@@ -302,6 +401,20 @@ def _entry(
     data["files"] = files
     started = first.read("started", read_date)
     return data, started
+
+
+def _with_note(key: str, note_key: str, named: tuple[str, str]) -> dict[str, str]:
+    name, note = named
+    return {key: name, note_key: note} if note else {key: name}
+
+
+def _is_mark(value: Any) -> bool:
+    """Whether a cell is a yes/no mark (有, ○, なし …) rather than names."""
+    try:
+        read_yes(value)
+    except ValueProblem:
+        return False
+    return True
 
 
 def _file(reader: _Reader, items: list[str], mapping: ImportMapping) -> dict[str, Any] | None:
@@ -340,9 +453,13 @@ def _file(reader: _Reader, items: list[str], mapping: ImportMapping) -> dict[str
         ("scope", record.text("scope")),
         ("collection", record.text("collection_methods")),
         ("notes", record.text("notes")),
+        ("special_procedure", record.text("special_procedure")),
     ):
         if value:
             made[key] = value
+    since = reader.read("since", read_date)
+    if since is not None:
+        made["since"] = since
     recipients = names(record.first("recipients")[1])
     if recipients:
         made["recipients"] = recipients
@@ -350,6 +467,7 @@ def _file(reader: _Reader, items: list[str], mapping: ImportMapping) -> dict[str
 
 
 def _file_kind(text: str) -> str | None:
+    text = text.split(_COUNTERPART)[0]
     if text in ("computer", "manual"):
         return text
     if any(word in text for word in _MANUAL):

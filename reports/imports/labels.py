@@ -44,6 +44,7 @@ FIELD_LABELS: Final[dict[str, tuple[str, ...]]] = {
         "事務をつかさどる組織",
         "個人情報ファイルが利用に供される事務をつかさどる組織の名称",
         "組織の名称",
+        "担当組織",
     ),
     "division": ("部", "部名", "担当部", "所管部"),
     "agency": ("行政機関等の名称", "実施機関", "実施機関の名称", "機関の名称"),
@@ -82,6 +83,7 @@ FIELD_LABELS: Final[dict[str, tuple[str, ...]]] = {
         "電算処理ファイル・マニュアル処理ファイルの別",
         "電算・マニュアルの別",
         "電算処理ファイル又はマニュアル処理ファイルの別",
+        "個人情報ファイルの種別",
     ),
     "persons": ("本人の数", "記録される本人の数", "対象者数", "人数", "本人数"),
     "started": (
@@ -99,6 +101,9 @@ FIELD_LABELS: Final[dict[str, tuple[str, ...]]] = {
     "connections": ("結合先", "オンライン結合先", "外部結合先", "オンライン結合", "外部結合"),
     "computer": ("電算処理", "電子計算機処理", "電子計算機処理の有無", "電算処理の有無"),
     "notes": ("備考", "その他", "特記事項"),
+    "process_id": ("業務ID",),
+    "since": ("記載年月日",),
+    "special_procedure": ("訂正及び利用停止に関する他の法令の規定による特別の手続等",),
 }
 #: How the dry-run and the TUI name each field.
 FIELD_TITLES: Final[dict[str, str]] = {
@@ -126,6 +131,9 @@ FIELD_TITLES: Final[dict[str, str]] = {
     "connections": "結合先",
     "computer": "電算処理の有無",
     "notes": "備考",
+    "process_id": "業務ID（同じ業務のファイルをまとめる）",
+    "since": "記載年月日",
+    "special_procedure": "訂正及び利用停止の特別の手続等",
     "item": "記録項目（チェック欄）",
     "ignore": "読み込まない",
 }

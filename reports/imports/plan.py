@@ -30,7 +30,7 @@ from todokede.registry.schema.problems import Problem as CheckProblem
 from todokede.reports.imports.build import Imported, build_entries
 from todokede.reports.imports.labels import ITEM, Header, find_header
 from todokede.reports.imports.mapping import Mapping, load_mapping
-from todokede.reports.imports.readers import ImportRefused, Workbook, read_workbook
+from todokede.reports.imports.readers import ImportRefused, Sheet, Workbook, read_workbook
 from todokede.reports.imports.records import (
     Problem,
     Record,
@@ -42,6 +42,9 @@ from todokede.reports.imports.values import fold_label
 
 #: The first line of an imported entry: where it came from (a re-run skips it).
 SOURCE_PREFIX: Final = "# 取込元: "
+#: The sheet of todokede's own books (``export --book … --format xlsx``) that holds
+#: every row in one table: read when no sheet is named (the others are 単票 and indexes).
+LIST_SHEET: Final = "一覧"
 _STAGING: Final = ".todokede-import"
 
 
@@ -137,7 +140,7 @@ def _records(
     mapping: Mapping,
     overrides: dict[int, str],
 ) -> tuple[list[Record], ImportPlan]:
-    first = book.sheet(chosen)
+    first = book.sheet(chosen) if chosen else _default_sheet(book, items, mapping)
     try:
         header = with_overrides(find_header(first, items, mapping.columns), overrides)
     except ImportRefused:
@@ -185,6 +188,19 @@ def with_overrides(header: Header, overrides: dict[int, str]) -> Header:
         else:
             columns.append(replace(column, field=target, item=""))
     return replace(header, columns=tuple(columns))
+
+
+def _default_sheet(book: Workbook, items: dict[str, str], mapping: Mapping) -> Sheet:
+    """The first sheet, or a book's 一覧 when it has a table: todokede's books put their
+    単票 (and each organ's index) first and every row on 一覧."""
+    for sheet in book.sheets[1:]:
+        if sheet.name == LIST_SHEET:
+            try:
+                find_header(sheet, items, mapping.columns)
+            except ImportRefused:
+                break
+            return sheet
+    return book.sheets[0]
 
 
 def _entry_ids(root: Path) -> list[str]:
