@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from todokede.reports.imports.values import fold_label, read_text
-
 from todokede.reports.imports.readers import ImportRefused, Sheet, column_name
+from todokede.reports.imports.values import fold_label, read_text
 
 #: The fields a column may fill, with the labels cities give them.
 FIELD_LABELS: Final[dict[str, tuple[str, ...]]] = {
