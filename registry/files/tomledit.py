@@ -8,9 +8,11 @@ unchanged entry gives back the file byte for byte.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Final
 
 import tomlkit
@@ -54,12 +56,18 @@ ALWAYS_WRITTEN: Final = frozenset({"computer_processing", "status"})
 Doc = Container | Table
 
 
-def _defaults(model: type[BaseModel]) -> dict[str, Any]:
-    return {
-        name: field.get_default(call_default_factory=True)
-        for name, field in model.model_fields.items()
-        if not field.is_required()
-    }
+@functools.cache
+def _defaults(model: type[BaseModel]) -> Mapping[str, Any]:
+    """Each optional field's default, read once per model: pydantic inspects a
+    default factory's signature on every call (a millisecond: most of writing a
+    new file). Only compared with, never handed out."""
+    return MappingProxyType(
+        {
+            name: field.get_default(call_default_factory=True)
+            for name, field in model.model_fields.items()
+            if not field.is_required()
+        }
+    )
 
 
 def _is_default(model: type[BaseModel], key: str, value: Any, new_file: bool = False) -> bool:

@@ -69,6 +69,8 @@ class Imported:
     entry: Entry
     started: date | None
     rows: list[tuple[str, int]] = field(default_factory=list)
+    text: str = ""
+    """The entry file as it will be written, once rendered (rendering is slow)."""
 
 
 @dataclass
@@ -349,6 +351,9 @@ def _entry(
         kind = _file_kind(mapping.value("file_kind", record.text("file_kind")))
         computer = None if kind is None else kind == "computer"
     methods, written_sources = methods_and_sources(record.first("collection_methods")[1])
+    if per_file and len({r.text("collection_methods") for r in group.records}) > 1:
+        # the ファイル簿's 収集方法 is each file's: the process takes it only when all agree
+        methods, written_sources = [], []
     sources = split_list(record.first("sources")[1])
     legal_basis = split_list(record.first("legal_basis")[1])
     if record.first("legal_basis")[0] is None:

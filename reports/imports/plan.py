@@ -224,12 +224,15 @@ def _existing(root: Path) -> dict[str, str]:
 
 
 def entry_text(imported: Imported) -> str:
-    """The new entry file: its source on the first line, then the fields."""
-    header = [SOURCE_PREFIX.removeprefix("# ") + imported.source]
-    if imported.started is not None:
-        header.append(f"取り込んだ開始年月日: {imported.started.isoformat()}")
-    header.append("内容を確かめてから todokede file で届け出てください")
-    return render_new(imported.entry, header)
+    """The new entry file: its source on the first line, then the fields (rendered
+    once: tomlkit takes milliseconds a file)."""
+    if not imported.text:
+        header = [SOURCE_PREFIX.removeprefix("# ") + imported.source]
+        if imported.started is not None:
+            header.append(f"取り込んだ開始年月日: {imported.started.isoformat()}")
+        header.append("内容を確かめてから todokede file で届け出てください")
+        imported.text = render_new(imported.entry, header)
+    return imported.text
 
 
 def _config_text(root: Path, departments: list[str]) -> str:
