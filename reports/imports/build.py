@@ -117,6 +117,7 @@ def build_entries(
         key = (department, record.text("process_id") or name) if per_file else (department, name)
         groups.setdefault(key, _Group(key)).records.append(record)
     known = set(config.departments)
+    dotted = dotted_items(catalog)
     for (department, _key), group in groups.items():
         first = group.records[0]
         name = first.text("name") or (first.text("file_name") if per_file else "")
@@ -141,7 +142,9 @@ def build_entries(
                     )
                 )
                 continue
-        made = _entry(group, department, name, per_file, config, catalog, mapping, built.problems)
+        made = _entry(
+            group, department, name, per_file, config, catalog, mapping, built.problems, dotted
+        )
         if made is None:
             continue
         data, started = made
@@ -269,16 +272,11 @@ class _Reader:
             self.problem(column, str(problem))
             return None
 
-    def items(self, catalog: Catalog) -> list[str]:
-        """The record items written in the cell and ticked, through the catalog."""
+    def items(self, catalog: Catalog, dotted: list[str]) -> list[str]:
+        """The record items written in the cell and ticked, through the catalog
+        (``dotted``: its names holding 「・」, kept whole)."""
         found: list[str] = []
         unknown: list[tuple[int, str]] = []
-        dotted = [
-            label
-            for known in catalog.items
-            for label in (known.name, *known.aliases)
-            if "・" in label
-        ]
         cells = [(c, v) for c, v in self.record.cells.get("record_items", [])]
         written = [(c, item) for c, v in cells for item in _split_items(v, dotted)]
         for column, item in [*written, *self.record.ticked]:
@@ -300,12 +298,22 @@ class _Reader:
         return found
 
 
+def dotted_items(catalog: Catalog) -> list[str]:
+    """The catalog's names and aliases holding 「・」, longest first."""
+    found = [
+        label for known in catalog.items for label in (known.name, *known.aliases) if "・" in label
+    ]
+    return sorted(found, key=len, reverse=True)
+
+
 def _split_items(value: Any, dotted: list[str]) -> list[str]:
     """A cell's record items, a catalog item holding 「・」 kept whole."""
     if not isinstance(value, str):
         return split_list(value)
-    for label in sorted(dotted, key=len, reverse=True):
-        value = value.replace(label, label.replace("・", _KEPT_DOT))
+    if "・" in value:
+        for label in dotted:
+            if label in value:
+                value = value.replace(label, label.replace("・", _KEPT_DOT))
     return [item.replace(_KEPT_DOT, "・") for item in split_list(value)]
 
 
@@ -323,6 +331,7 @@ def _entry(
     catalog: Catalog,
     mapping: ImportMapping,
     problems: list[Problem],
+    dotted: list[str],
 ) -> tuple[dict[str, Any], date | None] | None:
     first = _Reader(group.records[0], problems)
     record = group.records[0]
@@ -330,7 +339,7 @@ def _entry(
     items: list[str] = []
     for row in group.records:
         reader = _Reader(row, problems)
-        row_items = reader.items(catalog)
+        row_items = reader.items(catalog, dotted)
         items += [i for i in row_items if i not in items]
         if per_file:
             made = _file(reader, row_items, mapping)

@@ -161,12 +161,16 @@ def read_yes(value: Cell) -> bool | None:
 _OPENERS: Final = {"（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "[": "]"}
 #: Separators, with the half-width forms ､ and ･ of 、 and ・.
 _SEPARATORS: Final = frozenset("、・,，;；\n\r､･")
+_ANY_OPENER: Final = re.compile("[" + re.escape("".join(_OPENERS)) + "]")
+_TO_ONE_SEPARATOR: Final = str.maketrans(dict.fromkeys(_SEPARATORS, "\x00"))
 #: What may start an item written as a bulleted line, stripped with spaces.
 _BULLETS: Final = "・•●○◦-*･ \t\u3000"
 
 
 def _parts(text: str) -> list[str]:
     """Text cut at the separators outside brackets (nested brackets allowed)."""
+    if not _ANY_OPENER.search(text):
+        return text.translate(_TO_ONE_SEPARATOR).split("\x00")  # no brackets to look inside
     parts: list[str] = []
     current: list[str] = []
     closers: list[str] = []
