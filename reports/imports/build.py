@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from todokede.registry.schema.catalog import Catalog
 from todokede.registry.schema.model import Entry, RegistryConfig
-from todokede.reports.imports.ids import make_id
+from todokede.reports.imports.ids import column_id, make_id, prefixed
 from todokede.reports.imports.mapping import Mapping as ImportMapping
 from todokede.reports.imports.records import Problem, Record
 from todokede.reports.imports.values import (
@@ -148,7 +148,9 @@ def build_entries(
         if made is None:
             continue
         data, started = made
-        entry_id = make_id(department, name, taken)
+        entry_id = column_id(first.text("process_id"), mapping.id_prefix, taken) or prefixed(
+            make_id(department, name, taken), mapping.id_prefix, taken
+        )
         taken.add(entry_id)
         try:
             entry = Entry.model_validate(data)

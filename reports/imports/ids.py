@@ -113,3 +113,35 @@ def make_id(department: str, name: str, taken: set[str] | frozenset[str] = froze
         entry_id = _joined(words, MAX_LENGTH - len(suffix)) + suffix
     assert ENTRY_ID.fullmatch(entry_id), entry_id
     return entry_id
+
+
+def _unique(candidate: str, taken: set[str] | frozenset[str]) -> str:
+    """``candidate``, or it with -2, -3 … (cut to fit) when taken."""
+    if candidate not in taken:
+        return candidate
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        again = candidate[: MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+        if again not in taken:
+            return again
+        number += 1
+
+
+def column_id(value: str, prefix: str, taken: set[str] | frozenset[str]) -> str | None:
+    """The id a cell gives (業務ID, or a 整理番号 mapped to it), after ``prefix``;
+    None when it gives none the id rule accepts (then the names give one)."""
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    words = _WORD.findall(text) if text.isascii() else _words(text)
+    if not words:
+        return None
+    candidate = "-".join([*([prefix] if prefix else []), *words])[:MAX_LENGTH].rstrip("-")
+    return _unique(candidate, taken) if ENTRY_ID.fullmatch(candidate) else None
+
+
+def prefixed(entry_id: str, prefix: str, taken: set[str] | frozenset[str]) -> str:
+    """``entry_id`` after the mapping's prefix (``hino-kazei-…``), still within the rule."""
+    if not prefix:
+        return entry_id
+    candidate = f"{prefix}-{entry_id}"[:MAX_LENGTH].rstrip("-")
+    return _unique(candidate, taken)

@@ -16,21 +16,30 @@
     [departments]                      # 課 renamed on the way in
     "市民課窓口係" = "市民課"
 
+    [ids]                              # the id rule
+    prefix = "hino"                    # every new id starts with it (hino-kazei-…)
+
+An id comes from the column read as 業務ID (``process_id``; map a 整理番号 to it)
+when its value makes one, else from the 課 and the name romanized.
+
 It comes before every label the importer knows. A file that cannot be read, or
 that names a field the importer has not, is refused in one line.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from todokede.reports.imports.values import fold_label
+from typing import Any, Final
 
 from todokede.reports.imports.labels import FIELD_TITLES, IGNORE, ITEM
 from todokede.reports.imports.readers import ImportRefused
+from todokede.reports.imports.values import fold_label
+
+#: A prefix of ids: what ENTRY_ID accepts, short enough to leave room for the names.
+_PREFIX: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,19}")
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     departments: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
+    id_prefix: str = ""
+    """What every new id starts with (``[ids] prefix``)."""
 
     def department(self, text: str) -> str:
         return self.departments.get(text, text)
@@ -60,11 +71,11 @@ def load_mapping(path: Path | None) -> Mapping:
         raise ImportRefused(f"対応表 {path} を読めません: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ImportRefused(f"対応表 {path.name} を TOML として読めません: {error}") from None
-    unknown = set(data) - {"sheet", "columns", "values", "departments"}
+    unknown = set(data) - {"sheet", "columns", "values", "departments", "ids"}
     if unknown:
         raise ImportRefused(
             f"対応表 {path.name} の「{sorted(unknown)[0]}」は使えない項目です"
-            "（sheet、[columns]、[values]、[departments] を書けます）"
+            "（sheet、[columns]、[values]、[departments]、[ids] を書けます）"
         )
     columns = _strings(path, data.get("columns", {}), "columns")
     for label, target in columns.items():
@@ -86,7 +97,17 @@ def load_mapping(path: Path | None) -> Mapping:
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
         raise ImportRefused(f"対応表 {path.name} の sheet は文字列で書いてください")
+    ids = _strings(path, data.get("ids", {}), "ids")
+    if set(ids) - {"prefix"}:
+        raise ImportRefused(f"対応表 {path.name} の [ids] に書けるのは prefix だけです")
+    prefix = ids.get("prefix", "")
+    if prefix and not _PREFIX.fullmatch(prefix):
+        raise ImportRefused(
+            f"対応表 {path.name} の [ids] prefix「{prefix}」は使えません"
+            "（半角英小文字・数字・- の20文字まで、英数字で始める）"
+        )
     return Mapping(
+        id_prefix=prefix,
         columns={fold_label(label): target for label, target in columns.items()},
         values=values,
         departments=_strings(path, data.get("departments", {}), "departments"),

@@ -176,3 +176,35 @@ def test_the_import_is_all_or_nothing(register: Path) -> None:
         write_import(register, plan)
     assert files_of(register) == before  # the eleven written first were taken back
     assert not list(register.glob(".todokede-import*"))
+
+
+@pytest.mark.parametrize(
+    ("mapping_text", "first_id"),
+    [
+        ('[ids]\nprefix = "hino"\n', "hino-kazei-kojin-juminzei-fuka"),
+        ('[columns]\n"番号" = "process_id"\n[ids]\nprefix = "hino"\n', "hino-1"),
+        ('[columns]\n"番号" = "process_id"\n', "1"),
+    ],
+)
+def test_the_mapping_s_id_rule(
+    mapping_text: str, first_id: str, register: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "ids.toml"
+    path.write_text(mapping_text, "utf-8")
+    plan = plan_import(register, FIXTURES / "jimu_toroku.xlsx", mapping_path=path, check=False)
+    ids = [i.entry_id for i in plan.entries]
+    assert ids[0] == first_id and len(set(ids)) == len(ids) == 12
+
+
+def test_a_prefix_the_id_rule_refuses_is_one_line(
+    register: Path, tmp_path: Path, todokede: CliRunner
+) -> None:
+    path = tmp_path / "ids.toml"
+    path.write_text('[ids]\nprefix = "日野"\n', "utf-8")
+    before = files_of(register)
+    result = todokede(
+        "import", str(FIXTURES / "jimu_toroku.xlsx"), "--mapping", str(path), cwd=register
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "prefix「日野」は使えません" in result.stderr
+    assert files_of(register) == before
