@@ -5,7 +5,8 @@ reader of the old .xls many municipal files still are); CSV is decoded as UTF-8
 (with or without a BOM) or else CP932, the Shift_JIS that Japanese Excel writes.
 Calamine gives values only, so what it does not tell is read from the file
 itself where the format makes that cheap: the rows an xlsx or ods hides and the
-cells that hold a formula (the sheet's XML, scanned only when it has any). A
+cells that hold a formula (the sheet's XML, scanned only when it has any; an
+.xls's hidden rows by xlrd). A
 file that cannot be read is refused in one Japanese line (:class:`ImportRefused`).
 """
 
@@ -167,6 +168,7 @@ def _read_calamine(path: Path, suffix: str) -> Workbook:
         raise ImportRefused(_unreadable(path, error)) from None
     extra = _XlsxExtras(path) if suffix in (".xlsx", ".xlsm") else None
     ods = _OdsExtras(path) if suffix == ".ods" else None
+    xls = _xls_hidden_rows(path) if suffix == ".xls" else {}
     sheets: list[Sheet] = []
     hidden: list[str] = []
     with book:
@@ -186,6 +188,8 @@ def _read_calamine(path: Path, suffix: str) -> Workbook:
                 hidden_rows, formulas = extra.of(meta.name)
             elif ods is not None:
                 hidden_rows, formulas = ods.of(meta.name)
+            else:
+                hidden_rows = xls.get(meta.name, frozenset())
             sheets.append(Sheet(meta.name, rows, hidden_rows, merged, formulas))
     if not sheets:
         raise ImportRefused(f"{path.name} に表示されているシートがありません")
@@ -196,6 +200,22 @@ def _unreadable(path: Path, error: Exception, sheet: str = "") -> str:
     where = f"のシート「{sheet}」" if sheet else ""
     detail = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
     return f"{path.name}{where}を読めません（壊れているか、対応していない形式です: {detail}）"
+
+
+def _xls_hidden_rows(path: Path) -> dict[str, frozenset[int]]:
+    """The hidden rows of an .xls's sheets, read by xlrd (calamine does not say)."""
+    import xlrd  # type: ignore[import-untyped]
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+        found: dict[str, frozenset[int]] = {}
+        for name in book.sheet_names():
+            sheet = book.sheet_by_name(name)
+            found[name] = frozenset(r for r, info in sheet.rowinfo_map.items() if info.hidden)
+        book.release_resources()
+    except Exception:  # calamine read it: only the hidden rows are unknown
+        return {}
+    return found
 
 
 class _XlsxExtras:
