@@ -49,9 +49,22 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: floa
     await pilot.pause()
 
 
+async def wait_for_workers(pilot: Pilot[None]) -> None:
+    """Every worker done; one a newer exclusive run cancelled (the drafts and previews
+    do that) is done too."""
+    from textual.worker import WorkerCancelled
+
+    while True:
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        return
+
+
 async def ready(pilot: Pilot[None]) -> None:
     """Wait until the register is loaded and every message is handled."""
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_workers(pilot)
     await pilot.pause()
     await pilot.pause()
 

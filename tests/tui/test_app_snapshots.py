@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from tests.support.files import write_files
-from tests.support.tui import make_app, ready
+from tests.support.tui import make_app, ready, wait_for_workers
 from todokede.tui.screens.main import MainScreen
 from todokede.tui.widgets.form_fields import RowsEditor
 
@@ -34,7 +34,7 @@ def test_main_screen(snap_compare: SnapCompare, sample_copy: Path, size: tuple[i
         # The tree scrolls to its cursor after a refresh, as far as its size then allowed;
         # once the screen has settled, scroll from the top to the cursor again so that the
         # picture does not depend on that timing.
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot)
         await pilot.wait_for_scheduled_animations()
         tree = screen.register_tree
         tree.scroll_home(animate=False, immediate=True)

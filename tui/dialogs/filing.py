@@ -154,6 +154,8 @@ class FilingDialog(ModalScreen[Filed | None]):
         self._author_shown = ""
         self._coverings: dict[str, Covering] = {}
         """The council items the filing may name, by the choice's value."""
+        self._drafted_with: tuple[str, date | None] = ("", None)
+        """The council choice the latest draft was asked with."""
 
     # -- layout ---------------------------------------------------------------
 
@@ -322,7 +324,8 @@ class FilingDialog(ModalScreen[Filed | None]):
 
     @on(Select.Changed, "#filing-council")
     def _covering_changed(self) -> None:
-        self._drafting.now()
+        if self._council_arguments() != self._drafted_with:
+            self._drafting.now()  # a choice, not the options set again
 
     @on(Input.Changed, "#filing-date")
     def _date_changed(self) -> None:
@@ -412,6 +415,7 @@ class FilingDialog(ModalScreen[Filed | None]):
             self._set_refusal("届出日を正しく入力してください（例: R7.4.1、2025-04-01）")
             return
         consultation, reported = self._council_arguments()
+        self._drafted_with = (consultation, reported)
         work = partial(
             draft_filing,
             self.root,
