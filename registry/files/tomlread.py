@@ -77,6 +77,19 @@ _OPEN_FLAGS: Final = (
 def read_text(path: Path) -> str:
     """The text of a register file, refusing huge, binary or non-UTF-8 files, symbolic
     links and anything that is not a regular file (a FIFO would block forever)."""
+    raw = read_bytes(path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise TomlProblem(
+            "UTF-8 の文字として読めません（UTF-8 で保存してください）", line
+        ) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a register file, with :func:`read_text`'s refusals but the
+    encoding's (the entry cache hashes them: :mod:`todokede.registry.files.entry_cache`)."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as error:
@@ -100,13 +113,7 @@ def read_text(path: Path) -> str:
         raise TomlProblem(f"読めません: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:  # grew while being read
         raise TomlProblem(f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise TomlProblem(
-            "UTF-8 の文字として読めません（UTF-8 で保存してください）", line
-        ) from None
+    return raw
 
 
 def _too_deep(data: dict[str, Any]) -> bool:
