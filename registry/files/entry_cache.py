@@ -34,6 +34,7 @@ import io
 import os
 import pickle
 import secrets
+import stat
 import sys
 import time
 from collections.abc import Iterable
@@ -45,7 +46,8 @@ from pydantic import BaseModel
 
 import todokede
 from todokede.registry.files.pending import git_dir_of
-from todokede.registry.files.tomlread import TomlProblem, read_bytes
+from todokede.registry.files.tomlread import OPEN_FLAGS as _OPEN_FLAGS
+from todokede.registry.schema.limits import MAX_FILE_BYTES
 from todokede.registry.schema.model import Entry
 from todokede.registry.schema.problems import Problem
 
@@ -208,12 +210,27 @@ class EntryCache:
         self._changed = False
 
     def digest_of(self, path: Path) -> bytes | None:
-        """The digest of an entry file's bytes, or None when it cannot be read (it is
-        then neither answered from the cache nor stored)."""
+        """The digest of an entry file's bytes, or None when it is not a regular file
+        that can be read whole (then neither answered from the cache nor stored: the
+        check of the file says why). The refusals of
+        :func:`~todokede.registry.files.tomlread.read_text`, with fewer objects: this
+        runs for every file of every load."""
         try:
-            return digest(read_bytes(path))
-        except TomlProblem:
+            fd = os.open(path, _OPEN_FLAGS)
+        except OSError:
             return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                return None
+            raw = os.read(fd, info.st_size + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(raw) > info.st_size:  # grew while being read: the check reads it again
+            return None
+        return digest(raw)
 
     def get(self, name: str, file_digest: bytes) -> Result | None:
         """The stored check of the file ``name`` whose bytes hash to ``file_digest``."""

@@ -68,8 +68,9 @@ class TomlProblem(Exception):
         self.line = line
 
 
-#: Opening never follows a symbolic link nor waits on a FIFO (O_NONBLOCK).
-_OPEN_FLAGS: Final = (
+#: Opening never follows a symbolic link nor waits on a FIFO (O_NONBLOCK); the entry
+#: cache reads the same way (:mod:`todokede.registry.files.entry_cache`).
+OPEN_FLAGS: Final = (
     os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 ) | getattr(os, "O_BINARY", 0)
 
@@ -77,21 +78,8 @@ _OPEN_FLAGS: Final = (
 def read_text(path: Path) -> str:
     """The text of a register file, refusing huge, binary or non-UTF-8 files, symbolic
     links and anything that is not a regular file (a FIFO would block forever)."""
-    raw = read_bytes(path)
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise TomlProblem(
-            "UTF-8 の文字として読めません（UTF-8 で保存してください）", line
-        ) from None
-
-
-def read_bytes(path: Path) -> bytes:
-    """The bytes of a register file, with :func:`read_text`'s refusals but the
-    encoding's (the entry cache hashes them: :mod:`todokede.registry.files.entry_cache`)."""
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = os.open(path, OPEN_FLAGS)
     except OSError as error:
         if error.errno == errno.ELOOP or path.is_symlink():  # O_NOFOLLOW refused a link
             raise TomlProblem("シンボリックリンクは登録簿のファイルにできません") from None
@@ -113,7 +101,13 @@ def read_bytes(path: Path) -> bytes:
         raise TomlProblem(f"読めません: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:  # grew while being read
         raise TomlProblem(f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES:,} バイト）")
-    return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise TomlProblem(
+            "UTF-8 の文字として読めません（UTF-8 で保存してください）", line
+        ) from None
 
 
 def _too_deep(data: dict[str, Any]) -> bool:
