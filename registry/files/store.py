@@ -15,7 +15,7 @@ import stat
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from pydantic import ValidationError
 
@@ -40,6 +40,9 @@ from todokede.registry.schema.model import CouncilItem, Entry, RegistryConfig, e
 from todokede.registry.schema.personal_files import config_violations, duplicate_file_names
 from todokede.registry.schema.problems import Problem, Violation
 from todokede.registry.schema.rules import check_entry_data, validation_violations
+
+if TYPE_CHECKING:
+    from todokede.registry.files.entry_cache import EntryCache
 
 ENV_VAR: Final = "TODOKEDE_REGISTRY"
 
@@ -141,17 +144,24 @@ def _located(file: str, text: str, violations: list[Violation]) -> list[Problem]
 
 def load_config(root: Path) -> tuple[RegistryConfig | None, list[Problem]]:
     """``registry.toml`` (None when it cannot be loaded) and its problems."""
+    config, problems, _ = _load_config(root)
+    return config, problems
+
+
+def _load_config(root: Path) -> tuple[RegistryConfig | None, list[Problem], str | None]:
+    """:func:`load_config`, with the text it was read from (None when unreadable):
+    the entry cache's key (:mod:`todokede.registry.files.entry_cache`)."""
     path = root / REGISTRY_FILE
     try:
         text, data = read_toml(path)
     except TomlProblem as problem:
-        return None, [Problem(REGISTRY_FILE, problem.line, "", problem.message)]
+        return None, [Problem(REGISTRY_FILE, problem.line, "", problem.message)], None
     warnings = _bom_warnings(REGISTRY_FILE, text)
     try:
         config = RegistryConfig.model_validate(data)
     except ValidationError as error:
-        return None, _located(REGISTRY_FILE, text, validation_violations(error)) + warnings
-    return config, _located(REGISTRY_FILE, text, config_violations(config)) + warnings
+        return None, _located(REGISTRY_FILE, text, validation_violations(error)) + warnings, text
+    return config, _located(REGISTRY_FILE, text, config_violations(config)) + warnings, text
 
 
 def _bom_warnings(rel: str, text: str) -> list[Problem]:
@@ -306,7 +316,7 @@ def load_register(root: Path) -> Register:
 
 
 def _load_register(root: Path) -> Register:
-    config, problems = load_config(root)
+    config, problems, config_text = _load_config(root)
     if config is None:
         loaded_config = RegistryConfig.model_construct(
             name="（registry.toml を読めません）",
@@ -329,24 +339,64 @@ def _load_register(root: Path) -> Register:
             Problem(ENTRIES_DIR, None, "", f"{ENTRIES_DIR}/ フォルダがありません")
         )
     listing, strays = _entry_files(root)
-    # Symbolic links are refused unread; every other file is parsed on every core.
-    readable = [listed.path for listed in listing if not listed.is_symlink]
+    # A file whose bytes the cache knows is not parsed again (a symbolic link never:
+    # it is refused unread); every other file is parsed on every core.
+    cache = _open_cache(root, config, config_text)
+    known = _cached_checks(cache, listing)
+    readable = [
+        listed.path for listed in listing if not listed.is_symlink and listed.name not in known
+    ]
     with closing(parsed_files(readable)) as parsed:  # no helper outlives an error here
         for listed in listing:
             register.files_read += 1
             entry_id = listed.name.removesuffix(".toml")
-            read = None if listed.is_symlink else next(parsed)
-            entry, found = _check_parsed(listed.path, listed.is_symlink, read, config, catalog)
+            if (cached := known.get(listed.name)) is not None:
+                entry, found = cached
+            else:
+                read = None if listed.is_symlink else next(parsed)
+                entry, found = _check_parsed(listed.path, listed.is_symlink, read, config, catalog)
+                if cache is not None and isinstance(read, tuple):
+                    cache.put(listed.name, read[0], (entry, found))
             register.problems.extend(found)
             if entry is not None and not any(p.severity == "error" for p in found):
                 register.entries[entry_id] = EntryFile(entry_id, listed.path, entry)
             else:
                 register.invalid.add(entry_id)
+    if cache is not None:
+        cache.save()
     register.problems.extend(_stray_problem(listed) for listed in strays)
     register.problems.extend(_duplicate_name_problems(register))
     register.problems.extend(_council_problems(register))
     register.problems.extend(_pending_problems(root))
     return register
+
+
+def _open_cache(
+    root: Path, config: RegistryConfig | None, config_text: str | None
+) -> EntryCache | None:
+    """The entry cache of this load, or None: turned off, or ``registry.toml``
+    unusable (then every file is checked, as rarely as that happens)."""
+    if config is None or config_text is None:
+        return None
+    from todokede.registry.files.entry_cache import open_cache
+
+    return open_cache(root, config_text.encode("utf-8"))
+
+
+def _cached_checks(
+    cache: EntryCache | None, listing: list[_Listed]
+) -> dict[str, tuple[Entry | None, list[Problem]]]:
+    """The checks the cache holds for these files' bytes, by file name."""
+    if cache is None:
+        return {}
+    known: dict[str, tuple[Entry | None, list[Problem]]] = {}
+    for listed in listing:
+        if listed.is_symlink:
+            continue
+        file_digest = cache.digest_of(listed.path)
+        if file_digest is not None and (result := cache.get(listed.name, file_digest)):
+            known[listed.name] = result
+    return known
 
 
 def _council_problems(register: Register) -> list[Problem]:

@@ -68,8 +68,9 @@ class TomlProblem(Exception):
         self.line = line
 
 
-#: Opening never follows a symbolic link nor waits on a FIFO (O_NONBLOCK).
-_OPEN_FLAGS: Final = (
+#: Opening never follows a symbolic link nor waits on a FIFO (O_NONBLOCK); the entry
+#: cache reads the same way (:mod:`todokede.registry.files.entry_cache`).
+OPEN_FLAGS: Final = (
     os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 ) | getattr(os, "O_BINARY", 0)
 
@@ -78,7 +79,7 @@ def read_text(path: Path) -> str:
     """The text of a register file, refusing huge, binary or non-UTF-8 files, symbolic
     links and anything that is not a regular file (a FIFO would block forever)."""
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = os.open(path, OPEN_FLAGS)
     except OSError as error:
         if error.errno == errno.ELOOP or path.is_symlink():  # O_NOFOLLOW refused a link
             raise TomlProblem("シンボリックリンクは登録簿のファイルにできません") from None

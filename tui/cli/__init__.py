@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,12 +29,20 @@ from todokede.tui.cli.reports import export, reminders, report
     envvar=None,
     help="登録簿のフォルダ（省略時は TODOKEDE_REGISTRY、次に現在のフォルダから上を探す）",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="検査結果のキャッシュを使わない（環境変数 TODOKEDE_CACHE=0 と同じ）",
+)
 @click.version_option(
     __version__, "--version", prog_name="todokede", message="%(prog)s %(version)s"
 )
 @click.pass_context
-def cli(ctx: click.Context, registry: Path | None) -> None:
+def cli(ctx: click.Context, registry: Path | None, no_cache: bool) -> None:
     """todokede — 個人情報取扱業務の届出登録簿（TOML + git）。"""
+    if no_cache:
+        # Read by the register's loader in this process (entry_cache.CACHE_VAR).
+        os.environ["TODOKEDE_CACHE"] = "0"
     if ctx.invoked_subcommand is None:
         ctx.exit(ctx.invoke(tui) or 0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -43,6 +44,10 @@ def check(ctx: click.Context, strict: bool, fmt: str, audit: bool, book: bool) -
     root = registry_root(ctx)
     if audit and book:
         fail("--audit と --book は同時に指定できません（別々に実行してください）", EXIT_USAGE)
+    # A one-shot command whose objects all live until it exits: the cyclic
+    # collector would only walk the loaded register again and again (the first
+    # collections after a load took a quarter of a second on 5,000 entries).
+    gc.disable()
     extra = []
     if audit:
         from todokede.registry.access.audit import audit_register
