@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Final, NamedTuple
 
 Path = tuple[str | int, ...]
 
@@ -22,7 +22,7 @@ _TOKEN = re.compile(
   | (?P<newline>\r?\n)
   | (?P<mlbasic>\"\"\"(?:[^\\]|\\.)*?\"\"\"\"{0,2})
   | (?P<mlliteral>'''.*?'''(?:'{0,2}))
-  | (?P<basic>"(?:[^"\\\n]|\\.)*")
+  | (?P<basic>"[^"\\\n]*(?:\\.[^"\\\n]*)*")
   | (?P<literal>'[^'\n]*')
   | (?P<punct>[\[\]{}=,])
   | (?P<bare>[A-Za-z0-9_\-:+.]+)
@@ -32,23 +32,33 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str
     text: str
     line: int
 
 
 def _tokens(text: str) -> list[_Token]:
+    """The tokens of a text with their lines (a tuple each: this runs for every
+    file with a problem, and a frozen dataclass costs three times as much)."""
     tokens: list[_Token] = []
+    append = tokens.append
     line = 1
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
         value = match.group()
-        if kind not in ("space", "comment"):
-            tokens.append(_Token(kind, value, line))
-        line += value.count("\n")
+        if kind == "newline":
+            append(_Token(kind, value, line))
+            line += 1
+        elif kind != "space" and kind != "comment":
+            append(_Token(kind, value, line))
+            if kind in _MULTILINE:
+                line += value.count("\n")
     return tokens
+
+
+#: Tokens that may hold a line break (a basic string only by an escaped one).
+_MULTILINE: Final = frozenset({"mlbasic", "mlliteral", "basic"})
 
 
 def _key_part(token: _Token) -> list[str]:
