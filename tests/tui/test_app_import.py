@@ -11,8 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from tests.support.gitrepos import git
-from tests.support.samples import PROJECT_ROOT
+from tests.support.importing import FIXTURES, import_register
 from tests.support.tui import main_screen, make_app, plain, ready, until
 from todokede.tui.app import TodokedeApp
 from todokede.tui.dialogs.confirm import ConfirmDialog
@@ -20,20 +19,11 @@ from todokede.tui.dialogs.field_picker import FieldPicker
 from todokede.tui.screens.import_register import ImportScreen
 from todokede.tui.screens.main import MainScreen
 
-FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "import"
-
 
 @pytest.fixture
 def register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty register with the fixtures' registry.toml; the fixtures in the cwd."""
-    root = tmp_path / "reg"
-    (root / "entries").mkdir(parents=True)
-    shutil.copyfile(FIXTURES / "registry.toml", root / "registry.toml")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "総務課")
-    git(root, "config", "user.email", "soumu@example.jp")
-    git(root, "add", "registry.toml")
-    git(root, "commit", "-q", "-m", "登録簿を作成")
+    root = import_register(tmp_path / "reg")
     sheets = tmp_path / "sheets"
     sheets.mkdir()
     for name in ("jimu_toroku.xlsx", "tanpyo.xlsx"):

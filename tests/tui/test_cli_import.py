@@ -9,32 +9,23 @@ xlsx, and ``--file-as-start`` files each as 開始 in its own commit.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.support.gitrepos import git
+from tests.support.importing import FIXTURES, import_register
 from tests.support.reports import compare_golden
-from tests.support.samples import PROJECT_ROOT, CliRunner
+from tests.support.samples import CliRunner
 from todokede.registry.schema.errors import RegisterError
 from todokede.reports.imports.plan import ImportPlan, plan_import, write_import
 
-FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "import"
 RENAME = '[departments]\n"市民課窓口係" = "市民課"\n'
 
 
 @pytest.fixture
 def register(tmp_path: Path) -> Path:
-    root = tmp_path / "reg"
-    (root / "entries").mkdir(parents=True)
-    shutil.copyfile(FIXTURES / "registry.toml", root / "registry.toml")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "総務課")
-    git(root, "config", "user.email", "soumu@example.jp")
-    git(root, "add", "registry.toml")
-    git(root, "commit", "-q", "-m", "登録簿を作成")
-    return root
+    return import_register(tmp_path / "reg")
 
 
 def files_of(root: Path) -> dict[str, bytes]:

@@ -7,7 +7,6 @@ exist, an unknown 課) is named by its cell in the plan on stdout."""
 from __future__ import annotations
 
 import random
-import shutil
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,10 +15,9 @@ from subprocess import CompletedProcess
 import pytest
 from openpyxl import Workbook
 
-from tests.support.gitrepos import git
-from tests.support.samples import PROJECT_ROOT, CliRunner
+from tests.support.importing import import_register
+from tests.support.samples import CliRunner
 
-FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "import"
 HEADER = ("事務の名称", "担当課", "事務の目的", "対象者の範囲", "記録項目")
 ROW = ("個人住民税賦課事務", "課税課", "地方税法に基づき個人住民税を賦課するため", "納税義務者", "氏名、住所")  # fmt: skip
 BLOCKED = "取り込めない行があります"
@@ -28,14 +26,7 @@ BLOCKED = "取り込めない行があります"
 @pytest.fixture
 def register(tmp_path: Path) -> Path:
     """The fixtures' register config, an empty entries/, all in a first commit."""
-    root = tmp_path / "reg"
-    (root / "entries").mkdir(parents=True)
-    shutil.copy(FIXTURES / "registry.toml", root / "registry.toml")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "registry.toml")
-    git(root, "-c", "user.name=総務課", "-c", "user.email=soumu@example.jp", "commit", "-q",
-        "-m", "登録簿を作成")  # fmt: skip
-    return root
+    return import_register(tmp_path / "reg")
 
 
 @pytest.fixture
