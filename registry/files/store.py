@@ -12,8 +12,10 @@ import glob
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, NamedTuple
 
@@ -136,10 +138,27 @@ def entries_dir_problem(root: Path) -> str | None:
 
 
 def _located(file: str, text: str, violations: list[Violation]) -> list[Problem]:
-    lines = locate(text) if violations else {}
+    """The violations of one file as problems; their lines are found (the file
+    tokenized once) only when one of them is asked for."""
+    if not violations:
+        return []
+    found: list[dict[tuple[str | int, ...], int]] = []
+
+    def lines() -> dict[tuple[str | int, ...], int]:
+        if not found:
+            found.append(locate(text))
+        return found[0]
+
     return [
-        Problem(file, line_of(lines, v.loc), v.field, v.message, v.severity) for v in violations
+        Problem(file, partial(_line_in, lines, v.loc), v.field, v.message, v.severity)
+        for v in violations
     ]
+
+
+def _line_in(
+    lines: Callable[[], dict[tuple[str | int, ...], int]], loc: tuple[str | int, ...]
+) -> int | None:
+    return line_of(lines(), loc)
 
 
 def load_config(root: Path) -> tuple[RegistryConfig | None, list[Problem]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,15 +37,75 @@ class Violation:
         return {"field": self.field, "message": self.message}
 
 
-@dataclass(frozen=True)
+#: Finds a problem's line when it is first asked for.
+LineFinder = Callable[[], "int | None"]
+
+
 class Problem:
-    """A located problem: file (relative to the register), line, field, message."""
+    """A located problem: file (relative to the register), line, field, message.
+
+    The line may be given as a :data:`LineFinder`, called the first time ``line``
+    is read: locating a line tokenizes the whole file, and most commands (report,
+    export, the TUI's tree) never show a warning's line. Immutable; equal, hashed
+    and pickled by its values (a finder is called first).
+    """
+
+    __slots__ = ("_line", "field", "file", "message", "severity")
 
     file: str
-    line: int | None
+    _line: int | LineFinder | None
     field: str
     message: str
-    severity: Severity = "error"
+    severity: Severity
+
+    def __init__(
+        self,
+        file: str,
+        line: int | LineFinder | None,
+        field: str,
+        message: str,
+        severity: Severity = "error",
+    ) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "_line", line)
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "severity", severity)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Problem is immutable: {name}")
+
+    @property
+    def line(self) -> int | None:
+        found = self._line
+        if callable(found):
+            found = found()
+            object.__setattr__(self, "_line", found)
+        return found
+
+    def with_severity(self, severity: Severity) -> Problem:
+        """The same problem as another severity (``check --strict``), its line still lazy."""
+        return Problem(self.file, self._line, self.field, self.message, severity)
+
+    def _values(self) -> tuple[str, int | None, str, str, str]:
+        return (self.file, self.line, self.field, self.message, self.severity)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return (
+            f"Problem(file={self.file!r}, line={self.line!r}, field={self.field!r}, "
+            f"message={self.message!r}, severity={self.severity!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[Problem], tuple[str, int | None, str, str, str]]:
+        return (Problem, self._values())
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -65,7 +65,7 @@ def check_register(
     warnings = [*register.warnings, *(p for p in extra if p.severity == "warning")]
     if strict:
         errors = sorted(
-            [*errors, *(replace(w, severity="error") for w in warnings)],
+            [*errors, *(w.with_severity("error") for w in warnings)],
             key=lambda p: (p.file, p.line or 0),
         )
         warnings = []
