@@ -69,11 +69,17 @@ def timed_check(root: Path) -> float:
     return time.perf_counter() - started
 
 
-def timed_tui_ready(root: Path) -> float:
+def timed_tui_ready(root: Path, env: dict[str, str] | None = None) -> float:
+    """Seconds from starting a fresh app process on ``root`` until its tree shows
+    (``env``: variables set for that process, e.g. ``TODOKEDE_CACHE``)."""
     code = CHILD.format(project=str(PROJECT), root=str(root), ready=READY)
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=PROJECT
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT,
+        env={**os.environ, **(env or {})},
     )
     assert child.stdout is not None
     for line in child.stdout:

@@ -6,7 +6,7 @@ with a git history of one commit per filing dated over 30 years. The whole
 history goes through one ``git fast-import`` process (git's plumbing), not a
 process per commit or per file, so 20,000 commits take seconds.
 
-Every entry is valid for ``todokede check``, with no warning: record items
+Unless flawed (below), every entry is valid for ``todokede check``, with no warning: record items
 come from the catalog, filings start with a start filing and are in date order,
 and the items each filing adds or removes replay back to the entry's first
 state. Each entry holds 1–4 個人情報ファイル (``[[files]]``): the first a
@@ -17,6 +17,18 @@ exempt by a code that holds (74-2-3 in 人事課, 74-2-6 elsewhere).
 ``registry.toml`` names the city's organs (``[[agencies]]``: every 課 in one,
 with the office and address that receive disclosure requests) and the 部 of
 its 課 (``[divisions]``).
+
+``--warnings FRACTION`` and ``--errors FRACTION`` flaw that share of the entry
+files (disjoint sets, drawn from their own generator so the rest of the register
+is the clean one of the same seed, and a register with warnings only has the
+same warning files as one with warnings and errors):
+
+- a warning: the entry holds a record item not in the catalog
+  (``独自の記録項目N``) from its start, in every version (so filings still
+  replay), and in none of its ``[[files]]`` (whose items stay the entry's);
+- an error: in the entry's last version (its last commit and the work tree)
+  its first file's ``persons`` is negative, which still parses as TOML but
+  that ``todokede check`` reports as an error.
 """
 
 from __future__ import annotations
@@ -91,6 +103,11 @@ PERSONS = (
 FIRST_DAY = date(1996, 4, 1)
 LAST_DAY = date(2026, 3, 31)
 KIND_WORDS = {"start": "開始届", "change": "変更届", "abolish": "廃止届"}
+#: What a flawed entry file gets (``Process.flaw``).
+WARNING = "warning"
+ERROR = "error"
+#: The record item, not in the catalog, of an entry with a warning (and its number).
+UNCATALOGUED_ITEM = "独自の記録項目{}"
 
 
 @dataclass
@@ -128,6 +145,8 @@ class Process:
     contractor: str | None
     filings: list[Filing]
     files: list[PersonalFile] = field(default_factory=list)
+    #: "" for a clean entry, :data:`WARNING` or :data:`ERROR` (see :func:`add_flaws`).
+    flaw: str = ""
 
 
 def _quote(text: str) -> str:
@@ -168,8 +187,10 @@ def render(process: Process, upto: int) -> str:
     lines += _assessment_lines(process, upto)
     for filing in filings:
         lines += _filing_lines(filing)
-    for file in process.files:
-        lines += _file_lines(file, process.filings[0].day)
+    erring = process.flaw == ERROR and upto == len(process.filings) - 1
+    for place, file in enumerate(process.files):
+        persons = -file.persons if erring and place == 0 else file.persons
+        lines += _file_lines(file, process.filings[0].day, persons)
     return "\n".join(lines) + "\n"
 
 
@@ -191,14 +212,14 @@ def _assessment_lines(process: Process, upto: int) -> list[str]:
     ]
 
 
-def _file_lines(file: PersonalFile, since: date) -> list[str]:
+def _file_lines(file: PersonalFile, since: date, persons: int) -> list[str]:
     lines = [
         "",
         "[[files]]",
         f"name = {_quote(file.name)}",
         f'kind = "{file.kind}"',
         f"record_items = {_array(file.items)}",
-        f"persons = {file.persons}",
+        f"persons = {persons}",
     ]
     if file.recipients:
         lines.append(f"recipients = {_array(file.recipients)}")
@@ -306,6 +327,32 @@ def make_files(
     return files
 
 
+def add_flaws(
+    processes: list[Process], warnings: float = 0.0, errors: float = 0.0, seed: int = 1
+) -> None:
+    """Give ``warnings`` of the processes a warning and ``errors`` of them an error.
+
+    The shares are of the entry files, rounded to whole files, and the two sets are
+    disjoint: the processes are shuffled once by a generator of their own (for the
+    seed and their number alone), the first ``round(warnings × N)`` of that order
+    warn and the next ``round(errors × N)`` err. So the flaws touch nothing else of
+    the register, and the warning files do not depend on ``errors``.
+    """
+    if not (0 <= warnings <= 1 and 0 <= errors <= 1 and warnings + errors <= 1):
+        raise ValueError("warnings and errors are shares from 0 to 1, together at most 1")
+    order = list(range(len(processes)))
+    random.Random(f"flaws-{seed}").shuffle(order)
+    warned = round(warnings * len(processes))
+    erring = round(errors * len(processes))
+    for index in order[:warned]:
+        process = processes[index]
+        process.flaw = WARNING
+        item = UNCATALOGUED_ITEM.format(index)
+        process.items_at = [[*items, item] for items in process.items_at]
+    for index in order[warned : warned + erring]:
+        processes[index].flaw = ERROR
+
+
 def registry_toml() -> str:
     departments = ",\n".join(f"    {_quote(d)}" for d in DEPARTMENTS)
     boards = {d for names in BOARDS.values() for d in names}
@@ -391,10 +438,18 @@ def write_history(out: Path, processes: list[Process]) -> None:
 
 
 def generate(
-    out: Path, entries: int = 5000, filings: int = 20000, seed: int = 1, git: bool = True
+    out: Path,
+    entries: int = 5000,
+    filings: int = 20000,
+    seed: int = 1,
+    git: bool = True,
+    warnings: float = 0.0,
+    errors: float = 0.0,
 ) -> list[Process]:
-    """Write a synthetic register to ``out`` (with its git history unless ``git`` is False)."""
+    """Write a synthetic register to ``out`` (with its git history unless ``git`` is False),
+    ``warnings`` and ``errors`` of its entry files flawed (:func:`add_flaws`)."""
     processes = make_processes(entries, filings, seed)
+    add_flaws(processes, warnings, errors, seed)
     if git:
         write_history(out, processes)
     else:
@@ -409,13 +464,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--filings", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-git", action="store_true", help="files only, no history")
+    parser.add_argument(
+        "--warnings",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="that share of the entry files warns (a record item not in the catalog)",
+    )
+    parser.add_argument(
+        "--errors",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="that share of the entry files errs (a file's persons negative)",
+    )
     args = parser.parse_args(argv)
     if args.out.exists() and any(args.out.iterdir()):
         parser.error(f"{args.out} is not empty")
+    if not (0 <= args.warnings <= 1 and 0 <= args.errors <= 1 and args.warnings + args.errors <= 1):
+        parser.error("--warnings and --errors are shares from 0 to 1, together at most 1")
     started = time.perf_counter()
-    generate(args.out, args.entries, args.filings, args.seed, git=not args.no_git)
+    generate(
+        args.out,
+        args.entries,
+        args.filings,
+        args.seed,
+        git=not args.no_git,
+        warnings=args.warnings,
+        errors=args.errors,
+    )
+    flawed = (
+        f", {args.warnings:g} warning, {args.errors:g} erring"
+        if args.warnings or args.errors
+        else ""
+    )
     print(
-        f"{args.entries} entries, {args.filings} filings -> {args.out} "
+        f"{args.entries} entries, {args.filings} filings{flawed} -> {args.out} "
         f"in {time.perf_counter() - started:.1f} s"
     )
     return 0

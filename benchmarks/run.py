@@ -10,6 +10,18 @@ which CI uses at a small size to show the benchmarks still run).
 ``--growth 1000,5000,20000`` prints the same figures for several sizes as a
 table, to see that cost grows no worse than linearly.
 
+``--warnings 0.33 --errors 0.1`` builds a register with that share of its entry
+files warning and erring (generate.py). ``check`` with errors exits 1, which is
+expected; ``report`` refuses such a register right after loading it, so with
+errors it is measured on a second register of the same seed with the warnings
+only (``<register>-warnings-only``, built beside it and kept with it).
+
+Every figure but the warm ones runs cold, with the entry cache off
+(``TODOKEDE_CACHE=0``). The warm ones prime the cache with one ``check`` first:
+``check`` with nothing changed, ``check`` after one entry file's comment line
+was rewritten (before each run, outside the timing) and TUI ready, each against
+the tomllib floor.
+
 Floors:
 - ``check`` and ``report``: a bare Python process that only reads and
   ``tomllib``-parses the same files;
@@ -31,7 +43,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,6 +59,11 @@ from benchmarks.generate import generate  # noqa: E402
 TODOKEDE = Path(sys.executable).with_name("todokede")
 PYTHON = sys.executable
 DIFF_CHANGED = 500
+#: The entry cache off (every figure but the warm ones) and on.
+COLD = {"TODOKEDE_CACHE": "0"}
+WARM = {"TODOKEDE_CACHE": "1"}
+#: The name of a flawed register's warnings-only twin, beside it (report's register).
+WARNINGS_ONLY = "{}-warnings-only"
 HEAVY = ("textual", "git", "openpyxl")
 
 PARSE_FLOOR = """
@@ -145,13 +163,14 @@ class Absolute:
         ).rstrip()
 
 
-def wall(command: Sequence[str], env: dict[str, str] | None = None) -> float:
-    """Seconds ``command`` took, start to exit (RuntimeError if it failed)."""
+def wall(command: Sequence[str], env: dict[str, str] | None = None, expected: int = 0) -> float:
+    """Seconds ``command`` took, start to exit (RuntimeError if it exited other than
+    ``expected``: 1 for ``check`` on a register with errors)."""
     started = time.perf_counter()
     result = subprocess.run(
         command, capture_output=True, check=False, env={**os.environ, **(env or {})}
     )
-    if result.returncode != 0:
+    if result.returncode != expected:
         raise RuntimeError(
             f"{' '.join(command)} failed ({result.returncode}): {result.stderr.decode()[-500:]}"
         )
@@ -185,14 +204,47 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def peak_memory_mb(command: Sequence[str]) -> float:
+@contextmanager
+def environment(variables: dict[str, str]) -> Iterator[None]:
+    """``variables`` set in this process's environment for the block (for what runs here)."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def edit_comment(path: Path, counter: int) -> None:
+    """Rewrite the first line of ``path`` (the generator's comment) with ``counter``,
+    so its bytes, and nothing it means, change."""
+    text = path.read_text(encoding="utf-8")
+    first, _, rest = text.partition("\n")
+    if not first.startswith("#"):
+        raise RuntimeError(f"{path} does not start with a comment line")
+    stem = first.split(" — 編集", 1)[0]
+    path.write_text(f"{stem} — 編集{counter}\n{rest}", encoding="utf-8")
+
+
+def peak_memory_mb(
+    command: Sequence[str], env: dict[str, str] | None = None, expected: int = 0
+) -> float:
     """The peak resident memory of a command with its helper processes together.
 
     The kernel's accounting (wait4) gives the largest single process; the helpers
     that parse alongside add theirs, so the process tree's resident memory is
     also sampled every few milliseconds and the larger figure is taken.
     """
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
     sampled = 0
     while True:
         done, status, usage = os.wait4(child.pid, os.WNOHANG)
@@ -201,7 +253,7 @@ def peak_memory_mb(command: Sequence[str]) -> float:
         sampled = max(sampled, _tree_rss_kib(child.pid))
         time.sleep(0.002)
     child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
+    if child.returncode != expected:
         raise RuntimeError(f"{' '.join(command)} failed ({child.returncode})")
     return max(usage.ru_maxrss, sampled) / 1024  # KiB on Linux
 
@@ -212,8 +264,11 @@ def heavy_imports(args: Sequence[str]) -> list[str]:
         [PYTHON, "-X", "importtime", str(TODOKEDE), *args],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
+        env={**os.environ, **COLD},
     )
+    if result.returncode not in (0, 1):  # 1: check of a register with errors
+        raise RuntimeError(f"todokede {' '.join(args)} failed: {result.stderr[-500:]}")
     loaded = {
         line.split("|")[-1].strip().split(".")[0]
         for line in result.stderr.splitlines()
@@ -254,42 +309,84 @@ def diff_range(root: Path, changed: int) -> tuple[str, str, str, str, int]:
     return start, newest_day, before_sha, newest_sha, len(seen)
 
 
-def measure(root: Path, runs: int) -> tuple[list[Figure | Absolute], dict[str, float]]:
-    """Every figure on the register at ``root``."""
+def measure(
+    root: Path, runs: int, report_root: Path | None = None
+) -> tuple[list[Figure | Absolute], dict[str, float]]:
+    """Every figure on the register at ``root`` (``report`` on ``report_root``, by
+    default the same register: see :data:`WARNINGS_ONLY`)."""
     registry = ["--registry", str(root)]
+    check_cmd = [str(TODOKEDE), *registry, "check"]
     parse_floor = [PYTHON, "-c", PARSE_FLOOR, str(root)]
     figures: list[Figure | Absolute] = []
     raw: dict[str, float] = {}
+    # 0 for a register without errors, 1 with (and its problems are what is timed)
+    status = subprocess.run(check_cmd, capture_output=True, env={**os.environ, **COLD}).returncode
+    if status not in (0, 1):
+        raise RuntimeError(f"todokede check failed ({status})")
 
-    check, floor = alternate(
-        lambda: wall([str(TODOKEDE), *registry, "check"]), lambda: wall(parse_floor), runs
-    )
-    figures.append(Figure("check vs tomllib floor", check, floor, 1.5))
+    def cold_check() -> float:
+        return wall(check_cmd, env=COLD, expected=status)
+
+    check, floor = alternate(cold_check, lambda: wall(parse_floor), runs)
+    figures.append(Figure("check vs tomllib floor (cold)", check, floor, 1.5))
     raw.update(check=check, parse_floor=floor)
     # The floor parses in one process; check also parses in helper processes
     # (todokede.registry.files.parse_pool). What check costs without them, for comparison:
     alone, floor = alternate(
-        lambda: wall([str(TODOKEDE), *registry, "check"], env={"TODOKEDE_HELPERS": "0"}),
+        lambda: wall(check_cmd, env={**COLD, "TODOKEDE_HELPERS": "0"}, expected=status),
         lambda: wall(parse_floor),
         runs,
     )
     figures.append(Shown("check in one process (TODOKEDE_HELPERS=0)", alone, floor, 1.5))
     raw["check_alone"] = alone
 
-    last_day = git_lines(root, "log", "-1", "--format=%cs")[0]
+    # Warm: the cache primed by one check, then nothing changed.
+    wall(check_cmd, env=WARM, expected=status)
+    warm, floor = alternate(
+        lambda: wall(check_cmd, env=WARM, expected=status), lambda: wall(parse_floor), runs
+    )
+    figures.append(Figure("check warm (cache, nothing changed)", warm, floor, 0.30))
+    raw["check_warm"] = warm
+    # One entry file edited before each run (its comment line; outside the timing).
+    edited_path = sorted((root / "entries").glob("*.toml"))[0]
+    original = edited_path.read_bytes()
+    edits = iter(range(1, 2 * runs + 2))
+
+    def edited_check() -> float:
+        edit_comment(edited_path, next(edits))
+        return wall(check_cmd, env=WARM, expected=status)
+
+    try:
+        edited, floor = alternate(edited_check, lambda: wall(parse_floor), runs)
+    finally:
+        edited_path.write_bytes(original)
+    figures.append(Figure("check after editing one file", edited, floor, 0.35))
+    raw["check_edited"] = edited
+    wall(check_cmd, env=WARM, expected=status)  # the cache again of the register as it is
+    tui_warm, floor = alternate(
+        lambda: timed_tui_ready(root, env=WARM), lambda: wall(parse_floor), runs
+    )
+    figures.append(Figure("TUI ready warm vs tomllib floor", tui_warm, floor, 0.80))
+    raw["tui_warm"] = tui_warm
+
+    report_root = report_root or root
+    last_day = git_lines(report_root, "log", "-1", "--format=%cs")[0]
     ten_years_ago = (date.fromisoformat(last_day) - timedelta(days=3652)).isoformat()
-    report_cmd = [str(TODOKEDE), *registry, "report", "--from", ten_years_ago]
-    report_cmd += ["--to", last_day, "--format", "json"]
-    report, floor = alternate(lambda: wall(report_cmd), lambda: wall(parse_floor), runs)
-    figures.append(Figure("report --format json (10 years)", report, floor, 1.5))
+    report_cmd = [str(TODOKEDE), "--registry", str(report_root), "report"]
+    report_cmd += ["--from", ten_years_ago, "--to", last_day, "--format", "json"]
+    report_floor = [PYTHON, "-c", PARSE_FLOOR, str(report_root)]
+    report, floor = alternate(lambda: wall(report_cmd, env=COLD), lambda: wall(report_floor), runs)
+    twin = " (warnings only)" if report_root != root else ""
+    figures.append(Figure(f"report json 10 years, cold{twin}", report, floor, 1.5))
     raw["report"] = report
+    raw["report_floor"] = floor
 
     entries = sum(1 for _ in (root / "entries").glob("*.toml"))
     start, end, old_sha, new_sha, changed = diff_range(root, min(DIFF_CHANGED, entries // 2))
     diff_cmd = [str(TODOKEDE), *registry, "diff", "--from", start, "--to", end]
     diff_cmd += ["--format", "json"]
     diff_floor = [PYTHON, "-c", DIFF_FLOOR, str(root), old_sha, new_sha]
-    diff, floor = alternate(lambda: wall(diff_cmd), lambda: wall(diff_floor), runs)
+    diff, floor = alternate(lambda: wall(diff_cmd, env=COLD), lambda: wall(diff_floor), runs)
     figures.append(Figure(f"diff {start}..{end} ({changed} entries)", diff, floor, 3.0))
     raw["diff"] = diff
 
@@ -304,14 +401,11 @@ def measure(root: Path, runs: int) -> tuple[list[Figure | Absolute], dict[str, f
             Absolute(name.replace("--registry ", ""), len(loaded), 1, "mod", ", ".join(loaded))
         )
 
-    ready, check_again = alternate(
-        lambda: timed_tui_ready(root),
-        lambda: wall([str(TODOKEDE), *registry, "check"]),
-        runs,
-    )
-    figures.append(Figure("TUI ready vs check", ready, check_again, 2.0))
+    ready, check_again = alternate(lambda: timed_tui_ready(root, env=COLD), cold_check, runs)
+    figures.append(Figure("TUI ready vs check (cold)", ready, check_again, 2.0))
     raw["tui_ready"] = ready
-    typed = asyncio.run(keystrokes(root))
+    with environment(COLD):
+        typed = asyncio.run(keystrokes(root))
     keystroke_ms = statistics.median(typed) * 1000
     figures.append(
         Absolute(
@@ -325,17 +419,30 @@ def measure(root: Path, runs: int) -> tuple[list[Figure | Absolute], dict[str, f
     raw["keystroke_ms"] = keystroke_ms
 
     memory = statistics.median(
-        peak_memory_mb([str(TODOKEDE), *registry, "check"]) for _ in range(3)
+        peak_memory_mb(check_cmd, env=COLD, expected=status) for _ in range(3)
     )
-    figures.append(Absolute("peak memory of check", memory, 200, "MB"))
+    figures.append(Absolute("peak memory of check (cold)", memory, 200, "MB"))
     raw["memory_mb"] = memory
     return figures, raw
 
 
-def build(root: Path, entries: int, filings: int) -> float:
+def build(
+    root: Path, entries: int, filings: int, warnings: float = 0.0, errors: float = 0.0
+) -> float:
+    """Seconds to generate the register at ``root`` (seed 1), with its warnings-only twin
+    beside it when it has errors (:data:`WARNINGS_ONLY`)."""
     started = time.perf_counter()
-    generate(root, entries=entries, filings=filings, seed=1)
+    generate(root, entries=entries, filings=filings, seed=1, warnings=warnings, errors=errors)
+    if errors:
+        twin = root.with_name(WARNINGS_ONLY.format(root.name))
+        generate(twin, entries=entries, filings=filings, seed=1, warnings=warnings)
     return time.perf_counter() - started
+
+
+def twin_of(root: Path) -> Path | None:
+    """The warnings-only twin of the register at ``root``, if one was built."""
+    twin = root.with_name(WARNINGS_ONLY.format(root.name))
+    return twin if (twin / "registry.toml").is_file() else None
 
 
 def machine() -> str:
@@ -355,13 +462,22 @@ def single(args: argparse.Namespace) -> int:
             root = args.reuse
             print(f"register: {root} (reused)")
         else:
-            seconds = build(root, args.entries, args.filings)
-            print(
-                f"register: {args.entries} entries, {args.filings} filings, built in {seconds:.1f} s"
+            seconds = build(root, args.entries, args.filings, args.warnings, args.errors)
+            flawed = (
+                f", {args.warnings:g} of the files warning, {args.errors:g} erring"
+                if args.warnings or args.errors
+                else ""
             )
+            print(
+                f"register: {args.entries} entries, {args.filings} filings{flawed}, "
+                f"built in {seconds:.1f} s"
+            )
+        report_root = twin_of(root)
+        if report_root:
+            print(f"report:   on {report_root} (the same register with warnings only)")
         print(f"machine:  {machine()}")
         print(f"median of {args.runs} runs, each a fresh process, measured against its floor:")
-        figures, _ = measure(root, args.runs)
+        figures, _ = measure(root, args.runs, report_root)
     for figure in figures:
         print(figure.line())
     failed = [f.name for f in figures if not f.passed]
@@ -390,11 +506,11 @@ def growth(args: argparse.Namespace) -> int:
             base = args.keep or Path(temp)
             root = base / f"{size}-{filings}"
             if not (root / "registry.toml").is_file():
-                build(root, size, filings)
-            _, raw = measure(root, args.runs)
+                build(root, size, filings, args.warnings, args.errors)
+            _, raw = measure(root, args.runs, twin_of(root))
         rows.append(
             f"| {size:,} | {filings:,} | {raw['check']:.2f} | {raw['parse_floor']:.2f} | "
-            f"{raw['check'] / raw['parse_floor']:.2f} | {raw['report'] / raw['parse_floor']:.2f} | "
+            f"{raw['check'] / raw['parse_floor']:.2f} | {raw['report'] / raw['report_floor']:.2f} | "
             f"{raw['diff']:.2f} | {raw['tui_ready']:.2f} | {raw['keystroke_ms']:.0f} | "
             f"{raw['memory_mb']:.0f} |"
         )
@@ -414,7 +530,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", type=Path, help="measure a register built before (--keep)")
     parser.add_argument("--smoke", action="store_true", help="report but never fail (CI)")
     parser.add_argument("--growth", help="comma-separated sizes, e.g. 1000,5000,20000")
+    parser.add_argument(
+        "--warnings", type=float, default=0.0, metavar="FRACTION", help="share of files warning"
+    )
+    parser.add_argument(
+        "--errors", type=float, default=0.0, metavar="FRACTION", help="share of files erring"
+    )
     args = parser.parse_args(argv)
+    if not (0 <= args.warnings <= 1 and 0 <= args.errors <= 1 and args.warnings + args.errors <= 1):
+        parser.error("--warnings and --errors are shares from 0 to 1, together at most 1")
     return growth(args) if args.growth else single(args)
 
 

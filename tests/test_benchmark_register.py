@@ -47,3 +47,27 @@ def test_a_generated_register_checks_without_any_warning(
     assert {"合成市長", "合成市教育委員会"} <= {agency["name"] for agency in config["agencies"]}
     assert all(agency["disclosure_office"] for agency in config["agencies"])
     assert config["divisions"]
+
+
+def test_the_generator_flaws_the_shares_of_files_it_is_asked_to(
+    tmp_path: Path, todokede: CliRunner
+) -> None:
+    root = tmp_path / "flawed"
+    generate(root, entries=40, filings=160, seed=1, git=False, warnings=0.5, errors=0.25)
+
+    result = todokede("--registry", str(root), "check", "--format", "json")
+
+    assert result.returncode == 1, result.stdout + result.stderr  # errors: exit 1
+    report = json.loads(result.stdout)
+    warning_files = {problem["file"] for problem in report["warnings"]}
+    error_files = {problem["file"] for problem in report["errors"]}
+    assert (len(warning_files), len(error_files)) == (20, 10)  # exact for the seed
+    assert not warning_files & error_files
+    assert all("独自の記録項目" in problem["message"] for problem in report["warnings"])
+    assert all(problem["field"].endswith(".persons") for problem in report["errors"])
+
+    clean = tmp_path / "warnings-only"
+    generate(clean, entries=40, filings=160, seed=1, git=False, warnings=0.5)
+    only = json.loads(todokede("--registry", str(clean), "check", "--format", "json").stdout)
+    assert only["errors"] == []
+    assert {problem["file"] for problem in only["warnings"]} == warning_files
