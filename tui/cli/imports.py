@@ -48,8 +48,7 @@ def import_register(
 ) -> int:
     """表計算で管理している登録簿（xlsx・xls・ods・csv）を取り込む。
 
-    見出しの行（「事務の名称」「担当課」など）を探して列を読み、同じ事務の行を1つの業務に
-    まとめ、個人情報ファイルとともに entries/ に書き込む。既にある業務は上書きしない。
+    見出しの行（「事務の名称」「担当課」など）を探して列を読み、同じ事務の行を1つの業務にまとめ、個人情報ファイルとともに entries/ に書き込む。既にある業務は上書きしない。
     """
     from todokede.reports.imports.describe import plan_lines
     from todokede.reports.imports.plan import plan_import, write_import
