@@ -63,6 +63,8 @@ class ImportPlan:
     hidden: int = 0
     empty: int = 0
     new_departments: list[str] = field(default_factory=list)
+    workbook_sheets: list[str] = field(default_factory=list)
+    """Every visible sheet of the file (a CSV: its one), for choosing another."""
     check: list[CheckProblem] = field(default_factory=list)
     """What ``check`` would say of the register with the new entries."""
 
@@ -110,6 +112,7 @@ def plan_import(
     book = read_workbook(path)
     chosen = sheet or mapping.sheet
     records, plan = _records(book, chosen, items, mapping, overrides or {})
+    plan.workbook_sheets = [s.name for s in book.sheets]
     existing = _existing(root)
     per_file = plan.layout == "forms" or bool(
         plan.header is not None and "file_name" in plan.header.fields()

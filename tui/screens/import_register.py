@@ -196,21 +196,16 @@ class ImportScreen(Screen[bool]):
         work = partial(self._plan_of, path, self.sheet, dict(self.overrides))
         self._planning.run(work, self._planned)
 
-    def _plan_of(
-        self, path: Path, sheet: str | None, overrides: dict[int, str]
-    ) -> tuple[ImportPlan, list[str]]:
-        """The plan and the file's sheets (in the plan's worker)."""
-        from todokede.reports.imports.readers import read_workbook
+    def _plan_of(self, path: Path, sheet: str | None, overrides: dict[int, str]) -> ImportPlan:
+        """The plan (in the plan's worker)."""
+        return plan_import(self.root, path, sheet=sheet, overrides=overrides)
 
-        plan = plan_import(self.root, path, sheet=sheet, overrides=overrides)
-        sheets = [s.name for s in read_workbook(path).sheets] if path.suffix != ".csv" else []
-        return plan, sheets
-
-    def _planned(self, result: tuple[ImportPlan, list[str]] | Exception) -> None:
+    def _planned(self, result: ImportPlan | Exception) -> None:
         if isinstance(result, Exception):  # one line on screen, never a traceback
             self._show(None, outside(describe_failure(result), "red", multiline=True))
             return
-        plan, sheets = result
+        plan = result
+        sheets = plan.workbook_sheets if plan.path.suffix.lower() != ".csv" else []
         choice = self.query_one("#import-sheet", Select)
         offered = [value for _, value in choice._options[1:]]
         if sheets != offered:
