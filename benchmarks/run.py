@@ -491,14 +491,22 @@ def single(args: argparse.Namespace) -> int:
     return 0 if args.smoke or not failed else 1
 
 
+def _cell(raw: dict[str, float], key: str) -> str:
+    """A figure of the growth table in seconds, with its ratio to the tomllib floor."""
+    return f"{raw[key]:.2f} ({raw[key] / raw['parse_floor']:.2f})"
+
+
 def growth(args: argparse.Namespace) -> int:
+    """The growth table: each size's figures, cold and warm, and the cost per 1,000
+    entries of the floor and of a cold check (linear growth keeps it flat)."""
     sizes = [int(size) for size in args.growth.split(",")]
     print(f"machine: {machine()}; median of {args.runs} runs")
     header = (
-        "| entries | filings | check s | floor s | check × | report × | diff s | "
-        "TUI ready s | keystroke ms | memory MB |"
+        "| entries | filings | floor s | check cold s (×) | check warm s (×) | "
+        "one edit s (×) | report × | TUI ready cold s | TUI ready warm s (×) | "
+        "keystroke ms | memory MB | floor ms/1k | check ms/1k |"
     )
-    rows = [header, "|" + "---:|" * 10]
+    rows = [header, "|" + "---:|" * 13]
     for size in sizes:
         filings = max(size, min(4 * size, args.filings))
         with tempfile.TemporaryDirectory(prefix="todokede-growth-") as temp:
@@ -508,11 +516,13 @@ def growth(args: argparse.Namespace) -> int:
             if not (root / "registry.toml").is_file():
                 build(root, size, filings, args.warnings, args.errors)
             _, raw = measure(root, args.runs, twin_of(root))
+        floor = raw["parse_floor"]
         rows.append(
-            f"| {size:,} | {filings:,} | {raw['check']:.2f} | {raw['parse_floor']:.2f} | "
-            f"{raw['check'] / raw['parse_floor']:.2f} | {raw['report'] / raw['report_floor']:.2f} | "
-            f"{raw['diff']:.2f} | {raw['tui_ready']:.2f} | {raw['keystroke_ms']:.0f} | "
-            f"{raw['memory_mb']:.0f} |"
+            f"| {size:,} | {filings:,} | {floor:.2f} | {_cell(raw, 'check')} | "
+            f"{_cell(raw, 'check_warm')} | {_cell(raw, 'check_edited')} | "
+            f"{raw['report'] / raw['report_floor']:.2f} | {raw['tui_ready']:.2f} | "
+            f"{_cell(raw, 'tui_warm')} | {raw['keystroke_ms']:.0f} | {raw['memory_mb']:.0f} | "
+            f"{floor / size * 1e6:.0f} | {raw['check'] / size * 1e6:.0f} |"
         )
         print(rows[-1], flush=True)
     print("\n".join(rows))

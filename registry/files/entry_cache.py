@@ -23,8 +23,11 @@ result changed; a file that cannot be read or makes no sense is ignored (every
 exception) and rebuilt. ``TODOKEDE_CACHE=0`` (``todokede --no-cache``) turns it off.
 
 The payload is pickled: it is the user's own git or cache folder, and a header with
-the key guards what is unpickled. Each result is its own pickle, so a load unpickles
-only the hits and a save pickles only what was checked again.
+the key guards what is unpickled. Each file's result is two pickles: its problems with
+the facts the rules across entries need (:class:`~todokede.registry.files.store.EntryFacts`),
+unpickled for every hit, and its entry, unpickled only when the entry is asked for
+(``check`` of an unchanged register asks for almost none); a save pickles only what
+was checked again.
 """
 
 from __future__ import annotations
@@ -39,13 +42,14 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from pydantic import VERSION as PYDANTIC_VERSION
 from pydantic import BaseModel
 
 import todokede
 from todokede.registry.files.pending import git_dir_of
+from todokede.registry.files.store import EntryFacts, facts_of
 from todokede.registry.files.tomlread import OPEN_FLAGS as _OPEN_FLAGS
 from todokede.registry.schema.limits import MAX_FILE_BYTES
 from todokede.registry.schema.model import Entry
@@ -56,7 +60,7 @@ CACHE_VAR: Final = "TODOKEDE_CACHE"
 #: The values of :data:`CACHE_VAR` that turn the cache off.
 OFF_VALUES: Final = frozenset({"0", "off", "no", "false"})
 #: The layout of a cache file; raise it when the payload or the key changes meaning.
-FORMAT: Final = 1
+FORMAT: Final = 2
 #: The first bytes of a cache file.
 MAGIC: Final = b"todokede entry cache\n"
 #: The folder of the caches in a git directory.
@@ -72,6 +76,18 @@ _TEMP_SUFFIX: Final = ".tmp"
 
 #: One entry file's check: its entry (None when invalid) and its problems.
 Result = tuple[Entry | None, list[Problem]]
+#: A file's stored result: the digest of its bytes, its problems and facts pickled,
+#: and its entry pickled (empty when it has none).
+Stored = tuple[bytes, bytes, bytes]
+
+
+class Hit(NamedTuple):
+    """A file's check answered from the cache: its problems, and for a valid entry
+    its facts and its entry still pickled (:func:`decode_entry`)."""
+
+    problems: list[Problem]
+    facts: EntryFacts | None
+    entry_blob: bytes
 
 
 def cache_enabled() -> bool:
@@ -178,20 +194,29 @@ def _pickled(value: object) -> bytes:
     return buffer.getvalue()
 
 
-def _result(blob: bytes) -> Result | None:
-    """A stored result, or None when it is not one (a damaged or foreign cache)."""
+def _hit(blob: bytes, entry_blob: bytes) -> Hit | None:
+    """A stored check, or None when it is not one (a damaged or foreign cache)."""
     try:
         value = pickle.loads(blob)
     except Exception:
         return None
     if not (isinstance(value, tuple) and len(value) == 2):
         return None
-    entry, problems = value
-    if entry is not None and type(entry) is not Entry:
-        return None
+    problems, facts = value
     if not isinstance(problems, list) or any(type(p) is not Problem for p in problems):
         return None
-    return entry, problems
+    if (facts is None) != (not entry_blob) or (facts is not None and type(facts) is not EntryFacts):
+        return None
+    return Hit(problems, facts, entry_blob)
+
+
+def decode_entry(blob: bytes) -> Entry | None:
+    """An entry pickled by the cache, or None when the bytes are not one."""
+    try:
+        entry = pickle.loads(blob)
+    except Exception:
+        return None
+    return entry if type(entry) is Entry else None
 
 
 class EntryCache:
@@ -202,11 +227,11 @@ class EntryCache:
     (:meth:`keep` names them) when they differ from what was read.
     """
 
-    def __init__(self, path: Path, key: bytes, stored: dict[str, tuple[bytes, bytes]]) -> None:
+    def __init__(self, path: Path, key: bytes, stored: dict[str, Stored]) -> None:
         self.path = path
         self.key = key
         self._stored = stored
-        self._kept: dict[str, tuple[bytes, bytes]] = {}
+        self._kept: dict[str, Stored] = {}
         self._changed = False
 
     def digest_of(self, path: Path) -> bytes | None:
@@ -232,15 +257,15 @@ class EntryCache:
             return None
         return digest(raw)
 
-    def get(self, name: str, file_digest: bytes) -> Result | None:
+    def get(self, name: str, file_digest: bytes) -> Hit | None:
         """The stored check of the file ``name`` whose bytes hash to ``file_digest``."""
         stored = self._stored.get(name)
         if stored is None or stored[0] != file_digest:
             return None
-        result = _result(stored[1])
-        if result is not None:
+        hit = _hit(stored[1], stored[2])
+        if hit is not None:
             self._kept[name] = stored
-        return result
+        return hit
 
     def put(self, name: str, text: str, result: Result) -> None:
         """Record the check of the file ``name`` as read (``text``: the key is the hash
@@ -250,10 +275,13 @@ class EntryCache:
         if stored is not None and stored[0] == file_digest:
             self._kept[name] = stored
             return
+        entry, problems = result
+        facts = facts_of(entry) if entry is not None else None
         try:
-            self._kept[name] = (file_digest, _pickled(result))
+            blobs = (_pickled((problems, facts)), b"" if entry is None else _pickled(entry))
         except Exception:  # a value that does not pickle: not cached
             return
+        self._kept[name] = (file_digest, *blobs)
         self._changed = True
 
     def save(self) -> None:
@@ -271,7 +299,7 @@ class EntryCache:
         self._changed = False
 
 
-def _read_stored(path: Path, key: bytes) -> dict[str, tuple[bytes, bytes]]:
+def _read_stored(path: Path, key: bytes) -> dict[str, Stored]:
     """The results stored in ``path`` under ``key``; empty when the file is absent,
     under another key, or cannot be read or understood in any way."""
     try:
@@ -290,9 +318,8 @@ def _read_stored(path: Path, key: bytes) -> dict[str, tuple[bytes, bytes]]:
             for name, value in stored.items()
             if isinstance(name, str)
             and isinstance(value, tuple)
-            and len(value) == 2
-            and isinstance(value[0], bytes)
-            and isinstance(value[1], bytes)
+            and len(value) == 3
+            and all(isinstance(part, bytes) for part in value)
         }
     except Exception:
         return {}

@@ -61,6 +61,26 @@ def _tokens(text: str) -> list[_Token]:
 _MULTILINE: Final = frozenset({"mlbasic", "mlliteral", "basic"})
 
 
+def _header_path(parts: tuple[str, ...], is_array: bool, aot_counts: dict[Path, int]) -> Path:
+    """The path a table header names, counting arrays of tables in ``aot_counts``.
+
+    A prefix naming an array of tables is its latest element: the header
+    ``[[council.opinions]]`` is ``("council", 1, "opinions", 0)`` under the
+    second ``[[council]]``, each element counting its own opinions.
+    """
+    path: Path = ()
+    for part in parts[:-1]:
+        path = (*path, part)
+        if path in aot_counts:
+            path = (*path, aot_counts[path] - 1)
+    path = (*path, *parts[-1:])
+    if is_array:
+        index = aot_counts.get(path, 0)
+        aot_counts[path] = index + 1
+        path = (*path, index)
+    return path
+
+
 def _key_part(token: _Token) -> list[str]:
     if token.kind == "basic":
         return [token.text[1:-1]]
@@ -122,19 +142,7 @@ class _Scanner:
             self.pos += 1
         parts = tuple(self.read_key("]"))
         self.pos += 2 if is_array else 1
-        # A prefix naming an array of tables is its latest element: the header
-        # ``[[council.opinions]]`` is ``("council", 1, "opinions", 0)`` under the
-        # second ``[[council]]``, each element counting its own opinions.
-        path: Path = ()
-        for part in parts[:-1]:
-            path = (*path, part)
-            if path in self.aot_counts:
-                path = (*path, self.aot_counts[path] - 1)
-        path = (*path, *parts[-1:])
-        if is_array:
-            index = self.aot_counts.get(path, 0)
-            self.aot_counts[path] = index + 1
-            path = (*path, index)
+        path = _header_path(parts, is_array, self.aot_counts)
         self.record(path, first.line)
         return path
 
@@ -198,3 +206,113 @@ def line_of(found: dict[Path, int], loc: Sequence[str | int]) -> int | None:
             return found[path]
         path = path[:-1]
     return None
+
+
+# -- the cheap scan ------------------------------------------------------------------
+#
+# Most entry files are plain lines: a header, ``key = value`` with the value on its
+# line, comments. For such a file every path inside a one-line value is on the line
+# of its key, which :func:`line_of` falls back to, so recording the keys and headers
+# is enough; only a value spanning lines is tokenized (that slice alone). Anything
+# else (a multi-line string, a line of another shape) and the whole text is scanned
+# by :class:`_Scanner`. Hand-written, like the scanner: no TOML library says where a
+# key stands.
+
+_BARE_KEY: Final = r"[A-Za-z0-9_\-]+"
+_QUOTED_KEY: Final = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\n]*\''
+_KEY_PART: Final = rf"(?:{_BARE_KEY}|{_QUOTED_KEY})"
+_DOTTED_KEY: Final = rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*"
+_HEADER_LINE: Final = re.compile(rf"[ \t]*(\[\[?)[ \t]*({_DOTTED_KEY})[ \t]*(\]\]?)[ \t]*(?:#.*)?")
+_KEY_LINE: Final = re.compile(rf"[ \t]*({_DOTTED_KEY})[ \t]*=[ \t]*(.*)")
+_KEY_PARTS: Final = re.compile(_KEY_PART)
+_STRING: Final = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\n]*\'')
+_WITHOUT_OPENING: Final = str.maketrans("", "", "[{")
+_WITHOUT_CLOSING: Final = str.maketrans("", "", "]}")
+
+
+def _dotted_parts(key: str) -> list[str]:
+    """The parts of a dotted key as the scanner reads them (quotes dropped, escapes kept)."""
+    if "." not in key and '"' not in key and "'" not in key:
+        return [key]
+    parts: list[str] = []
+    for part in _KEY_PARTS.findall(key):
+        parts.append(part[1:-1] if part[0] in "\"'" else part)
+    return parts
+
+
+def _depth(value: str) -> int | None:
+    """Brackets a value's text opens and does not close (strings and a comment left
+    out); None when it holds a multi-line string's quotes."""
+    if '"""' in value or "'''" in value:
+        return None
+    bare = _STRING.sub("", value) if ('"' in value or "'" in value) else value
+    bare = bare.split("#", 1)[0]
+    if not bare:
+        return 0
+    return len(bare.translate(_WITHOUT_CLOSING)) - len(bare.translate(_WITHOUT_OPENING))
+
+
+def _quick_lines(text: str) -> dict[Path, int] | None:
+    """The keys and headers of a text of plain lines with their lines, or None when
+    a line is of another shape (the full scan then runs)."""
+    lines = text.split("\n")
+    found: dict[Path, int] = {}
+    aot_counts: dict[Path, int] = {}
+    table: Path = ()
+    number = 0
+    count = len(lines)
+    while number < count:
+        line = lines[number]
+        number += 1
+        stripped = line.strip(" \t\r")
+        if not stripped or stripped[0] == "#":
+            continue
+        if stripped[0] == "[":
+            header = _HEADER_LINE.fullmatch(stripped)
+            if header is None or len(header[1]) != len(header[3]):
+                return None
+            table = _header_path(tuple(_dotted_parts(header[2])), len(header[1]) == 2, aot_counts)
+            found.setdefault(table, number)
+            continue
+        pair = _KEY_LINE.fullmatch(stripped)
+        if pair is None:
+            return None
+        path = (*table, *_dotted_parts(pair[1]))
+        found.setdefault(path, number)
+        value = pair[2]
+        if value[:1] not in ("[", "{"):
+            if value.startswith(('"""', "'''")):
+                return None
+            continue
+        depth = _depth(value)
+        if depth is None:
+            return None
+        if depth == 0:
+            continue
+        first = number
+        while depth > 0 and number < count:  # a value spanning lines: read to its end
+            more = _depth(lines[number])
+            if more is None:
+                return None
+            depth += more
+            number += 1
+        if depth != 0:
+            return None
+        _value_lines("\n".join([value, *lines[first:number]]), path, first, found)
+    return found
+
+
+def _value_lines(value: str, path: Path, first: int, found: dict[Path, int]) -> None:
+    """Record the paths inside a value spanning lines, starting on line ``first``."""
+    scanner = _Scanner(value)
+    scanner.value(path)
+    for inner, line in scanner.found.items():
+        found.setdefault(inner, line + first - 1)
+
+
+def line_map(text: str) -> dict[Path, int]:
+    """A map of paths to lines from which :func:`line_of` gives every path the line
+    that :func:`locate`'s map gives it (a cheaper scan when the text allows)."""
+    text = text.removeprefix("\ufeff")
+    quick = _quick_lines(text)
+    return quick if quick is not None else _Scanner(text).scan()

@@ -12,7 +12,7 @@ import glob
 import os
 import secrets
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from pydantic import ValidationError
 
 from todokede.registry.files.crashpoints import crash_point, fail_point
-from todokede.registry.files.locate import line_of, locate
+from todokede.registry.files.locate import line_map, line_of
 from todokede.registry.files.parse_pool import Parsed, parse_one, parsed_files
 from todokede.registry.files.tomlread import BOM, BOM_WARNING
 from todokede.registry.files.tomlread import TomlProblem as TomlProblem  # re-exported
@@ -44,18 +44,77 @@ from todokede.registry.schema.problems import Problem, Violation
 from todokede.registry.schema.rules import check_entry_data, validation_violations
 
 if TYPE_CHECKING:
-    from todokede.registry.files.entry_cache import EntryCache
+    from todokede.registry.files.entry_cache import EntryCache, Hit
 
 ENV_VAR: Final = "TODOKEDE_REGISTRY"
 
 
-@dataclass(frozen=True)
-class EntryFile:
-    """An entry of the register with its id and file."""
+class EntryFacts(NamedTuple):
+    """What the rules across entries need of an entry (kept beside its check in the
+    entry cache, so a load answered from it need not decode every entry)."""
 
-    id: str
-    path: Path
-    entry: Entry
+    file_names: tuple[str, ...]
+    council: bool
+    """Whether it records council business (an item, or a filing naming a consultation)."""
+
+
+def facts_of(entry: Entry) -> EntryFacts:
+    """An entry's :class:`EntryFacts`."""
+    return EntryFacts(
+        tuple(file.name for file in entry.files),
+        bool(entry.council) or any(filing.consultation for filing in entry.filings),
+    )
+
+
+class EntryFile:
+    """An entry of the register with its id and file.
+
+    An entry answered from the entry cache is decoded when first asked for
+    (``check`` of an unchanged register never needs most of them).
+    """
+
+    __slots__ = ("_decode", "_entry", "_facts", "id", "path")
+
+    def __init__(
+        self,
+        id: str,
+        path: Path,
+        entry: Entry | None = None,
+        *,
+        decode: Callable[[], Entry] | None = None,
+        facts: EntryFacts | None = None,
+    ) -> None:
+        if entry is None and decode is None:
+            raise TypeError("EntryFile needs an entry or a way to decode it")
+        self.id = id
+        self.path = path
+        self._entry = entry
+        self._decode = decode
+        self._facts = facts
+
+    @property
+    def entry(self) -> Entry:
+        if self._entry is None:
+            assert self._decode is not None
+            self._entry = self._decode()
+            self._decode = None
+        return self._entry
+
+    @property
+    def facts(self) -> EntryFacts:
+        if self._facts is None:
+            self._facts = facts_of(self.entry)
+        return self._facts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EntryFile):
+            return NotImplemented
+        return (self.id, self.path, self.entry) == (other.id, other.path, other.entry)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, as the entry is
+
+    def __repr__(self) -> str:
+        return f"EntryFile(id={self.id!r}, path={self.path!r})"
 
 
 @dataclass
@@ -87,6 +146,31 @@ class Register:
 
     def entry_path(self, entry_id: str) -> Path:
         return entry_path(self.root, entry_id)
+
+    def working(self) -> Mapping[str, Entry]:
+        """The valid entries by id, as on disk; each decoded only when looked up."""
+        return _Working(self.entries)
+
+
+class _Working(Mapping[str, Entry]):
+    """:meth:`Register.working`: a view of the entries that decodes what it gives."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: dict[str, EntryFile]) -> None:
+        self._items = items
+
+    def __getitem__(self, entry_id: str) -> Entry:
+        return self._items[entry_id].entry
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def find_registry(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
@@ -146,7 +230,7 @@ def _located(file: str, text: str, violations: list[Violation]) -> list[Problem]
 
     def lines() -> dict[tuple[str | int, ...], int]:
         if not found:
-            found.append(locate(text))
+            found.append(line_map(text))
         return found[0]
 
     return [
@@ -369,16 +453,18 @@ def _load_register(root: Path) -> Register:
         for listed in listing:
             register.files_read += 1
             entry_id = listed.name.removesuffix(".toml")
-            if (cached := known.get(listed.name)) is not None:
-                entry, found = cached
+            if (hit := known.get(listed.name)) is not None:
+                found = hit.problems
+                item = _cached_entry_file(entry_id, listed.path, hit, config, catalog)
             else:
                 read = None if listed.is_symlink else next(parsed)
                 entry, found = _check_parsed(listed.path, listed.is_symlink, read, config, catalog)
                 if cache is not None and isinstance(read, tuple):
                     cache.put(listed.name, read[0], (entry, found))
+                item = None if entry is None else EntryFile(entry_id, listed.path, entry)
             register.problems.extend(found)
-            if entry is not None and not any(p.severity == "error" for p in found):
-                register.entries[entry_id] = EntryFile(entry_id, listed.path, entry)
+            if item is not None and not any(p.severity == "error" for p in found):
+                register.entries[entry_id] = item
             else:
                 register.invalid.add(entry_id)
     if cache is not None:
@@ -402,20 +488,49 @@ def _open_cache(
     return open_cache(root, config_text.encode("utf-8"))
 
 
-def _cached_checks(
-    cache: EntryCache | None, listing: list[_Listed]
-) -> dict[str, tuple[Entry | None, list[Problem]]]:
+def _cached_checks(cache: EntryCache | None, listing: list[_Listed]) -> dict[str, Hit]:
     """The checks the cache holds for these files' bytes, by file name."""
     if cache is None:
         return {}
-    known: dict[str, tuple[Entry | None, list[Problem]]] = {}
+    known: dict[str, Hit] = {}
     for listed in listing:
         if listed.is_symlink:
             continue
         file_digest = cache.digest_of(listed.path)
-        if file_digest is not None and (result := cache.get(listed.name, file_digest)):
-            known[listed.name] = result
+        if file_digest is not None and (hit := cache.get(listed.name, file_digest)):
+            known[listed.name] = hit
     return known
+
+
+def _cached_entry_file(
+    entry_id: str, path: Path, hit: Hit, config: RegistryConfig | None, catalog: Catalog
+) -> EntryFile | None:
+    """The entry of a file the cache answered for (None when it has none), decoded
+    when first asked for."""
+    if hit.facts is None:
+        return None
+    blob = hit.entry_blob
+    return EntryFile(
+        entry_id,
+        path,
+        decode=partial(_decoded_entry, blob, path, config, catalog),
+        facts=hit.facts,
+    )
+
+
+def _decoded_entry(
+    blob: bytes, path: Path, config: RegistryConfig | None, catalog: Catalog
+) -> Entry:
+    """A cached entry, or, should its bytes in the cache not decode (damaged since the
+    load), the entry its file gives when checked again."""
+    from todokede.registry.files.entry_cache import decode_entry
+
+    if (entry := decode_entry(blob)) is not None:
+        return entry
+    entry, problems = check_entry_file(path.parent.parent, path, config, catalog)
+    if entry is None:
+        raise RegisterError(problems[0].as_text() if problems else f"{path} を読めません")
+    return entry
 
 
 def _council_problems(register: Register) -> list[Problem]:
@@ -423,7 +538,7 @@ def _council_problems(register: Register) -> list[Problem]:
     a consultation's number unique, a filing's consultation answered, and a change
     that needs the council naming it (a warning)."""
     entries = register.entries.values()
-    if not any(e.entry.council or any(f.consultation for f in e.entry.filings) for e in entries):
+    if not any(item.facts.council for item in entries):
         return []  # a register recording no council business: nothing to judge
     by_entry = register_council_violations((item.id, item.entry) for item in entries)
     found: list[Problem] = []
@@ -440,16 +555,16 @@ def _council_problems(register: Register) -> list[Problem]:
 def _duplicate_name_problems(register: Register) -> list[Problem]:
     """A 個人情報ファイル named like one of another entry: an error at the later one."""
     named = (
-        (item.id, index, file.name)
+        (item.id, index, name)
         for item in register.entries.values()
-        for index, file in enumerate(item.entry.files)
+        for index, name in enumerate(item.facts.file_names)
     )
     found: list[Problem] = []
     for place, first in duplicate_file_names(named).items():
         item = register.entries[place.entry]
         violation = Violation(
             ("files", place.index, "name"),
-            f"ファイル名「{item.entry.files[place.index].name}」は"
+            f"ファイル名「{item.facts.file_names[place.index]}」は"
             f" {ENTRIES_DIR}/{first.entry}.toml の{first.index + 1}番目のファイルと同じです"
             "（ファイル名は登録簿の中で1つにしてください）",
         )

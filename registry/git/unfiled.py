@@ -200,6 +200,5 @@ def unfiled_problems(root: Path, working: Mapping[str, Entry]) -> list[Problem]:
             unfiled_message(entry_id, entry),
             "warning",
         )
-        for entry_id, entry in sorted(working.items())
-        if entry_id in changed
+        for entry_id, entry in ((entry_id, working[entry_id]) for entry_id in sorted(changed))
     ]

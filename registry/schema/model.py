@@ -118,7 +118,7 @@ TextList = list[RequiredText]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
 class Outsourcing(_Model):

@@ -76,8 +76,7 @@ def check_path(root: Path, strict: bool = False, extra: Sequence[Problem] = ()) 
     """Check the register at ``root``; an entry saved but not filed (its file differs
     from its last filing's version) is a warning too (field ``filing``)."""
     register = load_register(root)
-    working = {entry_id: item.entry for entry_id, item in register.entries.items()}
-    unfiled = unfiled_problems(register.root, working)
+    unfiled = unfiled_problems(register.root, register.working())
     return check_register(register, strict, [*extra, *unfiled])
 
 

@@ -199,10 +199,6 @@ def register_counts(register: Register, marks: dict[str, EntryMarks]) -> Registe
     )
 
 
-def _working(register: Register) -> dict[str, Entry]:
-    return {entry_id: item.entry for entry_id, item in register.entries.items()}
-
-
 class RegisterOverview:
     """A loaded register as a browser shows it: entries in order, marks, search.
 
@@ -241,7 +237,7 @@ class RegisterOverview:
         """Load and check the register at ``root`` and index it; which processes
         were saved but not filed is asked of git once."""
         register = load_register(root)
-        return cls(register, as_of, changed_since_filing(register.root, _working(register)))
+        return cls(register, as_of, changed_since_filing(register.root, register.working()))
 
     @property
     def root(self) -> Path:

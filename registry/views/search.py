@@ -11,6 +11,7 @@ Several words separated by spaces must all match.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,30 +89,52 @@ class SearchResult:
 
 
 class SearchIndex:
-    """Folded haystacks of a register's entries, in the register's order."""
+    """Folded haystacks of a register's entries, in the register's order.
+
+    The haystacks are folded when first searched (or by :meth:`prepare`, which a
+    background thread may call once the register is shown): opening a register
+    does not wait for them. Safe to use from two threads.
+    """
 
     def __init__(self, catalog: Catalog, entries: Iterable[tuple[str, Entry]] = ()) -> None:
         self.catalog = catalog
-        self._haystacks: dict[str, str] = {}
+        # Each id's folded haystack, or its entry while not folded yet.
+        self._slots: dict[str, str | Entry] = dict(entries)
+        self._unfolded = bool(self._slots)
         self._last: SearchResult | None = None
         self._words: dict[str, str] = {}
-        for entry_id, entry in entries:
-            self._haystacks[entry_id] = haystack(entry_id, entry, catalog, self._words)
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._haystacks)
+        return len(self._slots)
 
     def ids(self) -> tuple[str, ...]:
-        return tuple(self._haystacks)
+        return tuple(self._slots)
+
+    def prepare(self) -> None:
+        """Fold every haystack not folded yet."""
+        with self._lock:
+            self._fold()
+
+    def _fold(self) -> None:
+        if not self._unfolded:
+            return
+        slots = self._slots
+        for entry_id, slot in slots.items():
+            if not isinstance(slot, str):
+                slots[entry_id] = haystack(entry_id, slot, self.catalog, self._words)
+        self._unfolded = False
 
     def put(self, entry_id: str, entry: Entry) -> None:
         """Add or replace an entry (a new one goes last)."""
-        self._haystacks[entry_id] = haystack(entry_id, entry, self.catalog, self._words)
-        self._last = None
+        with self._lock:
+            self._slots[entry_id] = haystack(entry_id, entry, self.catalog, self._words)
+            self._last = None
 
     def remove(self, entry_id: str) -> None:
-        self._haystacks.pop(entry_id, None)
-        self._last = None
+        with self._lock:
+            self._slots.pop(entry_id, None)
+            self._last = None
 
     def search(self, query: str) -> SearchResult:
         """The entries whose haystack holds every word of ``query``.
@@ -120,21 +143,23 @@ class SearchIndex:
         searches only the previous result.
         """
         terms = query_terms(query)
-        if not terms:
-            return SearchResult.of((), tuple(self._haystacks))
-        candidates: Iterable[str] = self._haystacks
-        last = self._last
-        if last is not None and last.query and _narrows(last.query, terms):
-            candidates = last.ids
-        haystacks = self._haystacks
-        ids = tuple(
-            entry_id
-            for entry_id in candidates
-            if all(term in haystacks[entry_id] for term in terms)
-        )
-        result = SearchResult.of(terms, ids)
-        self._last = result
-        return result
+        with self._lock:
+            if not terms:
+                return SearchResult.of((), tuple(self._slots))
+            self._fold()
+            candidates: Iterable[str] = self._slots
+            last = self._last
+            if last is not None and last.query and _narrows(last.query, terms):
+                candidates = last.ids
+            haystacks = self._slots
+            ids = tuple(
+                entry_id
+                for entry_id in candidates
+                if all(term in haystacks[entry_id] for term in terms)
+            )
+            result = SearchResult.of(terms, ids)
+            self._last = result
+            return result
 
 
 def _narrows(previous: tuple[str, ...], terms: tuple[str, ...]) -> bool:

@@ -431,3 +431,70 @@ def test_edits_load_alike_with_and_without_cache(
             for kind, number, word in edits:
                 _edit(root, kind, number, word)
                 assert _snapshot(load_register(root)) == _snapshot(_uncached(root, patch))
+
+
+def _stored_entry_blobs(root: Path, replace: bytes | None = None) -> dict[str, bytes]:
+    """The entry pickles of the cache file, each replaced by ``replace`` if given
+    (written back through the cache's own layout)."""
+    import pickle
+
+    path = cache_file(root)
+    data = path.read_bytes()
+    header = len(entry_cache.MAGIC) + entry_cache.KEY_BYTES + entry_cache.LENGTH_BYTES
+    stored = pickle.loads(data[header:])
+    if replace is not None:
+        stored = {
+            name: (d, check, replace if blob else blob) for name, (d, check, blob) in stored.items()
+        }
+        payload = pickle.dumps(stored)
+        path.write_bytes(
+            data[: header - entry_cache.LENGTH_BYTES] + len(payload).to_bytes(8, "big") + payload
+        )
+    return {name: blob for name, (_, _, blob) in stored.items()}
+
+
+def test_a_warm_load_decodes_an_entry_only_when_asked(tmp_path: Path) -> None:
+    """An entry answered from the cache stays pickled until read: check of an
+    unchanged register decodes none (its facts answer the rules across entries)."""
+    root = _register(tmp_path / "reg")
+    cold = load_register(root)
+    warm = load_register(root)
+    item = warm.entries["entry-1"]
+    assert item._entry is None
+    assert item.facts == cold.entries["entry-1"].facts
+    assert item._entry is None
+    assert item.entry == cold.entries["entry-1"].entry
+    assert item._entry is not None
+    assert warm.working()["entry-2"] == cold.entries["entry-2"].entry
+
+
+def test_an_entry_that_no_longer_decodes_is_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry's pickle damaged in the cache: the entry is read from its file."""
+    root = _register(tmp_path / "reg")
+    load_register(root)
+    assert all(_stored_entry_blobs(root).values())
+    _stored_entry_blobs(root, replace=b"\x80\x05not an entry")
+    warm = load_register(root)
+    expected = _uncached(root, monkeypatch)
+    assert {key: item.entry for key, item in warm.entries.items()} == {
+        key: item.entry for key, item in expected.entries.items()
+    }
+
+
+def test_an_invalid_file_stores_no_entry(tmp_path: Path) -> None:
+    """A file the model refuses has no entry to store; one breaking a rule has."""
+    root = _register(tmp_path / "reg")
+    (root / "entries" / "invalid.toml").write_text(
+        VALID_ENTRY + "\nunknown_field = 1\n", encoding="utf-8"
+    )
+    (root / "entries" / "rule.toml").write_text(
+        VALID_ENTRY.replace("課税課", "存在しない課"), encoding="utf-8"
+    )
+    load_register(root)
+    blobs = _stored_entry_blobs(root)
+    assert blobs["invalid.toml"] == b""
+    assert blobs["rule.toml"]
+    assert blobs["entry-0.toml"]
+    assert {"invalid", "rule"} <= load_register(root).invalid

@@ -168,3 +168,30 @@ def test_a_file_name_finds_its_process() -> None:
     assert index.search("課税台帳").ids == ("juminzei",)
     assert index.search("ｶｾﾞｲ台帳").ids == ()  # folding is NFKC, not a reading
     assert "課税台帳" not in haystack("kaigo", entry("介護保険事務", ["氏名"]), builtin_catalog())
+
+
+def test_put_and_remove_before_the_haystacks_are_folded() -> None:
+    """Changes made before the first query (the haystacks not folded yet) count."""
+    index = make_index()
+    index.put("kaigo", entry("高齢者相談事務", ["氏名"]))
+    index.remove("card")
+    assert index.ids() == ("juminzei", "kenshin", "kaigo")
+    assert index.search("介護").ids == ()
+    assert index.search("高齢者相談").ids == ("kaigo",)
+
+
+def test_prepared_in_another_thread_while_searched() -> None:
+    """The TUI folds the haystacks in a background thread while the filter may be
+    typed in: both give the same results as an index folded before."""
+    import threading
+
+    expected = make_index()
+    expected.prepare()
+    for _ in range(20):
+        index = make_index()
+        folding = threading.Thread(target=index.prepare)
+        folding.start()
+        found = index.search("氏名").ids
+        folding.join()
+        assert found == expected.search("氏名").ids
+        assert index.search("個人番号").ids == expected.search("個人番号").ids

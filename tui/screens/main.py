@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Final
 
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
     from todokede.tui.screens.entry_form import EntrySaved
 
 
+#: Seconds between the tree shown and the filter's haystacks folded in the background.
+FOLD_DELAY: Final = 0.5
 #: The actions that need a highlighted process, as a refusal names them.
 ENTRY_ACTION_WORDS: Final[dict[str, str]] = {
     "edit_entry": "編集",
@@ -207,6 +210,13 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
         self.refresh_bindings()
+        # The filter's haystacks are folded a moment after the tree is on screen (or
+        # by the first query, if sooner), not before it: showing the register first.
+        self.set_timer(FOLD_DELAY, partial(self._fold_haystacks, overview))
+
+    @work(thread=True, exclusive=True, group="fold-haystacks", exit_on_error=False)
+    def _fold_haystacks(self, overview: RegisterOverview) -> None:
+        overview.index.prepare()
 
     def _show_header(self) -> None:
         if self.overview is None:
