@@ -6,6 +6,12 @@ with a git history of one commit per filing dated over 30 years. The whole
 history goes through one ``git fast-import`` process (git's plumbing), not a
 process per commit or per file, so 20,000 commits take seconds.
 
+``--snapshot`` commits the register as it stands in one commit (as a city that
+imports its register would), not one commit per filing: each commit writes the
+whole ``entries/`` tree object, so a history of one commit per filing grows with
+entries × filings (at 20,000 entries and 80,000 filings, half an hour of git's
+time) and the growth table's large sizes use a snapshot.
+
 Unless flawed (below), every entry is valid for ``todokede check``, with no warning: record items
 come from the catalog, filings start with a start filing and are in date order,
 and the items each filing adds or removes replay back to the entry's first
@@ -437,6 +443,16 @@ def write_history(out: Path, processes: list[Process]) -> None:
     )
 
 
+def write_snapshot(out: Path, processes: list[Process]) -> None:
+    """The register as it stands, committed in one commit (``--snapshot``)."""
+    write_files(out, processes)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(out)], check=True)
+    for key, value in (("user.name", "ベンチマーク"), ("user.email", "bench@example.lg.jp")):
+        subprocess.run(["git", "-C", str(out), "config", key, value], check=True)
+    subprocess.run(["git", "-C", str(out), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(out), "commit", "-q", "-m", "登録簿を移行"], check=True)
+
+
 def generate(
     out: Path,
     entries: int = 5000,
@@ -445,12 +461,16 @@ def generate(
     git: bool = True,
     warnings: float = 0.0,
     errors: float = 0.0,
+    snapshot: bool = False,
 ) -> list[Process]:
-    """Write a synthetic register to ``out`` (with its git history unless ``git`` is False),
-    ``warnings`` and ``errors`` of its entry files flawed (:func:`add_flaws`)."""
+    """Write a synthetic register to ``out`` (with its git history unless ``git`` is False;
+    one commit of it as it stands with ``snapshot``), ``warnings`` and ``errors`` of its
+    entry files flawed (:func:`add_flaws`)."""
     processes = make_processes(entries, filings, seed)
     add_flaws(processes, warnings, errors, seed)
-    if git:
+    if git and snapshot:
+        write_snapshot(out, processes)
+    elif git:
         write_history(out, processes)
     else:
         write_files(out, processes)
@@ -464,6 +484,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--filings", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-git", action="store_true", help="files only, no history")
+    parser.add_argument(
+        "--snapshot", action="store_true", help="one commit of the register, not one per filing"
+    )
     parser.add_argument(
         "--warnings",
         type=float,
@@ -492,6 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         git=not args.no_git,
         warnings=args.warnings,
         errors=args.errors,
+        snapshot=args.snapshot,
     )
     flawed = (
         f", {args.warnings:g} warning, {args.errors:g} erring"

@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -381,14 +382,16 @@ def measure(
     raw["report"] = report
     raw["report_floor"] = floor
 
-    entries = sum(1 for _ in (root / "entries").glob("*.toml"))
-    start, end, old_sha, new_sha, changed = diff_range(root, min(DIFF_CHANGED, entries // 2))
-    diff_cmd = [str(TODOKEDE), *registry, "diff", "--from", start, "--to", end]
-    diff_cmd += ["--format", "json"]
-    diff_floor = [PYTHON, "-c", DIFF_FLOOR, str(root), old_sha, new_sha]
-    diff, floor = alternate(lambda: wall(diff_cmd, env=COLD), lambda: wall(diff_floor), runs)
-    figures.append(Figure(f"diff {start}..{end} ({changed} entries)", diff, floor, 3.0))
-    raw["diff"] = diff
+    # A snapshot (one commit, generate.py --snapshot) has no history to diff.
+    if int(git_lines(root, "rev-list", "--count", "HEAD")[0]) > 1:
+        entries = sum(1 for _ in (root / "entries").glob("*.toml"))
+        start, end, old_sha, new_sha, changed = diff_range(root, min(DIFF_CHANGED, entries // 2))
+        diff_cmd = [str(TODOKEDE), *registry, "diff", "--from", start, "--to", end]
+        diff_cmd += ["--format", "json"]
+        diff_floor = [PYTHON, "-c", DIFF_FLOOR, str(root), old_sha, new_sha]
+        diff, floor = alternate(lambda: wall(diff_cmd, env=COLD), lambda: wall(diff_floor), runs)
+        figures.append(Figure(f"diff {start}..{end} ({changed} entries)", diff, floor, 3.0))
+        raw["diff"] = diff
 
     help_cmd = [str(TODOKEDE), "--help"]
     pydantic_floor = [PYTHON, "-c", "import pydantic"]
@@ -427,15 +430,20 @@ def measure(
 
 
 def build(
-    root: Path, entries: int, filings: int, warnings: float = 0.0, errors: float = 0.0
+    root: Path,
+    entries: int,
+    filings: int,
+    warnings: float = 0.0,
+    errors: float = 0.0,
+    snapshot: bool = False,
 ) -> float:
     """Seconds to generate the register at ``root`` (seed 1), with its warnings-only twin
-    beside it when it has errors (:data:`WARNINGS_ONLY`)."""
+    beside it when it has errors (:data:`WARNINGS_ONLY`); ``snapshot``: one commit."""
     started = time.perf_counter()
-    generate(root, entries=entries, filings=filings, seed=1, warnings=warnings, errors=errors)
+    made = partial(generate, entries=entries, filings=filings, seed=1, snapshot=snapshot)
+    made(root, warnings=warnings, errors=errors)
     if errors:
-        twin = root.with_name(WARNINGS_ONLY.format(root.name))
-        generate(twin, entries=entries, filings=filings, seed=1, warnings=warnings)
+        made(root.with_name(WARNINGS_ONLY.format(root.name)), warnings=warnings)
     return time.perf_counter() - started
 
 
@@ -462,7 +470,9 @@ def single(args: argparse.Namespace) -> int:
             root = args.reuse
             print(f"register: {root} (reused)")
         else:
-            seconds = build(root, args.entries, args.filings, args.warnings, args.errors)
+            seconds = build(
+                root, args.entries, args.filings, args.warnings, args.errors, args.snapshot
+            )
             flawed = (
                 f", {args.warnings:g} of the files warning, {args.errors:g} erring"
                 if args.warnings or args.errors
@@ -512,9 +522,9 @@ def growth(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="todokede-growth-") as temp:
             # --keep DIR keeps each size in DIR/<entries>-<filings> and reuses it next time
             base = args.keep or Path(temp)
-            root = base / f"{size}-{filings}"
+            root = base / f"{size}-{filings}{'-snapshot' if args.snapshot else ''}"
             if not (root / "registry.toml").is_file():
-                build(root, size, filings, args.warnings, args.errors)
+                build(root, size, filings, args.warnings, args.errors, args.snapshot)
             _, raw = measure(root, args.runs, twin_of(root))
         floor = raw["parse_floor"]
         rows.append(
@@ -540,6 +550,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", type=Path, help="measure a register built before (--keep)")
     parser.add_argument("--smoke", action="store_true", help="report but never fail (CI)")
     parser.add_argument("--growth", help="comma-separated sizes, e.g. 1000,5000,20000")
+    parser.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="registers committed in one commit, not one per filing (no diff figure)",
+    )
     parser.add_argument(
         "--warnings", type=float, default=0.0, metavar="FRACTION", help="share of files warning"
     )

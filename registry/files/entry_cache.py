@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mmap
 import os
 import pickle
 import secrets
@@ -60,12 +61,12 @@ CACHE_VAR: Final = "TODOKEDE_CACHE"
 #: The values of :data:`CACHE_VAR` that turn the cache off.
 OFF_VALUES: Final = frozenset({"0", "off", "no", "false"})
 #: The layout of a cache file; raise it when the payload or the key changes meaning.
-FORMAT: Final = 2
+FORMAT: Final = 3
 #: The first bytes of a cache file.
 MAGIC: Final = b"todokede entry cache\n"
 #: The folder of the caches in a git directory.
 GIT_FOLDER: Final = "todokede-cache"
-#: Bytes of a key, of a file's digest and of the payload's length in the header.
+#: Bytes of a key, of a file's digest and of the index's length in the header.
 KEY_BYTES: Final = 32
 DIGEST_BYTES: Final = 20
 LENGTH_BYTES: Final = 8
@@ -76,9 +77,11 @@ _TEMP_SUFFIX: Final = ".tmp"
 
 #: One entry file's check: its entry (None when invalid) and its problems.
 Result = tuple[Entry | None, list[Problem]]
-#: A file's stored result: the digest of its bytes, its problems and facts pickled,
-#: and its entry pickled (empty when it has none).
-Stored = tuple[bytes, bytes, bytes]
+#: Bytes as read from a cache file (slices of it, not copies) or pickled by this load.
+Blob = bytes | memoryview
+#: A file's stored result: the digest of its bytes, its problems, its facts (None
+#: without an entry) and its entry pickled (empty when it has none).
+Stored = tuple[bytes, list[Problem], EntryFacts | None, Blob]
 
 
 class Hit(NamedTuple):
@@ -87,7 +90,7 @@ class Hit(NamedTuple):
 
     problems: list[Problem]
     facts: EntryFacts | None
-    entry_blob: bytes
+    entry_blob: Blob
 
 
 def cache_enabled() -> bool:
@@ -194,23 +197,16 @@ def _pickled(value: object) -> bytes:
     return buffer.getvalue()
 
 
-def _hit(blob: bytes, entry_blob: bytes) -> Hit | None:
-    """A stored check, or None when it is not one (a damaged or foreign cache)."""
-    try:
-        value = pickle.loads(blob)
-    except Exception:
-        return None
-    if not (isinstance(value, tuple) and len(value) == 2):
-        return None
-    problems, facts = value
-    if not isinstance(problems, list) or any(type(p) is not Problem for p in problems):
-        return None
-    if (facts is None) != (not entry_blob) or (facts is not None and type(facts) is not EntryFacts):
-        return None
-    return Hit(problems, facts, entry_blob)
+def _valid(problems: object, facts: object, entry_blob: Blob) -> bool:
+    """Whether a stored result makes sense (else the cache is damaged or foreign)."""
+    if type(problems) is not list or any(type(p) is not Problem for p in problems):
+        return False
+    if facts is None:
+        return not entry_blob
+    return type(facts) is EntryFacts and bool(entry_blob)
 
 
-def decode_entry(blob: bytes) -> Entry | None:
+def decode_entry(blob: Blob) -> Entry | None:
     """An entry pickled by the cache, or None when the bytes are not one."""
     try:
         entry = pickle.loads(blob)
@@ -262,10 +258,8 @@ class EntryCache:
         stored = self._stored.get(name)
         if stored is None or stored[0] != file_digest:
             return None
-        hit = _hit(stored[1], stored[2])
-        if hit is not None:
-            self._kept[name] = stored
-        return hit
+        self._kept[name] = stored
+        return Hit(stored[1], stored[2], stored[3])
 
     def put(self, name: str, text: str, result: Result) -> None:
         """Record the check of the file ``name`` as read (``text``: the key is the hash
@@ -276,12 +270,12 @@ class EntryCache:
             self._kept[name] = stored
             return
         entry, problems = result
-        facts = facts_of(entry) if entry is not None else None
         try:
-            blobs = (_pickled((problems, facts)), b"" if entry is None else _pickled(entry))
+            entry_blob = b"" if entry is None else _pickled(entry)
         except Exception:  # a value that does not pickle: not cached
             return
-        self._kept[name] = (file_digest, *blobs)
+        facts = facts_of(entry) if entry is not None else None
+        self._kept[name] = (file_digest, list(problems), facts, entry_blob)
         self._changed = True
 
     def save(self) -> None:
@@ -290,49 +284,74 @@ class EntryCache:
         if not self._changed and self._kept.keys() == self._stored.keys():
             return
         try:
-            payload = pickle.dumps(self._kept, protocol=pickle.HIGHEST_PROTOCOL)
-            data = MAGIC + self.key + len(payload).to_bytes(LENGTH_BYTES, "big") + payload
-            _write_whole(self.path, data)
+            write_stored(self.path, self.key, self._kept)
         except Exception:
             return
         self._stored = dict(self._kept)
         self._changed = False
 
 
-def _read_stored(path: Path, key: bytes) -> dict[str, Stored]:
+# A cache file: MAGIC, the key, the index's length, the index (a pickled list of
+# (file name, digest, problems, facts, length of its entry's pickle)), then each
+# file's entry pickled, one after the other in the index's order. A load reads the
+# file once, unpickles the index (problems and facts of every file in one go) and
+# slices the entries out, unpickled only when asked for.
+
+
+def read_stored(path: Path, key: bytes) -> dict[str, Stored]:
     """The results stored in ``path`` under ``key``; empty when the file is absent,
     under another key, or cannot be read or understood in any way."""
     try:
+        # Mapped, not read: the entries' pickles are paged in only when one is decoded
+        # (the file is only ever replaced by a rename, never changed in place).
         with path.open("rb") as handle:
-            data = handle.read()
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         if data[: len(MAGIC)] != MAGIC or data[len(MAGIC) : len(MAGIC) + KEY_BYTES] != key:
             return {}
         length = int.from_bytes(data[len(MAGIC) + KEY_BYTES : _HEADER_BYTES], "big")
-        if len(data) != _HEADER_BYTES + length:
-            return {}
-        stored = pickle.loads(data[_HEADER_BYTES:])
-        if not isinstance(stored, dict):
-            return {}
-        return {
-            name: value
-            for name, value in stored.items()
-            if isinstance(name, str)
-            and isinstance(value, tuple)
-            and len(value) == 3
-            and all(isinstance(part, bytes) for part in value)
-        }
+        view = memoryview(data)
+        position = _HEADER_BYTES + length
+        index = pickle.loads(view[_HEADER_BYTES:position])
+        stored: dict[str, Stored] = {}
+        for name, file_digest, problems, facts, entry_length in index:
+            if not (
+                type(name) is str
+                and type(file_digest) is bytes
+                and type(entry_length) is int
+                and entry_length >= 0
+            ):
+                return {}
+            end = position + entry_length
+            blob = view[position:end]
+            if not _valid(problems, facts, blob):
+                return {}
+            stored[name] = (file_digest, problems, facts, blob)
+            position = end
+        return stored if position == len(data) else {}
     except Exception:
         return {}
 
 
-def _write_whole(path: Path, data: bytes) -> None:
+def write_stored(path: Path, key: bytes, stored: dict[str, Stored]) -> None:
+    """Write ``stored`` under ``key`` to ``path``, whole (:func:`read_stored`'s layout)."""
+    index = [
+        (name, file_digest, problems, facts, len(entry))
+        for name, (file_digest, problems, facts, entry) in stored.items()
+    ]
+    head = _pickled(index)
+    parts: list[Blob] = [MAGIC, key, len(head).to_bytes(LENGTH_BYTES, "big"), head]
+    parts.extend(entry for *_, entry in stored.values())
+    _write_whole(path, parts)
+
+
+def _write_whole(path: Path, parts: list[Blob]) -> None:
     """Write ``path`` whole: a temp file of this process in the same folder, renamed."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     _remove_stale_temps(path.parent)
     temp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{_TEMP_SUFFIX}")
     try:
         with temp.open("xb") as handle:
-            handle.write(data)
+            handle.writelines(parts)
         temp.replace(path)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -371,4 +390,4 @@ def open_cache(root: Path, config_bytes: bytes) -> EntryCache | None:
         key = cache_key(config_bytes)
     except Exception:  # a home that cannot be found, a folder that cannot be listed
         return None
-    return EntryCache(path, key, _read_stored(path, key))
+    return EntryCache(path, key, read_stored(path, key))

@@ -519,7 +519,7 @@ def _cached_entry_file(
 
 
 def _decoded_entry(
-    blob: bytes, path: Path, config: RegistryConfig | None, catalog: Catalog
+    blob: bytes | memoryview, path: Path, config: RegistryConfig | None, catalog: Catalog
 ) -> Entry:
     """A cached entry, or, should its bytes in the cache not decode (damaged since the
     load), the entry its file gives when checked again."""

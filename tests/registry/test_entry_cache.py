@@ -211,7 +211,7 @@ def test_new_removed_and_renamed_files(tmp_path: Path, monkeypatch: pytest.Monke
     loaded = load_register(root)
     assert _snapshot(loaded) == _snapshot(_uncached(root, monkeypatch))
     # The removed files' results are dropped from the cache, the others kept.
-    stored = entry_cache._read_stored(cache_file(root), cache_key(MINIMAL_CONFIG.encode()))
+    stored = entry_cache.read_stored(cache_file(root), cache_key(MINIMAL_CONFIG.encode()))
     assert set(stored) == {"added.toml", "renamed.toml"}
 
 
@@ -247,7 +247,7 @@ def test_symbolic_links_are_never_cached(tmp_path: Path, monkeypatch: pytest.Mon
     assert _snapshot(load_register(root)) == _snapshot(first)
     assert _snapshot(first) == _snapshot(_uncached(root, monkeypatch))
     assert "link" in first.invalid
-    stored = entry_cache._read_stored(cache_file(root), cache_key(MINIMAL_CONFIG.encode()))
+    stored = entry_cache.read_stored(cache_file(root), cache_key(MINIMAL_CONFIG.encode()))
     assert "link.toml" not in stored
 
 
@@ -279,7 +279,7 @@ def test_two_processes_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     answers = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], answers
     expected = _uncached(root, monkeypatch)
-    stored = entry_cache._read_stored(cache_file(root), cache_key(MINIMAL_CONFIG.encode()))
+    stored = entry_cache.read_stored(cache_file(root), cache_key(MINIMAL_CONFIG.encode()))
     assert len(stored) == 40  # whole: the last writer's file, every result in it
     assert _snapshot(load_register(root)) == _snapshot(expected)
     assert not list(cache_file(root).parent.glob(".*.tmp"))
@@ -436,21 +436,15 @@ def test_edits_load_alike_with_and_without_cache(
 def _stored_entry_blobs(root: Path, replace: bytes | None = None) -> dict[str, bytes]:
     """The entry pickles of the cache file, each replaced by ``replace`` if given
     (written back through the cache's own layout)."""
-    import pickle
-
-    path = cache_file(root)
-    data = path.read_bytes()
-    header = len(entry_cache.MAGIC) + entry_cache.KEY_BYTES + entry_cache.LENGTH_BYTES
-    stored = pickle.loads(data[header:])
+    key = cache_key(MINIMAL_CONFIG.encode())
+    stored = entry_cache.read_stored(cache_file(root), key)
     if replace is not None:
         stored = {
-            name: (d, check, replace if blob else blob) for name, (d, check, blob) in stored.items()
+            name: (d, problems, facts, replace if len(blob) else blob)
+            for name, (d, problems, facts, blob) in stored.items()
         }
-        payload = pickle.dumps(stored)
-        path.write_bytes(
-            data[: header - entry_cache.LENGTH_BYTES] + len(payload).to_bytes(8, "big") + payload
-        )
-    return {name: blob for name, (_, _, blob) in stored.items()}
+        entry_cache.write_stored(cache_file(root), key, stored)
+    return {name: bytes(blob) for name, (*_, blob) in stored.items()}
 
 
 def test_a_warm_load_decodes_an_entry_only_when_asked(tmp_path: Path) -> None:
