@@ -50,7 +50,7 @@ from pydantic import BaseModel
 
 import todokede
 from todokede.registry.files.pending import git_dir_of
-from todokede.registry.files.store import EntryFacts, facts_of
+from todokede.registry.files.store import EntryFacts, EntrySummary, facts_of, summary_of
 from todokede.registry.files.tomlread import OPEN_FLAGS as _OPEN_FLAGS
 from todokede.registry.schema.limits import MAX_FILE_BYTES
 from todokede.registry.schema.model import Entry
@@ -61,7 +61,7 @@ CACHE_VAR: Final = "TODOKEDE_CACHE"
 #: The values of :data:`CACHE_VAR` that turn the cache off.
 OFF_VALUES: Final = frozenset({"0", "off", "no", "false"})
 #: The layout of a cache file; raise it when the payload or the key changes meaning.
-FORMAT: Final = 3
+FORMAT: Final = 4
 #: The first bytes of a cache file.
 MAGIC: Final = b"todokede entry cache\n"
 #: The folder of the caches in a git directory.
@@ -71,6 +71,10 @@ KEY_BYTES: Final = 32
 DIGEST_BYTES: Final = 20
 LENGTH_BYTES: Final = 8
 _HEADER_BYTES: Final = len(MAGIC) + KEY_BYTES + LENGTH_BYTES
+#: The delta file holds at most this share of the files (or :data:`DELTA_MIN`), else
+#: the whole cache is written again.
+DELTA_SHARE: Final = 0.05
+DELTA_MIN: Final = 50
 #: How old a temp file of the cache folder must be to be another process's leftover.
 STALE_TEMP_SECONDS: Final = 3600
 _TEMP_SUFFIX: Final = ".tmp"
@@ -80,8 +84,9 @@ Result = tuple[Entry | None, list[Problem]]
 #: Bytes as read from a cache file (slices of it, not copies) or pickled by this load.
 Blob = bytes | memoryview
 #: A file's stored result: the digest of its bytes, its problems, its facts (None
-#: without an entry) and its entry pickled (empty when it has none).
-Stored = tuple[bytes, list[Problem], EntryFacts | None, Blob]
+#: without an entry), and its entry's summary and its entry pickled (both empty
+#: when it has none).
+Stored = tuple[bytes, list[Problem], EntryFacts | None, Blob, Blob]
 
 
 class Hit(NamedTuple):
@@ -90,6 +95,7 @@ class Hit(NamedTuple):
 
     problems: list[Problem]
     facts: EntryFacts | None
+    summary_blob: Blob
     entry_blob: Blob
 
 
@@ -197,13 +203,22 @@ def _pickled(value: object) -> bytes:
     return buffer.getvalue()
 
 
-def _valid(problems: object, facts: object, entry_blob: Blob) -> bool:
+def _valid(problems: object, facts: object, summary_blob: Blob, entry_blob: Blob) -> bool:
     """Whether a stored result makes sense (else the cache is damaged or foreign)."""
     if type(problems) is not list or any(type(p) is not Problem for p in problems):
         return False
     if facts is None:
-        return not entry_blob
-    return type(facts) is EntryFacts and bool(entry_blob)
+        return not entry_blob and not summary_blob
+    return type(facts) is EntryFacts and bool(entry_blob) and bool(summary_blob)
+
+
+def decode_summary(blob: Blob) -> EntrySummary | None:
+    """An entry's summary pickled by the cache, or None when the bytes are not one."""
+    try:
+        summary = pickle.loads(blob)
+    except Exception:
+        return None
+    return summary if type(summary) is EntrySummary else None
 
 
 def decode_entry(blob: Blob) -> Entry | None:
@@ -223,14 +238,25 @@ class EntryCache:
     (:meth:`keep` names them) when they differ from what was read.
     """
 
-    def __init__(self, path: Path, key: bytes, stored: dict[str, Stored]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        key: bytes,
+        stored: dict[str, Stored],
+        delta: frozenset[str] = frozenset(),
+        has_base: bool = False,
+    ) -> None:
         self.path = path
         self.key = key
         self._stored = stored
+        #: The names whose results came from the delta file (see :meth:`save`).
+        self._delta = delta
+        #: Whether the cache file was there to read (else a delta would be read over nothing).
+        self._has_base = has_base
         self._kept: dict[str, Stored] = {}
-        self._changed = False
+        self._changed: set[str] = set()
 
-    def digest_of(self, path: Path) -> bytes | None:
+    def digest_of(self, path: Path | str) -> bytes | None:
         """The digest of an entry file's bytes, or None when it is not a regular file
         that can be read whole (then neither answered from the cache nor stored: the
         check of the file says why). The refusals of
@@ -259,7 +285,7 @@ class EntryCache:
         if stored is None or stored[0] != file_digest:
             return None
         self._kept[name] = stored
-        return Hit(stored[1], stored[2], stored[3])
+        return Hit(*stored[1:])
 
     def put(self, name: str, text: str, result: Result) -> None:
         """Record the check of the file ``name`` as read (``text``: the key is the hash
@@ -271,31 +297,52 @@ class EntryCache:
             return
         entry, problems = result
         try:
-            entry_blob = b"" if entry is None else _pickled(entry)
+            blobs = (b"", b"") if entry is None else (_pickled(summary_of(entry)), _pickled(entry))
         except Exception:  # a value that does not pickle: not cached
             return
         facts = facts_of(entry) if entry is not None else None
-        self._kept[name] = (file_digest, list(problems), facts, entry_blob)
-        self._changed = True
+        self._kept[name] = (file_digest, list(problems), facts, *blobs)
+        self._changed.add(name)
 
     def save(self) -> None:
         """Write the results of this load's files, if any differ from what was read;
-        a cache that cannot be written is only not written."""
-        if not self._changed and self._kept.keys() == self._stored.keys():
+        a cache that cannot be written is only not written.
+
+        A few files checked again (an edit) are written to a small delta file beside
+        the cache, read over it, so that one edit does not rewrite the results of
+        thousands of files; the whole cache is written again when files were removed
+        or the delta would hold more than :data:`DELTA_SHARE` of them.
+        """
+        removed = self._stored.keys() - self._kept.keys()
+        if not self._changed and not removed:
             return
+        delta = set(self._delta & self._kept.keys()) | self._changed
+        whole = (
+            not self._has_base
+            or removed
+            or len(delta) > max(DELTA_MIN, DELTA_SHARE * len(self._kept))
+        )
         try:
-            write_stored(self.path, self.key, self._kept)
+            if whole:
+                write_stored(self.path, self.key, self._kept)
+                delta_file(self.path).unlink(missing_ok=True)
+                delta = set()
+            else:
+                kept = self._kept
+                write_stored(delta_file(self.path), self.key, {n: kept[n] for n in sorted(delta)})
         except Exception:
             return
         self._stored = dict(self._kept)
-        self._changed = False
+        self._delta = frozenset(delta)
+        self._changed = set()
+        self._has_base = True
 
 
 # A cache file: MAGIC, the key, the index's length, the index (a pickled list of
-# (file name, digest, problems, facts, length of its entry's pickle)), then each
-# file's entry pickled, one after the other in the index's order. A load reads the
-# file once, unpickles the index (problems and facts of every file in one go) and
-# slices the entries out, unpickled only when asked for.
+# (file name, digest, problems, facts, lengths of its summary's and entry's pickles)),
+# then each file's summary and entry pickled, one after the other in the index's
+# order. A load maps the file, unpickles the index (problems and facts of every file
+# in one go) and slices the rest, unpickled only when asked for.
 
 
 def read_stored(path: Path, key: bytes) -> dict[str, Stored]:
@@ -313,19 +360,22 @@ def read_stored(path: Path, key: bytes) -> dict[str, Stored]:
         position = _HEADER_BYTES + length
         index = pickle.loads(view[_HEADER_BYTES:position])
         stored: dict[str, Stored] = {}
-        for name, file_digest, problems, facts, entry_length in index:
+        for name, file_digest, problems, facts, summary_length, entry_length in index:
             if not (
                 type(name) is str
                 and type(file_digest) is bytes
+                and type(summary_length) is int
                 and type(entry_length) is int
+                and summary_length >= 0
                 and entry_length >= 0
             ):
                 return {}
-            end = position + entry_length
-            blob = view[position:end]
-            if not _valid(problems, facts, blob):
+            middle = position + summary_length
+            end = middle + entry_length
+            summary, entry = view[position:middle], view[middle:end]
+            if not _valid(problems, facts, summary, entry):
                 return {}
-            stored[name] = (file_digest, problems, facts, blob)
+            stored[name] = (file_digest, problems, facts, summary, entry)
             position = end
         return stored if position == len(data) else {}
     except Exception:
@@ -335,12 +385,13 @@ def read_stored(path: Path, key: bytes) -> dict[str, Stored]:
 def write_stored(path: Path, key: bytes, stored: dict[str, Stored]) -> None:
     """Write ``stored`` under ``key`` to ``path``, whole (:func:`read_stored`'s layout)."""
     index = [
-        (name, file_digest, problems, facts, len(entry))
-        for name, (file_digest, problems, facts, entry) in stored.items()
+        (name, file_digest, problems, facts, len(summary), len(entry))
+        for name, (file_digest, problems, facts, summary, entry) in stored.items()
     ]
     head = _pickled(index)
     parts: list[Blob] = [MAGIC, key, len(head).to_bytes(LENGTH_BYTES, "big"), head]
-    parts.extend(entry for *_, entry in stored.values())
+    for *_, summary, entry in stored.values():
+        parts.extend((summary, entry))
     _write_whole(path, parts)
 
 
@@ -390,4 +441,13 @@ def open_cache(root: Path, config_bytes: bytes) -> EntryCache | None:
         key = cache_key(config_bytes)
     except Exception:  # a home that cannot be found, a folder that cannot be listed
         return None
-    return EntryCache(path, key, read_stored(path, key))
+    stored = read_stored(path, key)
+    has_base = bool(stored)
+    delta = read_stored(delta_file(path), key) if has_base else {}
+    stored.update(delta)
+    return EntryCache(path, key, stored, frozenset(delta), has_base)
+
+
+def delta_file(path: Path) -> Path:
+    """The delta file read over the cache file ``path`` (:meth:`EntryCache.save`)."""
+    return path.with_name(path.name + ".delta")

@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, NamedTuple
@@ -66,31 +67,80 @@ def facts_of(entry: Entry) -> EntryFacts:
     )
 
 
+class FilingMark(NamedTuple):
+    """What the review clock needs of a filing (:func:`~todokede.registry.views.review.review_state`)."""
+
+    date: date
+    kind: str
+    review: bool
+
+
+class EntrySummary(NamedTuple):
+    """What a list of processes shows of an entry (the TUI's tree, its marks and
+    counts), kept in the entry cache beside the entry so that the list needs no
+    entry decoded."""
+
+    name: str
+    department: str
+    abolished: bool
+    record_items: tuple[str, ...]
+    filings: tuple[FilingMark, ...]
+
+
+def summary_of(entry: Entry) -> EntrySummary:
+    """An entry's :class:`EntrySummary`."""
+    return EntrySummary(
+        entry.name,
+        entry.department,
+        entry.is_abolished,
+        tuple(entry.record_items),
+        tuple(FilingMark(f.date, f.kind, f.review) for f in entry.filings),
+    )
+
+
 class EntryFile:
     """An entry of the register with its id and file.
 
     An entry answered from the entry cache is decoded when first asked for
-    (``check`` of an unchanged register never needs most of them).
+    (``check`` of an unchanged register never needs most of them), and so is its
+    summary (:class:`EntrySummary`).
     """
 
-    __slots__ = ("_decode", "_entry", "_facts", "id", "path")
+    __slots__ = ("_decode", "_decode_summary", "_entry", "_facts", "_path", "_summary", "id")
 
     def __init__(
         self,
         id: str,
-        path: Path,
+        path: Path | str,
         entry: Entry | None = None,
         *,
         decode: Callable[[], Entry] | None = None,
         facts: EntryFacts | None = None,
+        summary: Callable[[], EntrySummary | None] | None = None,
     ) -> None:
         if entry is None and decode is None:
             raise TypeError("EntryFile needs an entry or a way to decode it")
         self.id = id
-        self.path = path
+        self._path = path
         self._entry = entry
         self._decode = decode
         self._facts = facts
+        self._summary: EntrySummary | None = None
+        self._decode_summary = summary
+
+    @property
+    def path(self) -> Path:
+        if isinstance(self._path, str):
+            self._path = Path(self._path)
+        return self._path
+
+    @property
+    def summary(self) -> EntrySummary:
+        if self._summary is None:
+            decoded = self._decode_summary() if self._decode_summary is not None else None
+            self._summary = decoded if decoded is not None else summary_of(self.entry)
+            self._decode_summary = None
+        return self._summary
 
     @property
     def entry(self) -> Entry:
@@ -139,9 +189,10 @@ class Register:
 
     def ordered(self) -> list[EntryFile]:
         """Entries in department order of ``registry.toml``, then by name."""
+        index = self.config.department_index
         return sorted(
             self.entries.values(),
-            key=lambda e: (self.config.department_index(e.entry.department), e.entry.name, e.id),
+            key=lambda e: (index(e.summary.department), e.summary.name, e.id),
         )
 
     def entry_path(self, entry_id: str) -> Path:
@@ -282,7 +333,8 @@ def load_config_or_raise(root: Path) -> RegistryConfig:
 @dataclass(frozen=True)
 class _Listed:
     name: str
-    path: Path
+    path: str
+    """The file's path as listed (a Path only made for the files read: thousands a load)."""
     is_symlink: bool
     is_dir: bool = False
 
@@ -304,7 +356,7 @@ def _entry_files(root: Path) -> tuple[list[_Listed], list[_Listed]]:
             for item in scan:
                 listed = _Listed(
                     item.name,
-                    folder / item.name,
+                    item.path,
                     item.is_symlink(),
                     item.is_dir(follow_symlinks=False),
                 )
@@ -447,7 +499,9 @@ def _load_register(root: Path) -> Register:
     cache = _open_cache(root, config, config_text)
     known = _cached_checks(cache, listing)
     readable = [
-        listed.path for listed in listing if not listed.is_symlink and listed.name not in known
+        Path(listed.path)
+        for listed in listing
+        if not listed.is_symlink and listed.name not in known
     ]
     with closing(parsed_files(readable)) as parsed:  # no helper outlives an error here
         for listed in listing:
@@ -458,10 +512,11 @@ def _load_register(root: Path) -> Register:
                 item = _cached_entry_file(entry_id, listed.path, hit, config, catalog)
             else:
                 read = None if listed.is_symlink else next(parsed)
-                entry, found = _check_parsed(listed.path, listed.is_symlink, read, config, catalog)
+                path = Path(listed.path)
+                entry, found = _check_parsed(path, listed.is_symlink, read, config, catalog)
                 if cache is not None and isinstance(read, tuple):
                     cache.put(listed.name, read[0], (entry, found))
-                item = None if entry is None else EntryFile(entry_id, listed.path, entry)
+                item = None if entry is None else EntryFile(entry_id, path, entry)
             register.problems.extend(found)
             if item is not None and not any(p.severity == "error" for p in found):
                 register.entries[entry_id] = item
@@ -503,23 +558,25 @@ def _cached_checks(cache: EntryCache | None, listing: list[_Listed]) -> dict[str
 
 
 def _cached_entry_file(
-    entry_id: str, path: Path, hit: Hit, config: RegistryConfig | None, catalog: Catalog
+    entry_id: str, path: str, hit: Hit, config: RegistryConfig | None, catalog: Catalog
 ) -> EntryFile | None:
     """The entry of a file the cache answered for (None when it has none), decoded
     when first asked for."""
     if hit.facts is None:
         return None
-    blob = hit.entry_blob
+    from todokede.registry.files.entry_cache import decode_summary
+
     return EntryFile(
         entry_id,
         path,
-        decode=partial(_decoded_entry, blob, path, config, catalog),
+        decode=partial(_decoded_entry, hit.entry_blob, path, config, catalog),
         facts=hit.facts,
+        summary=partial(decode_summary, hit.summary_blob),
     )
 
 
 def _decoded_entry(
-    blob: bytes | memoryview, path: Path, config: RegistryConfig | None, catalog: Catalog
+    blob: bytes | memoryview, listed: str, config: RegistryConfig | None, catalog: Catalog
 ) -> Entry:
     """A cached entry, or, should its bytes in the cache not decode (damaged since the
     load), the entry its file gives when checked again."""
@@ -527,6 +584,7 @@ def _decoded_entry(
 
     if (entry := decode_entry(blob)) is not None:
         return entry
+    path = Path(listed)
     entry, problems = check_entry_file(path.parent.parent, path, config, catalog)
     if entry is None:
         raise RegisterError(problems[0].as_text() if problems else f"{path} を読めません")

@@ -24,16 +24,18 @@ from typing import Final
 from todokede.registry.files.store import (
     ENTRIES_DIR,
     EntryFile,
+    EntrySummary,
     Register,
     check_entry_file,
     entry_path,
     load_register,
+    summary_of,
 )
 from todokede.registry.git.unfiled import changed_since_filing
 from todokede.registry.schema.catalog import Catalog
 from todokede.registry.schema.model import Entry, RegistryConfig
 from todokede.registry.schema.problems import Problem
-from todokede.registry.views.review import ReviewState, review_of
+from todokede.registry.views.review import ReviewState, review_state
 from todokede.registry.views.search import SearchIndex, SearchResult
 
 
@@ -83,20 +85,30 @@ def entry_marks(
 ) -> EntryMarks:
     """The marks of an entry on the day ``as_of``; ``changed``: its file differs
     from its last filing (:mod:`todokede.registry.git.unfiled`)."""
-    review = review_of(entry, config, as_of)
+    return summary_marks(summary_of(entry), config, catalog, as_of, changed)
+
+
+def summary_marks(
+    summary: EntrySummary,
+    config: RegistryConfig,
+    catalog: Catalog,
+    as_of: date,
+    changed: bool = False,
+) -> EntryMarks:
+    """:func:`entry_marks` from an entry's summary (no entry decoded)."""
     my_number = sensitive = False
-    for item in entry.record_items:
+    for item in summary.record_items:
         known = catalog.lookup(item)
         if known is not None:
             my_number = my_number or known.my_number
             sensitive = sensitive or known.sensitive
     return EntryMarks(
-        abolished=entry.is_abolished,
+        abolished=summary.abolished,
         my_number=my_number,
         sensitive=sensitive,
-        review=review.state if review is not None else None,
+        review=review_state(summary.filings, config, as_of),
         changed=changed,
-        never_filed=not entry.filings,
+        never_filed=not summary.filings,
     )
 
 
@@ -177,7 +189,7 @@ def register_marks(
 ) -> dict[str, EntryMarks]:
     """Marks of every entry, by id; ``changed``: ids saved since their last filing."""
     return {
-        item.id: entry_marks(item.entry, config, catalog, as_of, item.id in changed)
+        item.id: summary_marks(item.summary, config, catalog, as_of, item.id in changed)
         for item in entries
     }
 
@@ -210,7 +222,7 @@ class RegisterOverview:
         self.register = register
         self.as_of = as_of
         ordered = register.ordered()
-        self.index = SearchIndex(register.catalog, ((e.id, e.entry) for e in ordered))
+        self.index = SearchIndex(register.catalog, ((e.id, e) for e in ordered))
         self.file_flags = file_book_flags(register.problems)
         """What each entry file's problems say about its 個人情報ファイル (files that
         could not be loaded too: a wrong exemption is an error)."""
@@ -229,7 +241,7 @@ class RegisterOverview:
         self._order = [e.id for e in ordered]
         groups: dict[str, list[EntryFile]] = {name: [] for name in self.register.config.departments}
         for item in ordered:
-            groups.setdefault(item.entry.department, []).append(item)
+            groups.setdefault(item.summary.department, []).append(item)
         self._groups = groups
 
     @classmethod

@@ -14,9 +14,9 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
-from todokede.registry.files.store import EntryFile
+from todokede.registry.files.store import EntryFile, FilingMark
 from todokede.registry.schema.model import Entry, Filing, RegistryConfig
 
 ReviewState = Literal["overdue", "due_soon", "ok"]
@@ -48,11 +48,7 @@ class Review:
 
     @property
     def state(self) -> ReviewState:
-        if self.as_of >= self.due:
-            return "overdue"
-        if self.as_of >= self.warn_from:
-            return "due_soon"
-        return "ok"
+        return _state(self.due, self.warn_from, self.as_of)
 
     @property
     def state_label(self) -> str:
@@ -71,19 +67,61 @@ def review_of(entry: Entry, config: RegistryConfig, as_of: date) -> Review | Non
     the review in force then, and a process abolished later still reminded.
     None for processes abolished by then and for those not started by then.
     """
-    basis: Filing | None = None
-    for filing in entry.filings:
+    basis = _basis(entry.filings, as_of)
+    if basis is None:
+        return None
+    due, warn_from = _clock(basis.date, config)
+    return Review(basis, due, warn_from, as_of)
+
+
+def review_state(
+    filings: Iterable[FilingMark], config: RegistryConfig, as_of: date
+) -> ReviewState | None:
+    """What ``review_of(...).state`` says, from the marks of an entry's filings
+    (its :class:`~todokede.registry.files.store.EntrySummary`)."""
+    basis = _basis(filings, as_of)
+    if basis is None:
+        return None
+    return _state(*_clock(basis.date, config), as_of)
+
+
+class _Dated(Protocol):
+    @property
+    def date(self) -> date: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def review(self) -> bool: ...
+
+
+_Filed = TypeVar("_Filed", bound=_Dated)
+
+
+def _basis(filings: Iterable[_Filed], as_of: date) -> _Filed | None:
+    """The filing a review clock runs from on ``as_of`` (see :func:`review_of`)."""
+    basis: _Filed | None = None
+    for filing in filings:
         if filing.date > as_of:
             break
         if filing.kind == "abolish":
             return None
         if filing.kind == "start" or filing.review:
             basis = filing
-    if basis is None:
-        return None
-    due = add_years(basis.date, config.review_interval_years)
-    warn_from = add_months(due, -config.review_warning_months)
-    return Review(basis, due, warn_from, as_of)
+    return basis
+
+
+def _clock(basis: date, config: RegistryConfig) -> tuple[date, date]:
+    """The due day of a review from ``basis``, and the day its warning starts."""
+    due = add_years(basis, config.review_interval_years)
+    return due, add_months(due, -config.review_warning_months)
+
+
+def _state(due: date, warn_from: date, as_of: date) -> ReviewState:
+    if as_of >= due:
+        return "overdue"
+    if as_of >= warn_from:
+        return "due_soon"
+    return "ok"
 
 
 @dataclass(frozen=True)

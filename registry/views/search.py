@@ -15,7 +15,9 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
+from todokede.registry.files.store import EntryFile
 from todokede.registry.schema.catalog import Catalog, CatalogItem
 from todokede.registry.schema.model import Entry
 
@@ -96,10 +98,13 @@ class SearchIndex:
     does not wait for them. Safe to use from two threads.
     """
 
-    def __init__(self, catalog: Catalog, entries: Iterable[tuple[str, Entry]] = ()) -> None:
+    def __init__(
+        self, catalog: Catalog, entries: Iterable[tuple[str, Entry | EntryFile]] = ()
+    ) -> None:
         self.catalog = catalog
-        # Each id's folded haystack, or its entry while not folded yet.
-        self._slots: dict[str, str | Entry] = dict(entries)
+        # Each id's folded haystack, or its entry (or the file that decodes it, an
+        # entry from the entry cache) while not folded yet.
+        self._slots: dict[str, str | Entry | EntryFile] = dict(entries)
         self._unfolded = bool(self._slots)
         self._last: SearchResult | None = None
         self._words: dict[str, str] = {}
@@ -121,6 +126,8 @@ class SearchIndex:
             return
         slots = self._slots
         for entry_id, slot in slots.items():
+            if isinstance(slot, EntryFile):
+                slot = slot.entry
             if not isinstance(slot, str):
                 slots[entry_id] = haystack(entry_id, slot, self.catalog, self._words)
         self._unfolded = False
@@ -151,7 +158,7 @@ class SearchIndex:
             last = self._last
             if last is not None and last.query and _narrows(last.query, terms):
                 candidates = last.ids
-            haystacks = self._slots
+            haystacks = cast(dict[str, str], self._slots)  # all folded now
             ids = tuple(
                 entry_id
                 for entry_id in candidates

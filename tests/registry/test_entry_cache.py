@@ -440,8 +440,8 @@ def _stored_entry_blobs(root: Path, replace: bytes | None = None) -> dict[str, b
     stored = entry_cache.read_stored(cache_file(root), key)
     if replace is not None:
         stored = {
-            name: (d, problems, facts, replace if len(blob) else blob)
-            for name, (d, problems, facts, blob) in stored.items()
+            name: (d, problems, facts, summary, replace if len(blob) else blob)
+            for name, (d, problems, facts, summary, blob) in stored.items()
         }
         entry_cache.write_stored(cache_file(root), key, stored)
     return {name: bytes(blob) for name, (*_, blob) in stored.items()}
@@ -492,3 +492,60 @@ def test_an_invalid_file_stores_no_entry(tmp_path: Path) -> None:
     assert blobs["rule.toml"]
     assert blobs["entry-0.toml"]
     assert {"invalid", "rule"} <= load_register(root).invalid
+
+
+def test_one_edit_writes_a_delta_not_the_whole_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit stores its file's result in the small delta file; the cache file of
+    the other files is not written again, and the next load is served from both."""
+    root = _register(tmp_path / "reg", entries=5)
+    load_register(root)
+    base = cache_file(root).read_bytes()
+    delta = entry_cache.delta_file(cache_file(root))
+    assert not delta.exists()
+    path = root / "entries" / "entry-3.toml"
+    path.write_text("# 一行目を編集\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    load_register(root)
+    assert cache_file(root).read_bytes() == base
+    assert delta.is_file()
+    assert _is_cached(root, "entry-3.toml") and _is_cached(root, "entry-0.toml")
+    stored = entry_cache.read_stored(delta, cache_key(MINIMAL_CONFIG.encode()))
+    assert set(stored) == {"entry-3.toml"}
+    assert _snapshot(load_register(root)) == _snapshot(_uncached(root, monkeypatch))
+
+
+def test_a_large_delta_writes_the_whole_cache_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _register(tmp_path / "reg", entries=3)
+    load_register(root)
+    monkeypatch.setattr(entry_cache, "DELTA_MIN", 1)
+    monkeypatch.setattr(entry_cache, "DELTA_SHARE", 0.0)
+    delta = entry_cache.delta_file(cache_file(root))
+    first = root / "entries" / "entry-0.toml"
+    first.write_text("# 編集1\n" + first.read_text(encoding="utf-8"), encoding="utf-8")
+    load_register(root)
+    assert delta.is_file()
+    second = root / "entries" / "entry-1.toml"
+    second.write_text("# 編集2\n" + second.read_text(encoding="utf-8"), encoding="utf-8")
+    load_register(root)  # two files in the delta: more than it may hold
+    assert not delta.exists()
+    stored = entry_cache.read_stored(cache_file(root), cache_key(MINIMAL_CONFIG.encode()))
+    assert stored["entry-0.toml"][0] == digest(first.read_bytes())
+    assert stored["entry-1.toml"][0] == digest(second.read_bytes())
+    assert _snapshot(load_register(root)) == _snapshot(_uncached(root, monkeypatch))
+
+
+def test_a_damaged_delta_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _register(tmp_path / "reg", entries=3)
+    _poison(root)
+    path = root / "entries" / "entry-2.toml"
+    path.write_text("# 編集\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    load_register(root)  # the edited file's real result goes to the delta
+    delta = entry_cache.delta_file(cache_file(root))
+    assert delta.is_file()
+    delta.write_bytes(os.urandom(2048))
+    loaded = load_register(root)
+    assert _marked(loaded) == {"entries/entry-0.toml", "entries/entry-1.toml"}
+    assert not [p for p in loaded.problems if p.file == "entries/entry-2.toml"]

@@ -59,9 +59,8 @@ def check(ctx: click.Context, strict: bool, fmt: str, audit: bool, book: bool) -
     else:
         from todokede.registry.views.display import visible
 
-        for problem in [*result.errors, *result.warnings]:
-            click.echo(visible(problem.as_text()))
-        click.echo(result.summary())
+        lines = [visible(problem.as_text()) for problem in [*result.errors, *result.warnings]]
+        click.echo("\n".join([*lines, result.summary()]))
         if audit:
             from todokede.registry.access.audit import NOTE
 

@@ -191,7 +191,7 @@ class RegisterTree(Tree[NodeData]):
         assert overview is not None
         for item in data.entries:
             marks = overview.marks[item.id]
-            label = entry_label(item.entry.name, marks, self._unfiled_slot, self._files_slot)
+            label = entry_label(item.summary.name, marks, self._unfiled_slot, self._files_slot)
             leaf = node.add_leaf(label, data=EntryData(item.id))
             self._leaves[item.id] = leaf
 
