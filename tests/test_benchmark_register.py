@@ -71,3 +71,29 @@ def test_the_generator_flaws_the_shares_of_files_it_is_asked_to(
     only = json.loads(todokede("--registry", str(clean), "check", "--format", "json").stdout)
     assert only["errors"] == []
     assert {problem["file"] for problem in only["warnings"]} == warning_files
+
+
+def test_a_snapshot_is_the_register_in_one_commit(tmp_path: Path, todokede: CliRunner) -> None:
+    """``--snapshot`` (the growth table's large sizes): the same files as with a
+    history, committed once, and nothing left unfiled."""
+    import subprocess
+
+    with_history = tmp_path / "history"
+    snapshot = tmp_path / "snapshot"
+    generate(with_history, entries=30, filings=90, seed=1)
+    generate(snapshot, entries=30, filings=90, seed=1, snapshot=True)
+
+    def files(root: Path) -> dict[str, str]:
+        return {p.name: p.read_text("utf-8") for p in (root / "entries").glob("*.toml")}
+
+    assert files(snapshot) == files(with_history)
+    count = subprocess.run(
+        ["git", "-C", str(snapshot), "rev-list", "--count", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert count == "1"
+    result = todokede("--registry", str(snapshot), "check", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["warnings"] == []

@@ -304,6 +304,42 @@ class EntryCache:
         self._kept[name] = (file_digest, list(problems), facts, *blobs)
         self._changed.add(name)
 
+    def fingerprint(self, names: list[str]) -> bytes | None:
+        """A digest of these files' bytes as this load read them (None when one of
+        them was not: a file that could not be read or stored)."""
+        whole = hashlib.blake2b(digest_size=DIGEST_BYTES)
+        for name in names:
+            kept = self._kept.get(name)
+            if kept is None:
+                return None
+            whole.update(name.encode("utf-8", "surrogateescape") + b"\0" + kept[0])
+        return whole.digest()
+
+    def council(self, fingerprint: bytes) -> list[Problem] | None:
+        """The council's problems stored for the register whose files have this
+        fingerprint (:meth:`fingerprint`), or None."""
+        try:
+            with council_file(self.path).open("rb") as handle:
+                data = handle.read()
+            head = MAGIC + self.key + fingerprint
+            if not data.startswith(head):
+                return None
+            problems = pickle.loads(data[len(head) :])
+        except Exception:
+            return None
+        if type(problems) is not list or any(type(p) is not Problem for p in problems):
+            return None
+        return problems
+
+    def put_council(self, fingerprint: bytes, problems: list[Problem]) -> None:
+        """Store the council's problems for this fingerprint (written at once, whole;
+        a cache that cannot be written is only not written)."""
+        try:
+            payload = pickle.dumps(problems, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_whole(council_file(self.path), [MAGIC, self.key, fingerprint, payload])
+        except Exception:
+            return
+
     def save(self) -> None:
         """Write the results of this load's files, if any differ from what was read;
         a cache that cannot be written is only not written.
@@ -446,6 +482,12 @@ def open_cache(root: Path, config_bytes: bytes) -> EntryCache | None:
     delta = read_stored(delta_file(path), key) if has_base else {}
     stored.update(delta)
     return EntryCache(path, key, stored, frozenset(delta), has_base)
+
+
+def council_file(path: Path) -> Path:
+    """Where the council's problems of the register are kept beside the cache file
+    ``path`` (:meth:`EntryCache.council`)."""
+    return path.with_name(path.name + ".council")
 
 
 def delta_file(path: Path) -> Path:

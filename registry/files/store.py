@@ -526,7 +526,7 @@ def _load_register(root: Path) -> Register:
         cache.save()
     register.problems.extend(_stray_problem(listed) for listed in strays)
     register.problems.extend(_duplicate_name_problems(register))
-    register.problems.extend(_council_problems(register))
+    register.problems.extend(_council_problems(register, cache))
     register.problems.extend(_pending_problems(root))
     return register
 
@@ -591,13 +591,28 @@ def _decoded_entry(
     return entry
 
 
-def _council_problems(register: Register) -> list[Problem]:
+def _council_problems(register: Register, cache: EntryCache | None = None) -> list[Problem]:
     """The council's rules across entries (:mod:`~todokede.registry.schema.council_rules`):
     a consultation's number unique, a filing's consultation answered, and a change
     that needs the council naming it (a warning)."""
     entries = register.entries.values()
     if not any(item.facts.council for item in entries):
         return []  # a register recording no council business: nothing to judge
+    # They judge every entry together: the entry cache keeps them for the register's
+    # valid files as they are, so an unchanged register decodes no entry for them.
+    names = [f"{entry_id}.toml" for entry_id in sorted(register.entries)]
+    fingerprint = cache.fingerprint(names) if cache is not None else None
+    kept = cache.council(fingerprint) if cache is not None and fingerprint else None
+    if kept is not None:
+        return kept
+    found = _council_problems_of(register)
+    if cache is not None and fingerprint is not None:
+        cache.put_council(fingerprint, found)
+    return found
+
+
+def _council_problems_of(register: Register) -> list[Problem]:
+    entries = register.entries.values()
     by_entry = register_council_violations((item.id, item.entry) for item in entries)
     found: list[Problem] = []
     for entry_id, violations in by_entry.items():

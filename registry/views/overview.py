@@ -36,7 +36,7 @@ from todokede.registry.schema.catalog import Catalog
 from todokede.registry.schema.model import Entry, RegistryConfig
 from todokede.registry.schema.problems import Problem
 from todokede.registry.views.review import ReviewState, review_state
-from todokede.registry.views.search import SearchIndex, SearchResult
+from todokede.registry.views.search import SearchIndex, SearchResult, fold_text
 
 
 @dataclass(frozen=True)
@@ -233,6 +233,11 @@ class RegisterOverview:
             ).items()
         }
         self._order: list[str] = []
+        self._department_of: dict[str, str] = {}
+        self._invalid: list[str] | None = None
+        self._folded_stems: dict[str, str] = {}
+        self._any_unfiled: bool | None = None
+        self._any_files_wrong: bool | None = None
         self._groups: dict[str, list[EntryFile]] = {}
         self._arrange(ordered)
 
@@ -243,6 +248,11 @@ class RegisterOverview:
         for item in ordered:
             groups.setdefault(item.summary.department, []).append(item)
         self._groups = groups
+        self._department_of = {e.id: e.summary.department for e in ordered}
+        # What the tree asks at every keystroke, kept until the register changes.
+        self._invalid = None
+        self._any_unfiled = None
+        self._any_files_wrong = None
 
     @classmethod
     def load(cls, root: Path, as_of: date) -> RegisterOverview:
@@ -266,13 +276,17 @@ class RegisterOverview:
     @property
     def any_unfiled(self) -> bool:
         """Whether any process is saved but not filed (the tree then shows 未)."""
-        return any(m.unfiled for m in self.marks.values())
+        if self._any_unfiled is None:  # asked at every keystroke: kept until a refresh
+            self._any_unfiled = any(m.unfiled for m in self.marks.values())
+        return self._any_unfiled
 
     @property
     def any_files_wrong(self) -> bool:
         """Whether any process (or file with errors) gets the ファイル簿 mark (the tree
         then keeps a slot for it)."""
-        return any(flags.wrong for flags in self.file_flags.values())
+        if self._any_files_wrong is None:
+            self._any_files_wrong = any(flags.wrong for flags in self.file_flags.values())
+        return self._any_files_wrong
 
     @property
     def counts(self) -> RegisterCounts:
@@ -294,13 +308,14 @@ class RegisterOverview:
 
         Every department of ``registry.toml`` is a key, even without entries.
         """
-        if result is None or not result.is_filtered:
+        if result is None or not result.is_filtered or len(result) == len(self._order):
             return {name: list(items) for name, items in self._groups.items()}
-        members = result.members
-        return {
-            name: [item for item in items if item.id in members]
-            for name, items in self._groups.items()
-        }
+        groups: dict[str, list[EntryFile]] = {name: [] for name in self._groups}
+        entries, department = self.register.entries, self._department_of
+        for entry_id in result.ids:
+            if (item := entries.get(entry_id)) is not None and entry_id in department:
+                groups[department[entry_id]].append(item)
+        return groups  # in the register's order: the index keeps it (refresh_entry)
 
     def department_totals(self) -> dict[str, int]:
         """How many entries each department has, filter or not."""
@@ -314,9 +329,18 @@ class RegisterOverview:
         rel = f"{ENTRIES_DIR}/{stem}.toml"
         return [p for p in self.register.problems if p.file == rel]
 
-    def invalid_files(self) -> list[str]:
-        """Stems of entry files that could not be loaded, in file order."""
-        return sorted(self.register.invalid)
+    def invalid_files(self, result: SearchResult | None = None) -> list[str]:
+        """Stems of entry files that could not be loaded, in file order; with a
+        filtered ``result``, those whose name holds every word of its query."""
+        if self._invalid is None:
+            self._invalid = sorted(self.register.invalid)
+            self._folded_stems = {stem: fold_text(stem) for stem in self._invalid}
+        if result is None or not result.is_filtered:
+            return list(self._invalid)
+        folded, stems = self._folded_stems, self._invalid
+        for term in result.query:
+            stems = [stem for stem in stems if term in folded[stem]]
+        return list(stems)
 
     def refresh_entry(self, entry_id: str) -> EntryFile | None:
         """Re-read one entry file after it was written; None if it has errors."""
@@ -355,4 +379,5 @@ class RegisterOverview:
                 register.invalid.add(entry_id)
         register.files_read = len(register.entries) + len(register.invalid)
         self._arrange(register.ordered())
+        self.index.reorder(self._order)
         return loaded

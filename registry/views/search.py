@@ -138,6 +138,14 @@ class SearchIndex:
             self._slots[entry_id] = haystack(entry_id, entry, self.catalog, self._words)
             self._last = None
 
+    def reorder(self, ids: list[str]) -> None:
+        """Keep the entries in the order of ``ids`` (the register's, after a change):
+        results come in this order."""
+        with self._lock:
+            slots = self._slots
+            self._slots = {entry_id: slots[entry_id] for entry_id in ids if entry_id in slots}
+            self._last = None
+
     def remove(self, entry_id: str) -> None:
         with self._lock:
             self._slots.pop(entry_id, None)
@@ -159,11 +167,10 @@ class SearchIndex:
             if last is not None and last.query and _narrows(last.query, terms):
                 candidates = last.ids
             haystacks = cast(dict[str, str], self._slots)  # all folded now
-            ids = tuple(
-                entry_id
-                for entry_id in candidates
-                if all(term in haystacks[entry_id] for term in terms)
-            )
+            found = candidates
+            for term in terms:  # one word at a time: no generator per entry
+                found = [entry_id for entry_id in found if term in haystacks[entry_id]]
+            ids = tuple(found)
             result = SearchResult.of(terms, ids)
             self._last = result
             return result

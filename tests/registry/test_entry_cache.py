@@ -549,3 +549,24 @@ def test_a_damaged_delta_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     loaded = load_register(root)
     assert _marked(loaded) == {"entries/entry-0.toml", "entries/entry-1.toml"}
     assert not [p for p in loaded.problems if p.file == "entries/entry-2.toml"]
+
+
+def test_the_council_rules_are_kept_for_an_unchanged_register(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules across entries on council business judge every entry together: kept
+    for the register's files as they are (no entry decoded), judged again after any
+    change to one of them."""
+    from tests.support.samples import COUNCIL_AND_ASSESSMENT
+
+    root = _register(tmp_path / "reg", entries=2)
+    council = root / "entries" / "council.toml"
+    council.write_text(VALID_ENTRY + COUNCIL_AND_ASSESSMENT, encoding="utf-8")
+    cold = load_register(root)
+    assert entry_cache.council_file(cache_file(root)).is_file()
+    warm = load_register(root)
+    assert warm.problems == cold.problems
+    assert not any(item._entry for item in warm.entries.values())
+    council.write_text("# 編集\n" + VALID_ENTRY + COUNCIL_AND_ASSESSMENT, encoding="utf-8")
+    edited = load_register(root)
+    assert _snapshot(edited) == _snapshot(_uncached(root, monkeypatch))

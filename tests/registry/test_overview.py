@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.support.samples import PROJECT_ROOT
-from todokede.registry.files.store import load_register
+from todokede.registry.files.store import load_register, summary_of
 from todokede.registry.schema.catalog import builtin_catalog
 from todokede.registry.schema.model import Entry, Filing, RegistryConfig
-from todokede.registry.views.overview import entry_marks, register_counts, register_marks
+from todokede.registry.views.overview import (
+    RegisterOverview,
+    entry_marks,
+    register_counts,
+    register_marks,
+)
+from todokede.registry.views.review import review_of, review_state
 
 CONFIG = RegistryConfig(name="登録簿", municipality="市", departments=["課税課"])
 
@@ -86,3 +97,74 @@ def test_file_book_flags_from_the_problems() -> None:
     marks = with_file_flags(EntryMarks(False, False, False, None), flags["b"])
     assert marks.files_wrong and marks.files_misexempt == (1,)
     assert not EntryMarks(False, False, False, None).files_wrong
+
+
+# -- from summaries (the entry cache's), as from entries ---------------------------------
+
+SAMPLE = load_register(PROJECT_ROOT)
+
+
+@given(st.dates(min_value=date(1985, 1, 1), max_value=date(2040, 12, 31)))
+@settings(max_examples=60, deadline=None)
+def test_review_state_from_a_summary_is_the_review_clock(as_of: date) -> None:
+    for item in SAMPLE.entries.values():
+        review = review_of(item.entry, SAMPLE.config, as_of)
+        expected = review.state if review is not None else None
+        assert review_state(summary_of(item.entry).filings, SAMPLE.config, as_of) == expected
+
+
+def _copy_of_the_sample(tmp_path: Path) -> Path:
+    root = tmp_path / "register"
+    root.mkdir()
+    shutil.copy2(PROJECT_ROOT / "registry.toml", root / "registry.toml")
+    shutil.copytree(PROJECT_ROOT / "entries", root / "entries")
+    return root
+
+
+def test_an_overview_from_the_cache_is_the_overview_from_the_files(tmp_path: Path) -> None:
+    """The second load answers from the entry cache (summaries, no entry decoded):
+    the same order, groups, marks and counts as the first."""
+    root = _copy_of_the_sample(tmp_path)
+    day = date(2025, 4, 1)
+    cold = RegisterOverview(load_register(root), day)
+    warm = RegisterOverview(load_register(root), day)
+    assert warm.ordered_ids() == cold.ordered_ids()
+    assert warm.marks == cold.marks
+    assert warm.counts == cold.counts
+    assert {k: [e.id for e in v] for k, v in warm.grouped().items()} == {
+        k: [e.id for e in v] for k, v in cold.grouped().items()
+    }
+    assert not any(item._entry for item in warm.register.entries.values())
+
+
+def test_filtered_groups_keep_the_register_order_after_a_refresh(tmp_path: Path) -> None:
+    root = _copy_of_the_sample(tmp_path)
+    overview = RegisterOverview(load_register(root), date(2025, 4, 1))
+    first = overview.ordered_ids()[0]
+    text = (root / "entries" / f"{first}.toml").read_text(encoding="utf-8")
+    item = overview.get(first)
+    assert item is not None
+    (root / "entries" / "aaa-copy.toml").write_text(
+        text.replace(item.entry.name, "あああ新しい事務"), encoding="utf-8"
+    )
+    overview.refresh_entry("aaa-copy")
+    for query in ("氏名", "事務", "課"):
+        result = overview.search(query)
+        expected = {
+            name: [item.id for item in items if item.id in result.members]
+            for name, items in overview.grouped().items()
+        }
+        got = {
+            name: [item.id for item in items] for name, items in overview.grouped(result).items()
+        }
+        assert got == expected
+
+
+def test_invalid_files_match_the_filter(tmp_path: Path) -> None:
+    root = _copy_of_the_sample(tmp_path)
+    for stem in ("broken-kazei", "broken-hoken"):
+        (root / "entries" / f"{stem}.toml").write_text('name = "閉じていない\n', encoding="utf-8")
+    overview = RegisterOverview(load_register(root), date(2025, 4, 1))
+    assert overview.invalid_files() == ["broken-hoken", "broken-kazei"]
+    assert overview.invalid_files(overview.search("ＫＡＺＥＩ")) == ["broken-kazei"]
+    assert overview.invalid_files(overview.search("broken hoken")) == ["broken-hoken"]

@@ -21,7 +21,7 @@ from textual.widgets.tree import TreeNode
 
 from todokede.registry.files.store import EntryFile
 from todokede.registry.views.overview import RegisterOverview
-from todokede.registry.views.search import SearchResult, fold_text
+from todokede.registry.views.search import SearchResult
 from todokede.tui.plain import literal, outside
 from todokede.tui.widgets.entry_detail import TAB_KEYS
 from todokede.tui.widgets.marks import FILE_BOOK, entry_label
@@ -198,27 +198,37 @@ class RegisterTree(Tree[NodeData]):
     def _add_problem_files(
         self, overview: RegisterOverview, result: SearchResult, generation: int
     ) -> None:
-        stems = overview.invalid_files()
-        if result.is_filtered:
-            stems = [s for s in stems if all(term in fold_text(s) for term in result.query)]
+        stems = overview.invalid_files(result)
         if not stems:
             return
         data = ProblemGroupData(tuple(stems), generation)
         label = Text(f"エラーのあるファイル  {len(stems)}件", "bold red")
-        group = self.root.add(label, data=data, expand=True)
-        for stem in stems:
+        group = self.root.add(label, data=data)
+        self._problem_group = group
+        # Like a department's, a long list of files is built when the group is opened.
+        if len(stems) <= AUTO_EXPAND_LIMIT:
+            self._populate_problems(group, data)
+            group.expand()
+
+    def _populate_problems(self, group: TreeNode[NodeData], data: ProblemGroupData) -> None:
+        if group.children or self._overview is None:
+            return
+        flagged = self._overview.file_flags
+        for stem in data.stems:
             # A file name is whatever the folder holds: hidden characters as marks.
             label = outside(f"{stem}.toml", "red")
-            flags = overview.file_flags.get(stem)
+            flags = flagged.get(stem)
             if flags is not None and flags.wrong:  # e.g. 74-2-9 with 5,000 本人: an error
                 label = Text.assemble((FILE_BOOK[0], FILE_BOOK[1]), " ", label)
             group.add_leaf(label, data=ProblemFileData(stem))
-        self._problem_group = group
 
     # -- expanding on demand --------------------------------------------------
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
         data = event.node.data
+        if isinstance(data, ProblemGroupData) and data.generation == self._generation:
+            self._populate_problems(event.node, data)
+            return
         if not isinstance(data, DepartmentData) or data.generation != self._generation:
             return
         self._populate(event.node, data)
