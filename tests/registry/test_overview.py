@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -113,18 +112,10 @@ def test_review_state_from_a_summary_is_the_review_clock(as_of: date) -> None:
         assert review_state(summary_of(item.entry).filings, SAMPLE.config, as_of) == expected
 
 
-def _copy_of_the_sample(tmp_path: Path) -> Path:
-    root = tmp_path / "register"
-    root.mkdir()
-    shutil.copy2(PROJECT_ROOT / "registry.toml", root / "registry.toml")
-    shutil.copytree(PROJECT_ROOT / "entries", root / "entries")
-    return root
-
-
-def test_an_overview_from_the_cache_is_the_overview_from_the_files(tmp_path: Path) -> None:
+def test_an_overview_from_the_cache_is_the_overview_from_the_files(sample_copy: Path) -> None:
     """The second load answers from the entry cache (summaries, no entry decoded):
     the same order, groups, marks and counts as the first."""
-    root = _copy_of_the_sample(tmp_path)
+    root = sample_copy
     day = date(2025, 4, 1)
     cold = RegisterOverview(load_register(root), day)
     warm = RegisterOverview(load_register(root), day)
@@ -137,8 +128,8 @@ def test_an_overview_from_the_cache_is_the_overview_from_the_files(tmp_path: Pat
     assert not any(item._entry for item in warm.register.entries.values())
 
 
-def test_filtered_groups_keep_the_register_order_after_a_refresh(tmp_path: Path) -> None:
-    root = _copy_of_the_sample(tmp_path)
+def test_filtered_groups_keep_the_register_order_after_a_refresh(sample_copy: Path) -> None:
+    root = sample_copy
     overview = RegisterOverview(load_register(root), date(2025, 4, 1))
     first = overview.ordered_ids()[0]
     text = (root / "entries" / f"{first}.toml").read_text(encoding="utf-8")
@@ -160,8 +151,8 @@ def test_filtered_groups_keep_the_register_order_after_a_refresh(tmp_path: Path)
         assert got == expected
 
 
-def test_invalid_files_match_the_filter(tmp_path: Path) -> None:
-    root = _copy_of_the_sample(tmp_path)
+def test_invalid_files_match_the_filter(sample_copy: Path) -> None:
+    root = sample_copy
     for stem in ("broken-kazei", "broken-hoken"):
         (root / "entries" / f"{stem}.toml").write_text('name = "閉じていない\n', encoding="utf-8")
     overview = RegisterOverview(load_register(root), date(2025, 4, 1))

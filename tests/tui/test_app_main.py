@@ -22,6 +22,7 @@ from todokede.tui.widgets.register_header import RegisterHeader
 from todokede.tui.widgets.register_tree import (
     DepartmentData,
     EntryData,
+    ProblemFileData,
     ProblemGroupData,
     RegisterTree,
 )
@@ -240,6 +241,32 @@ async def test_a_file_with_errors_is_listed_and_explained(sample_copy: Path) -> 
         assert any("エラーが 1件あります" in m and "kazei-broken" in m for m in messages)
         # editing is not offered for a file that could not be read
         assert screen.check_action("edit_entry", ()) is None
+
+
+async def test_a_long_list_of_files_with_errors_is_built_when_opened(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like a department, a group of more files than the tree opens by itself is
+    shown closed (a register with thousands of broken files still types fast) and
+    built when opened."""
+    from todokede.tui.widgets import register_tree
+
+    monkeypatch.setattr(register_tree, "AUTO_EXPAND_LIMIT", 1)
+    for stem in ("kazei-broken", "hoken-broken"):
+        (sample_copy / "entries" / f"{stem}.toml").write_text('name = "閉じていない\n')
+    app = make_app(sample_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        tree = main_screen(app).register_tree
+        group = tree.root.children[-1]
+        assert isinstance(group.data, ProblemGroupData)
+        assert not group.is_expanded and not group.children
+        group.expand()
+        await pilot.pause()
+        assert [child.data for child in group.children] == [
+            ProblemFileData("hoken-broken"),
+            ProblemFileData("kazei-broken"),
+        ]
 
 
 async def test_help_lists_the_keys_with_their_ids(sample_copy: Path) -> None:
