@@ -166,9 +166,11 @@ def _children() -> set[int]:
     """This process's child processes (from /proc), so none is left behind."""
     found = set()
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        children = task / "children"
-        if children.exists():
-            found |= {int(pid) for pid in children.read_text().split()}
+        try:
+            listed = (task / "children").read_text(encoding="ascii")
+        except (FileNotFoundError, ProcessLookupError):  # a thread ended since the listing
+            continue
+        found |= {int(pid) for pid in listed.split()}
     return found
 
 
