@@ -24,7 +24,7 @@ exception) and rebuilt. ``TODOKEDE_CACHE=0`` (``todokede --no-cache``) turns it 
 
 The payload is pickled: it is the user's own git or cache folder, and a header with
 the key guards what is unpickled. Each file's result is two pickles: its problems with
-the facts the rules across entries need (:class:`~todokede.registry.files.store.EntryFacts`),
+the facts the rules across entries need (:class:`~todokede.registry.files.entry_file.EntryFacts`),
 unpickled for every hit, and its entry, unpickled only when the entry is asked for
 (``check`` of an unchanged register asks for almost none); a save pickles only what
 was checked again.
@@ -43,14 +43,14 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 from pydantic import VERSION as PYDANTIC_VERSION
 from pydantic import BaseModel
 
 import todokede
+from todokede.registry.files.entry_file import EntryFacts, EntrySummary, facts_of, summary_of
 from todokede.registry.files.pending import git_dir_of
-from todokede.registry.files.store import EntryFacts, EntrySummary, facts_of, summary_of
 from todokede.registry.files.tomlread import OPEN_FLAGS as _OPEN_FLAGS
 from todokede.registry.schema.limits import MAX_FILE_BYTES
 from todokede.registry.schema.model import Entry
@@ -214,20 +214,23 @@ def _valid(problems: object, facts: object, summary_blob: Blob, entry_blob: Blob
 
 def decode_summary(blob: Blob) -> EntrySummary | None:
     """An entry's summary pickled by the cache, or None when the bytes are not one."""
-    try:
-        summary = pickle.loads(blob)
-    except Exception:
-        return None
-    return summary if type(summary) is EntrySummary else None
+    return _decoded(blob, EntrySummary)
 
 
 def decode_entry(blob: Blob) -> Entry | None:
     """An entry pickled by the cache, or None when the bytes are not one."""
+    return _decoded(blob, Entry)
+
+
+_Decoded = TypeVar("_Decoded")
+
+
+def _decoded(blob: Blob, kind: type[_Decoded]) -> _Decoded | None:
     try:
-        entry = pickle.loads(blob)
+        value = pickle.loads(blob)
     except Exception:
         return None
-    return entry if type(entry) is Entry else None
+    return value if type(value) is kind else None
 
 
 class EntryCache:

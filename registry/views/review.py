@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol, TypeVar
 
-from todokede.registry.files.store import EntryFile, FilingMark
+from todokede.registry.files.entry_file import EntryFile, FilingMark
 from todokede.registry.schema.model import Entry, Filing, RegistryConfig
 
 ReviewState = Literal["overdue", "due_soon", "ok"]
@@ -78,7 +78,7 @@ def review_state(
     filings: Iterable[FilingMark], config: RegistryConfig, as_of: date
 ) -> ReviewState | None:
     """What ``review_of(...).state`` says, from the marks of an entry's filings
-    (its :class:`~todokede.registry.files.store.EntrySummary`)."""
+    (its :class:`~todokede.registry.files.entry_file.EntrySummary`)."""
     basis = _basis(filings, as_of)
     if basis is None:
         return None
